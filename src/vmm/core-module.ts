@@ -1,0 +1,71 @@
+// Loading the CPU core (wasm/build/core.wasm) and binding one instance per vCPU to the shared
+// memory. No DOM and no Node imports here: the caller supplies the module bytes.
+import { LAYOUT_HASH, RAM_BASE, VCPU_BASE, VCPU_BLOCK_SIZE, MAX_VCPUS, SHARED, VCPU } from '../shared/layout.ts';
+
+/** What the core calls on its host (see wasm/core/host.ts). */
+export interface CoreHost {
+  ioRead(port: number, size: number): number;
+  ioWrite(port: number, size: number, value: number): void;
+  mmioRead(addr: number, size: number): number;
+  mmioWrite(addr: number, size: number, value: number): void;
+  intAck(): number;
+  timeNs(): number;
+  apicMessage(kind: number, a: number, b: number): void;
+}
+
+export interface CoreExports {
+  init(base: number): void;
+  reset(): void;
+  refresh(): void;
+  run(budget: number): number;
+  flags(): number;
+  LAYOUT_HASH: WebAssembly.Global;
+}
+
+export const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, PAUSE: 3, RESET: 4, DEBUG: 5, WAIT_SIPI: 6 } as const;
+export const EXIT_NAMES = ['budget', 'hlt', 'shutdown', 'pause', 'reset', 'debug', 'wait-sipi'];
+
+/** Pages of 64 KiB for a machine with `ramBytes` of RAM. */
+export function memoryPages(ramBytes: number): number {
+  return Math.ceil((RAM_BASE + ramBytes) / 65536);
+}
+
+/** The shared memory of a machine (guest RAM after the fixed areas). */
+export function createMemory(ramBytes: number): WebAssembly.Memory {
+  const pages = memoryPages(ramBytes);
+  const mem = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const dv = new DataView(mem.buffer);
+  dv.setUint32(SHARED.ram_size, ramBytes, true);
+  dv.setUint32(SHARED.a20_mask, 0xffffffff, true);
+  dv.setUint32(SHARED.clock_hz, 1_000_000_000, true);
+  return mem;
+}
+
+export function vcpuBase(index: number): number {
+  if (index < 0 || index >= MAX_VCPUS) throw new Error(`vCPU index ${index} out of range 0..${MAX_VCPUS - 1}`);
+  return VCPU_BASE + index * VCPU_BLOCK_SIZE;
+}
+
+/** Instantiate the core for vCPU `index` and put it in its power-on state. */
+export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number, host: CoreHost): CoreExports {
+  const env = {
+    memory,
+    ioRead: (p: number, s: number) => host.ioRead(p, s) >>> 0,
+    ioWrite: (p: number, s: number, v: number) => host.ioWrite(p, s, v >>> 0),
+    mmioRead: (a: number, s: number) => host.mmioRead(a >>> 0, s) >>> 0,
+    mmioWrite: (a: number, s: number, v: number) => host.mmioWrite(a >>> 0, s, v >>> 0),
+    intAck: () => host.intAck(),
+    timeNs: () => host.timeNs(),
+    apicMessage: (k: number, a: number, b: number) => host.apicMessage(k, a >>> 0, b >>> 0),
+  };
+  const inst = new WebAssembly.Instance(module, { env });
+  const ex = inst.exports as unknown as CoreExports;
+  const hash = ex.LAYOUT_HASH.value >>> 0;
+  if (hash !== LAYOUT_HASH) throw new Error(`core.wasm layout ${hash} does not match src/shared/layout.ts ${LAYOUT_HASH}: rebuild with npm run build:wasm`);
+  const base = vcpuBase(index);
+  const dv = new DataView(memory.buffer);
+  dv.setUint32(base + VCPU.cpu_index, index, true);
+  dv.setUint32(base + VCPU.apic_id, index, true);
+  ex.init(base);
+  return ex;
+}

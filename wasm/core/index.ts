@@ -1,0 +1,172 @@
+// The core's exports: init(), run(budget), refresh() and a few debug hooks. One instance per vCPU;
+// all instances share one memory, each finds its state block through `init(base)`.
+//
+// Contract with the handlers: during an instruction, C.ip is the offset of the next byte to fetch
+// (the return address for traps and INT n); C.startIp/C.startEsp are EIP/ESP at its start. A fault
+// (C.fault) makes the loop restore EIP and ESP and deliver the exception with EIP = startIp.
+import * as C from './cpu';
+import { S, fault, r32, w32, ESP, CS, SS } from './cpu';
+import * as St from './state';
+import {
+  OFF_EIP, OFF_EFLAGS, OFF_HALTED, OFF_INT_SHADOW, OFF_PENDING, OFF_INSTRET, OFF_CR0, OFF_SEG_ATTR,
+  OFF_SEG_BASE, OFF_SEG_LIMIT, OFF_SEG_SEL, OFF_EXIT_REASON, OFF_CPL, OFF_APIC_BASE, OFF_FPU_CW,
+  OFF_FPU_TW, OFF_CR4, OFF_CR3, OFF_CR2, OFF_DR, OFF_GDT_LIMIT, OFF_IDT_LIMIT,
+} from './state';
+import { getFlags, setFlags, fl, IF, TF, VM } from './flags';
+import { fetch8, refreshCs, refreshSegFast, flushFetch } from './decode';
+import { selectTags, tlbFlush } from './mmu/paging';
+import { dispatch } from './gen/dispatch';
+import { deliver } from './interrupt';
+import { hostIntAck } from './host';
+
+export const LAYOUT_HASH: u32 = St.LAYOUT_HASH;
+
+export const PEND_INTR: u32 = 1;
+export const PEND_NMI: u32 = 2;
+export const PEND_INIT: u32 = 4;
+export const PEND_SIPI: u32 = 8;
+export const PEND_TLB_FLUSH: u32 = 64;
+
+/** Bind this instance to its state block and put the vCPU in its power-on state. */
+export function init(base: u32): void {
+  C.setStateBase(base);
+  reset();
+}
+
+/** Power-on / RESET state (SDM vol. 3 §9.1.1). */
+export function reset(): void {
+  for (let i: u32 = 0; i < 8; i++) w32(i, 0);
+  w32(2, 0x600 | 0x19); // EDX = family/model/stepping
+  store<u32>(S, 0xFFF0, OFF_EIP);
+  setFlags(2);
+  for (let s: u32 = 0; s < 6; s++) {
+    store<u32>(S + (s << 2), 0, OFF_SEG_SEL);
+    store<u32>(S + (s << 2), 0, OFF_SEG_BASE);
+    store<u32>(S + (s << 2), 0xFFFF, OFF_SEG_LIMIT);
+    store<u32>(S + (s << 2), 0x93, OFF_SEG_ATTR); // present, read/write, accessed
+  }
+  store<u32>(S + (CS << 2), 0xF000, OFF_SEG_SEL);
+  store<u32>(S + (CS << 2), 0xFFFF0000, OFF_SEG_BASE);
+  store<u32>(S + (CS << 2), 0x9B, OFF_SEG_ATTR);
+  for (let s: u32 = 6; s < 8; s++) {
+    store<u32>(S + (s << 2), 0, OFF_SEG_SEL);
+    store<u32>(S + (s << 2), 0, OFF_SEG_BASE);
+    store<u32>(S + (s << 2), 0xFFFF, OFF_SEG_LIMIT);
+    store<u32>(S + (s << 2), s == 6 ? 0x82 : 0x8B, OFF_SEG_ATTR);
+  }
+  store<u32>(S, 0x60000010, OFF_CR0);
+  store<u32>(S, 0, OFF_CR2);
+  store<u32>(S, 0, OFF_CR3);
+  store<u32>(S, 0, OFF_CR4);
+  for (let i: u32 = 0; i < 8; i++) store<u32>(S + (i << 2), 0, OFF_DR);
+  store<u32>(S, 0xFFFF0FF0, OFF_DR + 24);
+  store<u32>(S, 0x400, OFF_DR + 28);
+  store<u32>(S, 0xFFFF, OFF_GDT_LIMIT);
+  store<u32>(S, 0xFFFF, OFF_IDT_LIMIT);
+  store<u32>(S, 0, OFF_CPL);
+  store<u32>(S, 0, OFF_HALTED);
+  store<u32>(S, 0, OFF_INT_SHADOW);
+  store<u32>(S, 0xFEE00000 | 0x800 | (load<u32>(S, St.OFF_CPU_INDEX) == 0 ? 0x100 : 0), OFF_APIC_BASE);
+  store<u32>(S, 0x40, OFF_FPU_CW);
+  store<u32>(S, 0x5555, OFF_FPU_TW);
+  store<u32>(S, getFlags(), OFF_EFLAGS);
+  refresh();
+}
+
+/** Recompute every cache derived from the state block (after the host changed it). */
+export function refresh(): void {
+  setFlags(load<u32>(S, OFF_EFLAGS));
+  const pe = (load<u32>(S, OFF_CR0) & 1) != 0;
+  const vm = (fl & VM) != 0;
+  C.setModes(
+    (load<u32>(S + (CS << 2), OFF_SEG_ATTR) & 0x4000) != 0 && pe && !vm,
+    (load<u32>(S + (SS << 2), OFF_SEG_ATTR) & 0x4000) != 0 && pe && !vm,
+    pe && !vm, vm);
+  for (let s: u32 = 0; s < 6; s++) refreshSegFast(s);
+  refreshCs();
+  selectTags();
+  tlbFlush(false);
+  flushFetch();
+}
+
+/** Make the state block authoritative (flags materialised). */
+function sync(): void { store<u32>(S, getFlags(), OFF_EFLAGS); }
+
+/**
+ * Take a pending event if one is deliverable now; returns true if the vCPU may run.
+ * Called at instruction boundaries only.
+ */
+function takePending(): void {
+  const p = atomic.load<u32>(S + OFF_PENDING);
+  if (p & PEND_TLB_FLUSH) { atomic.and<u32>(S + OFF_PENDING, ~PEND_TLB_FLUSH); tlbFlush(false); flushFetch(); }
+  if (p & PEND_NMI) {
+    atomic.and<u32>(S + OFF_PENDING, ~PEND_NMI);
+    store<u32>(S, 0, OFF_HALTED);
+    deliver(2, 0, false, 1);
+    return;
+  }
+  if ((p & PEND_INTR) && (fl & IF)) {
+    store<u32>(S, 0, OFF_HALTED);
+    const vec = hostIntAck();
+    if (vec < 256) deliver(vec, 0, false, 1);
+  }
+}
+
+/** Run up to `budget` instructions; returns an EXIT_* reason. */
+export function run(budget: u32): u32 {
+  C.clearExit();
+  C.clearFault();
+  let n: u32 = 0;
+  while (n < budget) {
+    if (load<u32>(S, OFF_INT_SHADOW)) store<u32>(S, 0, OFF_INT_SHADOW);
+    else if (atomic.load<u32>(S + OFF_PENDING) != 0) {
+      takePending();
+      if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); break; }
+    }
+    if (load<u32>(S, OFF_HALTED)) { C.requestExit(C.EXIT_HLT); break; }
+    const eip = load<u32>(S, OFF_EIP);
+    const trap = (fl & TF) != 0;
+    C.startIp = eip;
+    C.startEsp = r32(ESP);
+    C.ip = eip;
+    C.setPrefixDefaults(C.code32);
+    let op = fetch8();
+    // Prefixes: at most 14 before the opcode (an instruction is at most 15 bytes).
+    for (let k = 0; k < 15 && !fault; k++) {
+      if (op == 0x66) C.opsz32 = !C.code32;
+      else if (op == 0x67) C.adsz32 = !C.code32;
+      else if (op == 0x26 || op == 0x2E || op == 0x36 || op == 0x3E) C.segOv = (op >> 3) & 3;
+      else if (op == 0x64 || op == 0x65) C.segOv = op - 0x60;
+      else if (op == 0xF3 || op == 0xF2) C.repPfx = op;
+      else if (op == 0xF0) C.lockPfx = true;
+      else break;
+      op = fetch8();
+      if (k == 13) { C.raiseGP(0); }
+    }
+    if (!fault) dispatch(op);
+    n++;
+    if (fault) {
+      C.clearFault();
+      store<u32>(S, C.startIp, OFF_EIP);
+      w32(ESP, C.startEsp);
+      C.ip = C.startIp;
+      deliver(C.faultVec, C.faultErr, C.faultHasErr, 0);
+      if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
+    } else if (trap) {
+      store<u32>(S, C.ip, OFF_EIP);
+      store<u32>(S + 24, load<u32>(S + 24, OFF_DR) | 0x4000, OFF_DR); // DR6.BS
+      deliver(1, 0, false, 0);
+      if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
+    }
+    store<u32>(S, C.ip, OFF_EIP);
+    if (C.exitReq) break;
+  }
+  store<u64>(S, load<u64>(S, OFF_INSTRET) + n, OFF_INSTRET);
+  sync();
+  const r = C.exitReq;
+  store<u32>(S, r, OFF_EXIT_REASON);
+  return r;
+}
+
+/** Debug hook: the materialised EFLAGS. */
+export function flags(): u32 { return getFlags(); }
