@@ -17,7 +17,8 @@
 //            iobase return the last index written (the port is write-only on PCs).
 // Reference: Motorola MC146818A datasheet; IBM PC/AT Technical Reference (CMOS RAM map).
 // Config:    rtc:iobase,irq — e.g. `rtc:0x70,8`.
-import type { DeviceContext, IrqWire, PortHandler, Size } from '../vmm/device-api.ts';
+import { registerDevice } from '../vmm/config.ts';
+import type { Device, DeviceContext, IrqWire, PortHandler, Size } from '../vmm/device-api.ts';
 
 const NS_PER_S = 1e9;
 const UIP_LEAD_NS = 244_000;
@@ -88,7 +89,7 @@ function secondsOf(f: Fields): number {
   return daysFromCivil(f.year, f.month, f.day) * 86400 + f.hour * 3600 + f.min * 60 + f.sec;
 }
 
-export class Rtc146818 {
+export class Rtc146818 implements Device<Rtc146818State> {
   readonly id: string;
   readonly version = 1;
   state: Rtc146818State;
@@ -105,33 +106,34 @@ export class Rtc146818 {
     this.ctx = ctx;
     this.id = `rtc146818@0x${opts.iobase.toString(16)}`;
     this.wire = ctx.irq(opts.irq);
-    const startMs = opts.startTimeMs ?? Date.now();
-    const now = ctx.clock.now();
-    const startSec = Math.floor(startMs / 1000);
     this.state = {
       index: 0, nmiDisabled: false, ram: new Uint8Array(128), flags: 0,
-      timeSec: startSec,
-      phaseNs: now - (startMs - startSec * 1000) * 1e6,
-      baseTick: 0, pfSinceNs: now,
+      timeSec: 0, phaseNs: 0, baseTick: 0, pfSinceNs: ctx.clock.now(),
     };
-    this.state.baseTick = this.tick(now);
-    this.initRam(opts.ramBytes ?? 0);
+    this.initRam();
+    this.setMemorySize(opts.ramBytes ?? 0);
+    this.setWallTime(opts.startTimeMs ?? Date.now());
     const handler: PortHandler = {
       read: (port: number, size: Size) => this.portRead(port - opts.iobase, size),
       write: (port: number, _size: Size, value: number) => this.portWrite(port - opts.iobase, value & 0xff),
     };
     ctx.claimPorts(opts.iobase, 2, this.id, handler);
-    this.afterRestore();
+    this.updateIrq();
   }
 
-  private initRam(ramBytes: number): void {
+  private initRam(): void {
     const r = this.state.ram;
     r[REG_A] = 0x26; // 32.768 kHz time base, 1024 Hz periodic rate
     r[REG_B] = B_24H; // BCD, 24-hour
     r[REG_D] = 0x80; // valid RAM and time
     r[0x14] = 0x02; // equipment: math coprocessor, VGA, no floppy
-    r[0x15] = 640 & 0xff;
+    r[0x15] = 640 & 0xff; // base memory in KiB
     r[0x16] = 640 >> 8;
+  }
+
+  /** Firmware's job: the memory-size bytes (0x17/0x18, 0x30/0x31, 0x34/0x35) and the checksum. */
+  setMemorySize(ramBytes: number): void {
+    const r = this.state.ram;
     const extKiB = Math.min(0xffff, Math.max(0, Math.floor((ramBytes - 0x100000) / 1024)));
     r[0x17] = r[0x30] = extKiB & 0xff;
     r[0x18] = r[0x31] = extKiB >> 8;
@@ -142,6 +144,17 @@ export class Rtc146818 {
     for (let i = 0x10; i <= 0x2d; i++) sum += r[i];
     r[0x2e] = (sum >> 8) & 0xff;
     r[0x2f] = sum & 0xff;
+  }
+
+  /** Set the clock to a wall time (ms since the Unix epoch, UTC) as of clock.now(). */
+  setWallTime(ms: number): void {
+    const s = this.state;
+    const now = this.ctx.clock.now();
+    s.timeSec = Math.floor(ms / 1000);
+    s.phaseNs = now - (ms - s.timeSec * 1000) * 1e6;
+    s.baseTick = this.tick(now);
+    this.armUpdate();
+    this.armPeriodic();
   }
 
   /** The RESET pin: clears the interrupt enables and flags; time and RAM survive (battery). */
@@ -404,7 +417,16 @@ export class Rtc146818 {
   }
 }
 
-/** Parse the arguments of the `rtc:iobase,irq` config word. */
-export function parseRtcArgs(args: (number | undefined)[]): Rtc146818Options {
-  return { iobase: args[0] ?? 0x70, irq: args[1] ?? 8 };
-}
+registerDevice({
+  word: 'rtc',
+  params: ['iobase', 'irq', 'ram-mib'],
+  help: 'Motorola MC146818A RTC + 128 bytes CMOS (ports iobase, iobase+1). Defaults: 0x70, irq 8.\n'
+    + 'ram-mib: guest RAM for the CMOS memory-size bytes (default 0). Time starts at host wall time.',
+  create(ctx, args) {
+    return new Rtc146818(ctx, {
+      iobase: args.num(0, 0x70, 0xfffe),
+      irq: args.num(1, 8, 255),
+      ramBytes: args.num(2, 0, 4095) * 1024 * 1024,
+    });
+  },
+});

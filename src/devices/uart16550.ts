@@ -20,7 +20,8 @@
 //            OUT2 pin inactive (datasheet), so the PC IRQ gate is closed while MCR.LOOP is set.
 // Reference: National Semiconductor PC16550D datasheet (1995), registers and interrupt table.
 // Config:    uart:iobase,irq — e.g. `uart:0x3f8,4`.
-import type { DeviceContext, IrqWire, PortHandler, Size } from '../vmm/device-api.ts';
+import { registerDevice } from '../vmm/config.ts';
+import type { Device, DeviceContext, IrqWire, PortHandler, Size } from '../vmm/device-api.ts';
 
 const FIFO_SIZE = 16;
 const BASE_CLOCK_HZ = 115200; // 1.8432 MHz / 16
@@ -93,7 +94,7 @@ export interface Uart16550Options {
   onTransmit?: (bytes: Uint8Array) => void;
 }
 
-export class Uart16550 {
+export class Uart16550 implements Device<Uart16550State> {
   readonly id: string;
   readonly version = 1;
   state: Uart16550State;
@@ -466,7 +467,12 @@ export class Uart16550 {
   }
 }
 
-/** Parse the arguments of the `uart:iobase,irq` config word. */
-export function parseUartArgs(args: (number | undefined)[]): Uart16550Options {
-  return { iobase: args[0] ?? 0x3f8, irq: args[1] ?? 4 };
-}
+registerDevice({
+  word: 'uart',
+  params: ['iobase', 'irq'],
+  help: 'National 16550A UART (8 ports from iobase). Defaults: iobase 0x3f8, irq 4.\n'
+    + 'The host finds it as "uart16550@0x<iobase>" and sets onTransmit / calls receive().',
+  create(ctx, args) {
+    return new Uart16550(ctx, { iobase: args.num(0, 0x3f8, 0xfff8), irq: args.num(1, 4, 255) });
+  },
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rtc146818 } from '../../../src/devices/rtc146818.ts';
+import { ManualClock } from '../../../src/vmm/clock.ts';
+import { Motherboard } from '../../../src/vmm/motherboard.ts';
 import { FakeContext } from './fake-context.ts';
 
 // Thursday 2024-02-29 13:45:56 UTC, on a whole second.
@@ -246,5 +248,30 @@ describe('rtc146818: snapshot', () => {
     const ra = script(a);
     expect(script(b)).toEqual(ra);
     expect(ra.filter((v) => v === 0xc0).length).toBeGreaterThan(30);
+  });
+});
+
+describe('rtc146818: on a real motherboard', () => {
+  it('is made by the config word, keeps the wall time and raises ISA line 8', () => {
+    const clock = new ManualClock(5 * S);
+    const mb = Motherboard.fromConfig('rtc:0x70,8,128', { clock });
+    const rtc = mb.device<Rtc146818>('rtc146818@0x70')!;
+    rtc.setWallTime(START + 250);
+    const rd = (i: number) => { mb.ioWrite(0x70, 1, i); return mb.ioRead(0x71, 1); };
+    const wr = (i: number, v: number) => { mb.ioWrite(0x70, 1, i); mb.ioWrite(0x71, 1, v); };
+    expect([rd(4), rd(2), rd(0), rd(7), rd(8), rd(9)]).toEqual([0x13, 0x45, 0x56, 0x29, 0x02, 0x24]);
+    expect(rd(0x34) | (rd(0x35) << 8)).toBe((128 - 16) * 16);
+    clock.advance(750 * MS - 10);
+    expect(rd(0)).toBe(0x56);
+    clock.advance(10);
+    expect(rd(0)).toBe(0x57);
+    wr(0x0a, 0x2f); // 2 Hz
+    expect(rd(0x0c)).toBe(0x50); // PF (from the 1024 Hz default) and UF, no IRQF
+    wr(0x0b, 0x42); // PIE
+    expect(mb.irqs.lineLevel(8)).toBe(false);
+    clock.advance(500 * MS);
+    expect(mb.irqs.lineLevel(8)).toBe(true);
+    expect(rd(0x0c)).toBe(0xc0);
+    expect(mb.irqs.lineLevel(8)).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Uart16550 } from '../../../src/devices/uart16550.ts';
+import { ManualClock } from '../../../src/vmm/clock.ts';
+import { Motherboard } from '../../../src/vmm/motherboard.ts';
 import { FakeContext } from './fake-context.ts';
 
 const B = 0x3f8;
@@ -333,5 +335,54 @@ describe('uart16550: snapshot', () => {
     const rb = script(b);
     expect(rb).toEqual(ra);
     expect(ra).toEqual([0xc2, 0x61, 20, 0xcc, 30, 40, 50, 0xc1, 0x03, 0x0b]);
+  });
+});
+
+describe('uart16550: on a real motherboard', () => {
+  it('is made by the config word and drives ISA line 4 through the IRQ router', () => {
+    const clock = new ManualClock();
+    const mb = Motherboard.fromConfig('uart:0x2f8,3', { clock });
+    const uart = mb.device<Uart16550>('uart16550@0x2f8')!;
+    expect(uart).toBeInstanceOf(Uart16550);
+    const out: number[] = [];
+    uart.onTransmit = (b) => out.push(...b);
+    const io = (off: number, v?: number) => (v === undefined ? mb.ioRead(0x2f8 + off, 1) : (mb.ioWrite(0x2f8 + off, 1, v), 0));
+    io(3, 0x03);
+    io(2, 0x01);
+    io(4, 0x08);
+    io(1, 0x03);
+    expect(mb.irqs.lineLevel(3)).toBe(true);
+    expect(io(2)).toBe(0xc2);
+    expect(mb.irqs.lineLevel(3)).toBe(false);
+    io(0, 0x4f);
+    io(0, 0x4b);
+    uart.flush();
+    expect(String.fromCharCode(...out)).toBe('OK');
+    io(2); // clear THRE again
+    expect(mb.irqs.lineLevel(3)).toBe(false);
+    uart.receive(new Uint8Array([0x31])); // trigger level 1: RX data at once
+    expect(mb.irqs.lineLevel(3)).toBe(true);
+    expect(io(2)).toBe(0xc4);
+    expect(io(0)).toBe(0x31);
+    expect(mb.irqs.lineLevel(3)).toBe(false);
+  });
+
+  it('re-arms its character timeout after a machine snapshot/restore', () => {
+    const clock = new ManualClock();
+    const mb = Motherboard.fromConfig('uart', { clock });
+    const uart = mb.device<Uart16550>('uart16550@0x3f8')!;
+    mb.ioWrite(0x3fb, 1, 0x03);
+    mb.ioWrite(0x3fa, 1, 0xc1); // trigger 14
+    mb.ioWrite(0x3fc, 1, 0x08);
+    mb.ioWrite(0x3f9, 1, 0x01);
+    uart.receive(new Uint8Array([1, 2]));
+    const snap = mb.snapshot();
+    clock.advance(10e6); // 4 characters at the reset divisor (9600 baud) take 4.2 ms
+    expect(mb.irqs.lineLevel(4)).toBe(true);
+    mb.restore(snap);
+    expect(mb.irqs.lineLevel(4)).toBe(false);
+    clock.advance(10e6);
+    expect(mb.irqs.lineLevel(4)).toBe(true);
+    expect(mb.ioRead(0x3fa, 1)).toBe(0xcc);
   });
 });
