@@ -69,6 +69,8 @@ export interface PitCounterState {
   pendingTick: number;
   /** Mode 0/4: terminal count happened before startTick. */
   tcReached: boolean;
+  /** Mode 1: retriggered while OUT was low, so OUT stays low until the reload at startTick. */
+  lowBeforeStart: boolean;
   /** Value shown while paused (modes 2/3). */
   frozen: number;
   /** Null count until this tick (CR not yet moved into the counting element). */
@@ -84,7 +86,7 @@ function initialCounter(gate: boolean): PitCounterState {
     mode: 0, access: 3, bcd: false, control: 0x30, cr: 0, crValid: false, crLow: 0,
     writeMsbNext: false, readMsbNext: false, latched: false, latch: 0, statusLatched: false, status: 0,
     gate, armed: false, running: false, startTick: 0, startCount: 0, pendingCount: 0, pendingTick: NEVER,
-    tcReached: false, frozen: 0, nullUntil: NEVER,
+    tcReached: false, lowBeforeStart: false, frozen: 0, nullUntil: NEVER,
   };
 }
 
@@ -146,7 +148,8 @@ export function outAt(c: PitCounterState, t: number): boolean {
     case 4:
       return !(c.armed && c.running && !c.tcReached && e === eff(c, c.startCount));
     case 1:
-      return !(c.armed && e >= 0 && e < eff(c, c.startCount));
+      if (e < 0) return !(c.armed && c.lowBeforeStart);
+      return !(c.armed && e < eff(c, c.startCount));
     case 5:
       return !(c.armed && e === eff(c, c.startCount));
     default: {
@@ -273,6 +276,7 @@ export class Pit8254 implements Device<Pit8254State> {
   private gateRise(c: PitCounterState, t: number): void {
     if (c.mode === 1 || c.mode === 5) {
       if (!c.crValid) return;
+      c.lowBeforeStart = !outAt(c, t);
       Object.assign(c, { armed: true, running: true, startTick: t + 1, startCount: c.cr, nullUntil: t + 1 });
     } else if (c.mode === 2 || c.mode === 3) {
       if (!c.armed) return;

@@ -112,6 +112,10 @@ export class IrqRouter {
     for (let i = 0; i < s.length; i++) s[i].setLevel(pin, level);
   }
 
+  get wireCount(): number {
+    return this.wires.length;
+  }
+
   /** Levels of all source wires in creation order (for snapshots). */
   wireLevels(): boolean[] {
     return this.wires.map((w) => w.level);

@@ -178,6 +178,9 @@ export class Motherboard {
         throw new Error(`restore: ${d.id} has state version ${d.version}, the snapshot ${s.version}`);
       }
     });
+    if (snap.irqWires.length !== this.irqs.wireCount) {
+      throw new Error(`restore: snapshot has ${snap.irqWires.length} IRQ wires, this machine ${this.irqs.wireCount}`);
+    }
     this.clock.setNow(snap.clockNs);
     this.irqs.restoreWireLevels(snap.irqWires);
     this.devices.forEach((d, i) => {
