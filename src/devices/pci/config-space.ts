@@ -60,7 +60,7 @@ const STATUS_CAP_LIST = 0x0010;
 
 export class PciConfigSpace implements PciFunction {
   /** The 256 bytes. The owning device keeps this array in its `state` and re-binds it on restore. */
-  bytes = new Uint8Array(256);
+  bytes: Uint8Array = new Uint8Array(256);
   /** Called after every guest write, with the offset and size written (BAR moves, command). */
   onWrite?: (offset: number, size: Size) => void;
 
@@ -194,6 +194,6 @@ export class PciConfigSpace implements PciFunction {
 }
 
 /** True for a device that PCI functions can register with. */
-export function isPciRoot(d: unknown): d is PciRoot {
-  return typeof (d as PciRoot | undefined)?.registerFunction === 'function';
+export function isPciRoot<T>(d: T): d is T & PciRoot {
+  return typeof (d as Partial<PciRoot> | undefined)?.registerFunction === 'function';
 }
