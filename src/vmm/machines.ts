@@ -7,6 +7,11 @@ import '../devices/pic8259.ts';
 import '../devices/pit8254.ts';
 import '../devices/sysctrl.ts';
 import '../devices/debugport.ts';
+import '../devices/rtc146818.ts';
+import '../devices/uart16550.ts';
+import '../devices/i8042.ts';
+import '../devices/ioapic.ts';
+import '../devices/pci-host.ts';
 
 export interface MachinePreset {
   name: string;
