@@ -48,6 +48,7 @@ export class PciHost implements Device<PciHostState>, PciRoot {
   private readonly onReset?: () => void;
   private readonly functions = new Map<number, PciFunction>();
   private readonly bridge: PciConfigSpace;
+  private readonly bridgeAtReset: Uint8Array;
 
   constructor(ctx: DeviceContext, opts: PciHostOptions) {
     this.ctx = ctx;
@@ -57,6 +58,7 @@ export class PciHost implements Device<PciHostState>, PciRoot {
     this.bridge = new PciConfigSpace({ vendor: 0x8086, device: 0x1237, classCode: 0x060000, revision: 0x02 });
     this.bridge.set16(0x04, 0x0006); // memory space, bus master
     this.bridge.set16(0x06, 0x0280); // fast back-to-back capable, medium DEVSEL
+    this.bridgeAtReset = this.bridge.bytes.slice();
     this.state = { address: 0, resetControl: 0, hostBridge: this.bridge.bytes };
     this.registerFunction(0, 0, 0, this.bridge);
     const handler: PortHandler = {
@@ -69,6 +71,7 @@ export class PciHost implements Device<PciHostState>, PciRoot {
   reset(): void {
     this.state.address = 0;
     this.state.resetControl = 0;
+    this.state.hostBridge.set(this.bridgeAtReset);
   }
 
   afterRestore(): void {

@@ -91,6 +91,16 @@ describe('pci-host: configuration mechanism #1', () => {
     expect(read(0, 0, 0, 0x0d, 1)).toBe(0x40);
   });
 
+  it('returns to its power-on state on reset', () => {
+    const { ctx, host, read, write } = setup();
+    write(0, 0, 0, 0x0d, 0x40, 1);
+    write(0, 0, 0, 0x04, 0x0000, 2);
+    host.reset();
+    expect(ctx.in(0xcf8, 4)).toBe(0);
+    expect(read(0, 0, 0, 0x0c)).toBe(0);
+    expect(read(0, 0, 0, 0x04, 2)).toBe(0x0006);
+  });
+
   it('asks for a reset through the reset control register', () => {
     const { ctx, resets } = setup();
     ctx.out(0xcf9, 0x02, 1);
