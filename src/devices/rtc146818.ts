@@ -16,7 +16,8 @@
 // Ignored:   time bases other than 32.768 kHz (DV=000/001 run as DV=010); reads of port
 //            iobase return the last index written (the port is write-only on PCs).
 // Reference: Motorola MC146818A datasheet; IBM PC/AT Technical Reference (CMOS RAM map).
-// Config:    rtc:iobase,irq — e.g. `rtc:0x70,8`.
+// Config:    rtc:iobase,irq,ram-mib — e.g. `rtc:0x70,8` or `rtc:0x70,8,256`; the machine builder
+//            may instead call setMemorySize() once it knows the RAM size.
 import { registerDevice } from '../vmm/config.ts';
 import type { Device, DeviceContext, IrqWire, PortHandler, Size } from '../vmm/device-api.ts';
 
