@@ -1,6 +1,7 @@
 // firmware.ts — the typed builder through which the machine's parts describe themselves for
-// the firmware tables a direct (BIOS-less) boot must provide: the E820 memory map and the MP
-// table (and the BIOS data area words that locate the EBDA). Each device's describe(fw) adds
+// the firmware tables a direct (BIOS-less) boot must provide: the E820 memory map, the MP
+// table, the ACPI tables when an ACPI power-management device described itself (acpi.ts), and
+// the BIOS data area words that locate the EBDA. Each device's describe(fw) adds
 // its own entries; emit() validates the whole and writes the tables into guest RAM. Nothing
 // here knows a particular chip.
 //
@@ -9,10 +10,13 @@
 // machine without PCI). Descriptions name the ISA bus symbolically; IDs are assigned at emit().
 //
 // Placement: the MP floating pointer at 0xF0000 and the configuration table right after it,
-// in the BIOS area that pcMemoryMap() reserves (the MP spec's third search area). A machine
+// in the BIOS area that pcMemoryMap() reserves (the MP spec's third search area); the ACPI
+// tables follow, RSDP first on a 16-byte boundary (the range OSes scan for it). The ACPI tables
+// stay inside the reserved BIOS area rather than an 'acpi' E820 range: nothing to reclaim. A machine
 // booted from a ROM (rom.ts) gets its tables from the ROM instead and does not call emit().
 
-import { BootError, hex, writeChecked, type GuestMemory } from './boot-state.ts';
+import { buildAcpiTables, type AcpiConfig, type AcpiPm } from './acpi.ts';
+import { BootError, alignUp, hex, writeChecked, type GuestMemory } from './boot-state.ts';
 import { BIOS_AREA_BASE, E820Builder, EBDA_BASE, HIGH_MEMORY, pcMemoryMap, type E820Entry } from './e820.ts';
 import {
   MP_FLOATING_SIZE, buildMpConfigTable, buildMpFloatingPointer, type MpConfig, type MpInterruptType,
@@ -66,6 +70,8 @@ export interface RouteOptions {
 export interface FirmwareTables {
   e820: E820Entry[];
   mp?: { floating: number; config: number; length: number };
+  /** ACPI tables, when a PM device described itself; `rsdp` goes to Linux's acpi_rsdp_addr. */
+  acpi?: { rsdp: number; tables: Record<string, number>; end: number };
 }
 
 type BusRef = { kind: 'isa' } | { kind: 'pci'; bus: number };
@@ -93,6 +99,7 @@ export class FirmwareBuilder {
   private readonly routes: IoRoute[] = [];
   private readonly locals: LocalRoute[] = [];
   private lapicReserved = false;
+  private pm?: AcpiPm;
 
   constructor(readonly ramSize: number, readonly lapicAddress = LAPIC_BASE) {
     this.memory = pcMemoryMap(ramSize);
@@ -153,6 +160,13 @@ export class FirmwareBuilder {
     return this;
   }
 
+  /** The ACPI fixed-hardware blocks of the power-management device; enables the ACPI tables. */
+  acpiPm(pm: AcpiPm): this {
+    if (this.pm) throw new BootError('firmware: two ACPI power-management devices described');
+    this.pm = pm;
+    return this;
+  }
+
   /** The memory map alone (no RAM writes). */
   e820(): E820Entry[] {
     return this.memory.build();
@@ -200,7 +214,46 @@ export class FirmwareBuilder {
     if (configAt + config.length > HIGH_MEMORY) throw new BootError(`mptable: ${config.length} bytes overflow the BIOS area`);
     writeChecked(mem, floating, buildMpFloatingPointer(configAt), 'MP floating pointer');
     writeChecked(mem, configAt, config, 'MP configuration table');
-    return { e820, mp: { floating, config: configAt, length: config.length } };
+    const tables: FirmwareTables = { e820, mp: { floating, config: configAt, length: config.length } };
+    if (this.pm) {
+      const acpi = buildAcpiTables(this.acpiConfig(), alignUp(configAt + config.length, 16));
+      if (acpi.base + acpi.bytes.length > HIGH_MEMORY) throw new BootError(`acpi: ${acpi.bytes.length} bytes overflow the BIOS area`);
+      writeChecked(mem, acpi.base, acpi.bytes, 'ACPI tables');
+      tables.acpi = { rsdp: acpi.rsdp, tables: acpi.tables, end: acpi.base + acpi.bytes.length };
+    }
+    return tables;
+  }
+
+  /**
+   * The ACPI view of the same description: processor UIDs are the CPUs' description order,
+   * IOAPIC GSI bases follow their order and pin counts, an ISA IRQ gets an interrupt source
+   * override when it does not reach GSI = IRQ with conforming flags, LINTx NMI entries become
+   * local APIC NMI entries, and an 8259 on LINT0 (ExtINT) sets PCAT_COMPAT.
+   */
+  acpiConfig(): AcpiConfig {
+    if (!this.pm) throw new BootError('firmware: no ACPI power-management device was described');
+    const mp = this.mpConfig();
+    const gsiBase = new Map<number, number>();
+    let gsi = 0;
+    for (const io of this.ioapics) {
+      gsiBase.set(io.id, gsi);
+      gsi += io.pins;
+    }
+    const isaBus = mp.buses.find((b) => b.type === 'ISA')?.id;
+    const overrides = mp.ioInterrupts
+      .filter((r) => r.type === 'int' && r.srcBus === isaBus)
+      .map((r) => ({ irq: r.srcIrq, gsi: gsiBase.get(r.ioapicId)! + r.pin, polarity: r.polarity, trigger: r.trigger }))
+      .filter((o) => o.gsi !== o.irq || o.polarity !== 'conforming' || o.trigger !== 'conforming');
+    const uidOf = new Map(mp.processors.map((p, i) => [p.apicId, i]));
+    return {
+      lapicAddress: this.lapicAddress,
+      cpus: mp.processors.map((p, i) => ({ uid: i, apicId: p.apicId, enabled: p.enabled })),
+      ioapics: this.ioapics.map((io) => ({ id: io.id, address: io.address, gsiBase: gsiBase.get(io.id)! })),
+      overrides,
+      nmis: this.locals.filter((l) => l.type === 'nmi').map((l) => ({ uid: this.uidFor(l, uidOf), lint: l.lint })),
+      pcatCompat: this.locals.some((l) => l.type === 'extint'),
+      pm: this.pm,
+    };
   }
 
   /** The EBDA's location and size as a BIOS leaves them (and the EBDA's own size byte, in KiB). */
@@ -209,6 +262,13 @@ export class FirmwareBuilder {
     w16(BDA_EBDA_SEGMENT, EBDA_BASE >> 4);
     w16(BDA_BASE_MEMORY_KIB, EBDA_BASE >> 10);
     writeChecked(mem, EBDA_BASE, new Uint8Array([(0xa0000 - EBDA_BASE) >> 10]), 'EBDA');
+  }
+
+  private uidFor(l: LocalRoute, uidOf: Map<number, number>): number {
+    if (l.apicId === 0xff) return 0xff;
+    const uid = uidOf.get(l.apicId);
+    if (uid === undefined) throw new BootError(`firmware: ${l.owner}: no CPU with APIC ID ${l.apicId}`);
+    return uid;
   }
 
   private route(bus: BusRef, srcIrq: number, pin: number, owner: string, opts: RouteOptions): this {
