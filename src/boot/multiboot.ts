@@ -234,14 +234,7 @@ function buildInfo(opts: MultibootOptions, modules: MultibootBoot['modules']): U
   v.setUint32(MBI.mmap_addr, MB_INFO_BASE + mmapAt, true);
   v.setUint32(MBI.boot_loader_name, loaderName, true);
   v.setUint32(MBI.flags, flags, true);
-  e820.forEach((e, i) => {
-    // 'size' counts the bytes after itself; mmap_addr points at the size field.
-    const o = mmapAt + i * MB_MMAP_ENTRY_SIZE;
-    v.setUint32(o, MB_MMAP_ENTRY_SIZE - 4, true);
-    writeU64(v, o + 4, e.base);
-    writeU64(v, o + 12, e.size);
-    v.setUint32(o + 20, E820_TYPE_CODE[e.type], true);
-  });
+  writeMmap(v, mmapAt, e820);
   modules.forEach((m, i) => {
     const o = modsAt + i * MB_MODULE_SIZE;
     v.setUint32(o, m.start, true);
@@ -254,6 +247,17 @@ function buildInfo(opts: MultibootOptions, modules: MultibootBoot['modules']): U
     at += s.length;
   }
   return out;
+}
+
+/** One entry per E820 range; 'size' counts the bytes after itself, mmap_addr points at it. */
+function writeMmap(v: DataView, at: number, e820: readonly E820Entry[]): void {
+  e820.forEach((e, i) => {
+    const o = at + i * MB_MMAP_ENTRY_SIZE;
+    v.setUint32(o, MB_MMAP_ENTRY_SIZE - 4, true);
+    writeU64(v, o + 4, e.base);
+    writeU64(v, o + 12, e.size);
+    v.setUint32(o + 20, E820_TYPE_CODE[e.type], true);
+  });
 }
 
 function view(b: Uint8Array): DataView {
