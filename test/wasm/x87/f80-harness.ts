@@ -208,7 +208,7 @@ export interface Tally {
   examples: string[];
 }
 
-/** Compares outputs; `loose(i)` may accept a mismatch (returns a reason or null). */
+/** Tallies bit-exact agreement of results and status words per op. */
 export function compare(recs: Rec[], nat: Out[], got: Out[], names: Record<number, string>): Map<number, Tally> {
   const t = new Map<number, Tally>();
   recs.forEach((rec, i) => {
@@ -227,4 +227,19 @@ export function compare(recs: Rec[], nat: Out[], got: Out[], names: Record<numbe
     }
   });
   return t;
+}
+
+/** Ordering key of a non-NaN 80-bit magnitude (consecutive values differ by 1). */
+function magKey(v: bigint): bigint {
+  const e = (v >> 64n) & 0x7fffn;
+  const sig = v & M64;
+  return e === 0n ? sig : e * (1n << 63n) + (sig & (J - 1n));
+}
+
+/** Distance in units in the last place between two 80-bit values; Infinity across signs. */
+export function ulpDistance(a: bigint, b: bigint): number {
+  if (a === b) return 0;
+  if ((a >> 79n) !== (b >> 79n)) return Infinity;
+  const d = magKey(a) - magKey(b);
+  return Number(d < 0n ? -d : d);
 }

@@ -1,27 +1,98 @@
 // Differential test of the x87 f80 library (wasm/core/x87) against the host's
-// real x87: every case runs as the same instruction on both and must agree
-// bit for bit in ST0, ST1 (or the stored memory) and the status word.
+// real x87: every case runs as the same instruction on both sides (the native
+// side through test/wasm/x87/native/f80ref.c, built with gcc -m32), comparing
+// ST0, ST1 (or the stored memory) and the status word.
+//
+// Arithmetic, compares, conversions and constants must agree bit for bit.
+// Transcendentals: the library rounds correctly, the CPU does not always, so
+// finite in-domain results may differ by one unit in the last place (with C1
+// following the rounding); special operands and domain edges must match
+// exactly, and the bit-exact share is reported.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Tally, buildNative, buildWasm, runNative, runWasm, compare, tempDir } from "./f80-harness";
+import {
+  type Tally, buildNative, buildWasm, runNative, runWasm, compare, tempDir, fmt, ulpDistance, SW_MASK,
+} from "./f80-harness";
 import { NAMES, SPECS, cases } from "./f80-cases";
+import { TRANS_NAMES, transCases } from "./f80-trans-cases";
+
+interface TransStat {
+  cases: number;
+  exact: number;
+  strict: number;
+  strictBad: string[];
+  far: string[]; // more than 1 ulp apart, or flags other than C1 differ
+}
+
+const C1 = 0x200;
+let tally: Map<number, Tally>;
+const trans = new Map<number, TransStat>();
+
+function transCompare(native: string, wasm: Awaited<ReturnType<typeof buildWasm>>): void {
+  const recs = transCases();
+  const nat = runNative(native, recs);
+  const got = runWasm(wasm, recs);
+  recs.forEach((rec, i) => {
+    let s = trans.get(rec.op);
+    if (!s) trans.set(rec.op, (s = { cases: 0, exact: 0, strict: 0, strictBad: [], far: [] }));
+    const n = nat[i], g = got[i];
+    s.cases++;
+    if (rec.strict) s.strict++;
+    if (n.r1 === g.r1 && n.r2 === g.r2 && (n.sw & SW_MASK) === (g.sw & SW_MASK)) {
+      s.exact++;
+      return;
+    }
+    const line =
+      `cw=${rec.cw.toString(16)} a=${fmt(rec.a)} b=${fmt(rec.b)}\n` +
+      `   native ${fmt(n.r1)} ${fmt(n.r2)} sw=${(n.sw & SW_MASK).toString(16)}\n` +
+      `   wasm   ${fmt(g.r1)} ${fmt(g.r2)} sw=${(g.sw & SW_MASK).toString(16)}`;
+    if (rec.strict) {
+      s.strictBad.push(line);
+      return;
+    }
+    const ulps = Math.max(ulpDistance(n.r1, g.r1), ulpDistance(n.r2, g.r2));
+    if (ulps > 1 || ((n.sw ^ g.sw) & SW_MASK & ~C1) !== 0) s.far.push(line);
+  });
+}
+
+beforeAll(async () => {
+  const dir = tempDir();
+  const native = buildNative(dir);
+  const wasm = await buildWasm(dir);
+  const recs = cases();
+  tally = compare(recs, runNative(native, recs), runWasm(wasm, recs), NAMES);
+  transCompare(native, wasm);
+  const rows = [...tally].map(([op, t]) =>
+    `${NAMES[op].padEnd(11)} ${String(t.cases).padStart(6)} ${String(t.mismatches).padStart(6)}`);
+  const trows = [...trans].map(([op, s]) => {
+    const approx = s.cases - s.strict;
+    const approxExact = s.exact - (s.strict - s.strictBad.length);
+    return `${TRANS_NAMES[op].padEnd(11)} ${String(s.cases).padStart(6)} ${(100 * s.exact / s.cases).toFixed(2).padStart(8)}%` +
+      ` ${(100 * approxExact / approx).toFixed(2).padStart(8)}% ${String(s.strict).padStart(6)}`;
+  });
+  console.log(`op          cases mismatches\n${rows.join("\n")}\n\n` +
+    `op          cases bit-exact (finite in-domain) strict\n${trows.join("\n")}`);
+}, 180_000);
 
 describe("x87 f80 arithmetic vs the host x87", () => {
-  let tally: Map<number, Tally>;
-
-  beforeAll(async () => {
-    const dir = tempDir();
-    const native = buildNative(dir);
-    const wasm = await buildWasm(dir);
-    const recs = cases();
-    tally = compare(recs, runNative(native, recs), runWasm(wasm, recs), NAMES);
-    const rows = [...tally].map(([op, t]) => `${NAMES[op].padEnd(11)} ${String(t.cases).padStart(6)} ${String(t.mismatches).padStart(6)}`);
-    console.log(`op          cases mismatches\n${rows.join("\n")}`);
-  }, 120_000);
-
   for (const [op] of SPECS) {
     it(`${NAMES[op]} matches bit for bit`, () => {
       const t = tally.get(op)!;
       expect(t.mismatches, t.examples.join("\n")).toBe(0);
+    });
+  }
+});
+
+describe("x87 transcendentals vs the host x87", () => {
+  for (const op of Object.keys(TRANS_NAMES).map(Number)) {
+    it(`${TRANS_NAMES[op]}: special operands and domain edges match bit for bit`, () => {
+      const s = trans.get(op)!;
+      expect(s.strictBad.length, s.strictBad.slice(0, 8).join("\n")).toBe(0);
+    });
+    it(`${TRANS_NAMES[op]}: finite results within 1 ulp, mostly bit-exact`, () => {
+      const s = trans.get(op)!;
+      expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
+      // the CPU's own rounding errors keep this below 100% (measured 89-99.5%)
+      expect(s.exact / s.cases).toBeGreaterThan(0.85);
     });
   }
 });

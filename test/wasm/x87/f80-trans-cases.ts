@@ -1,0 +1,100 @@
+// Case generation for the transcendental differential test (f80-trans.test.ts).
+// Records marked strict (special operands, domain edges) must match bit for
+// bit; the others are finite in-domain arguments where the CPU itself is
+// not always correctly rounded.
+import { type Rec, Rng, J, f80, sigPattern, SPECIALS, controlWord } from "./f80-harness";
+
+export const TRANS_NAMES: Record<number, string> = {
+  29: "F2XM1", 30: "FYL2X", 31: "FYL2XP1", 32: "FPTAN", 33: "FPATAN", 34: "FSIN", 35: "FCOS", 36: "FSINCOS",
+};
+
+export interface TRec extends Rec {
+  strict: boolean;
+}
+
+/** Finite non-zero operand with a supported encoding. */
+function finite(v: bigint): boolean {
+  const e = Number((v >> 64n) & 0x7fffn);
+  const j = (v >> 63n) & 1n;
+  return e === 0 ? (v & M64) !== 0n : e !== 0x7fff && j === 1n;
+}
+
+/**
+ * Strict cases must match bit for bit: special operands and the domain edges
+ * where the CPU's answer is not a computed approximation.
+ */
+export function isStrict(op: number, a: bigint, b: bigint): boolean {
+  if (!finite(a) || ((op === 30 || op === 31 || op === 33) && !finite(b))) return true;
+  const e = Number((a >> 64n) & 0x7fffn);
+  const neg = (a >> 79n) === 1n;
+  if (op === 29) return e >= 0x3fff;
+  if (op === 30) return neg || a === f80(0, 0x3fff, J);
+  if (op === 31) return neg && e >= 0x3fff;
+  if (op === 33) return false;
+  return e >= 0x3fff + 63;
+}
+
+const M64 = (1n << 64n) - 1n;
+const sig = (r: Rng): bigint => (r.chance(0.7) ? r.u64() | J : sigPattern(r));
+const val = (r: Rng, lo: number, hi: number, sign = r.int(2)): bigint =>
+  f80(sign, 0x3fff + lo + r.int(hi - lo + 1), sig(r));
+
+/** Multiples of the CPU's pi/2 (66-bit pi) rounded to 64 bits: massive cancellation. */
+function nearPiHalf(r: Rng): bigint {
+  const p = 0x3243f6a8885a308d3n; // pi66/2 = p * 2^-65
+  const k = r.u64() >> BigInt(r.int(64)) || 1n;
+  const x = k * p; // times 2^-65
+  const n = x.toString(2).length;
+  const m = (x >> BigInt(n - 64)) + (r.chance(0.5) ? BigInt(r.int(3)) - 1n : 0n);
+  return f80(r.int(2), 0x3fff + n - 1 - 65, (m & M64) | J);
+}
+
+function trig(r: Rng): [bigint, bigint] {
+  switch (r.int(6)) {
+    case 0: return [val(r, -70, -1), 0n];
+    case 1: return [val(r, -1, 6), 0n];
+    case 2: return [val(r, 6, 62), 0n];
+    case 3: return [nearPiHalf(r), 0n];
+    default: return [val(r, -8, 2), 0n];
+  }
+}
+
+function gen(op: number, r: Rng): [bigint, bigint] {
+  switch (op) {
+    case 29: return [r.chance(0.9) ? val(r, -70, -1) : val(r, -20, -1), 0n];
+    case 30: {
+      const x = r.chance(0.3) ? f80(0, 0x3fff - r.int(2), r.chance(0.5) ? J + (r.u64() >> BigInt(8 + r.int(56))) : M64 - (r.u64() >> BigInt(8 + r.int(56))))
+        : val(r, -300, 300, 0);
+      return [x, val(r, -20, 20)];
+    }
+    case 31: return [val(r, -70, -3), val(r, -20, 20)];
+    case 33: return [val(r, -60, 60), val(r, -60, 60)];
+    default: return trig(r);
+  }
+}
+
+/** Domain edges and special operands (strict). */
+function strictCase(op: number, r: Rng): [bigint, bigint] {
+  const s = r.pick(SPECIALS);
+  switch (op) {
+    case 29: return [r.chance(0.6) ? s : r.pick([f80(0, 0x3fff, J), f80(1, 0x3fff, J), val(r, 0, 8), f80(r.int(2), r.int(40), sig(r) & ~J)]), 0n];
+    case 30: case 31: case 33: return r.chance(0.5) ? [s, r.pick(SPECIALS)] : r.chance(0.5) ? [s, val(r, -3, 3)] : [val(r, -3, 3), s];
+    default: return [r.chance(0.7) ? s : r.pick([val(r, 63, 70), f80(r.int(2), r.int(30), sig(r) & ~J), val(r, -16383, -16300)]), 0n];
+  }
+}
+
+export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {
+  const r = new Rng(seed);
+  const recs: TRec[] = [];
+  for (const op of [29, 30, 31, 32, 33, 34, 35, 36]) {
+    for (let i = 0; i < perOp * scale; i++) {
+      const [a, b] = gen(op, r);
+      recs.push({ op, cw: controlWord(r), a, b, strict: isStrict(op, a, b) });
+    }
+    for (let i = 0; i < strictPerOp * scale; i++) {
+      const [a, b] = strictCase(op, r);
+      recs.push({ op, cw: controlWord(r), a, b, strict: isStrict(op, a, b) });
+    }
+  }
+  return recs;
+}
