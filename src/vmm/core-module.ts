@@ -19,6 +19,7 @@ export interface CoreExports {
   refresh(): void;
   run(budget: number): number;
   flags(): number;
+  cpuidFeatures(): number;
   LAYOUT_HASH: WebAssembly.Global;
 }
 

@@ -170,3 +170,7 @@ export function run(budget: u32): u32 {
 
 /** Debug hook: the materialised EFLAGS. */
 export function flags(): u32 { return getFlags(); }
+
+import { CPUID_FEATURES } from './exec/misc';
+/** CPUID(1).EDX as the core reports it (the firmware tables list the same features). */
+export function cpuidFeatures(): u32 { return CPUID_FEATURES; }

@@ -1,0 +1,17 @@
+// `npm run bench`: prints the results table. Figures come from here, never from tests.
+import { intmix, aluLoop, type CpuBenchResult } from './cpu.ts';
+
+function row(r: CpuBenchResult): string {
+  return `| ${r.name} | ${(r.instructions / 1e6).toFixed(1)} M | ${r.seconds.toFixed(2)} s | ${r.mips.toFixed(0)} |`;
+}
+const only = process.argv.slice(2);
+const want = (k: string) => only.length === 0 || only.includes(k);
+
+console.log(`seoulweb bench — node ${process.version}, ${new Date().toISOString()}\n`);
+if (want('cpu')) {
+  console.log('| CPU workload | instructions | time | MIPS |\n|---|---|---|---|');
+  for (const f of [aluLoop, intmix]) {
+    f(); // warm-up: let V8 tier up the module
+    console.log(row(f()));
+  }
+}

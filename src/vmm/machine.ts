@@ -1,0 +1,245 @@
+// A running PC: shared memory, motherboard, boot images, vCPUs, and the loop that drives them.
+// DOM-free; the CLI (Node) and the page (browser) both build on it.
+import { createMemory, EXIT, type CoreHost } from './core-module.ts';
+import { LocalVcpu, PEND } from './vcpu-host.ts';
+import { Motherboard, MachineLog } from './motherboard.ts';
+import { RealClock } from './clock.ts';
+import { resolveMachine } from './machines.ts';
+import { setupBoot, applyBootState, type BootSpec } from './boot-setup.ts';
+import { SHARED } from '../shared/layout.ts';
+import type { CpuMessage, SystemMessage } from './messages.ts';
+import type { Uart16550 } from '../devices/uart16550.ts';
+
+export interface MachineOptions {
+  ramMiB: number;
+  cpus: number;
+  placement: 's' | 'd';
+  /** Device config string or preset name (machines.ts). */
+  machine: string;
+  boot: BootSpec;
+  /** A guest reset ends the run (status 0) instead of rebooting. */
+  noReboot?: boolean;
+  /** Extra device words appended to the machine (debugcon, debugexit). */
+  extraDevices?: string;
+}
+
+export interface MachineHooks {
+  console?(bytes: Uint8Array): void;
+  debugcon?(port: number, byte: number): void;
+  log?(line: string): void;
+  /** The run ended: status as the CLI reports it, and why. */
+  exit?(status: number, reason: string): void;
+}
+
+export interface MachineStats { vcpus: { instructions: number; exits: Record<string, number> }[]; seconds: number }
+
+const SLICE_INSTRUCTIONS = 300_000;
+const SLICE_MS = 8;
+const MAX_RAM_MIB = 3072;
+
+export class Machine {
+  readonly memory: WebAssembly.Memory;
+  readonly mb: Motherboard;
+  readonly vcpus: LocalVcpu[] = [];
+  readonly ramBytes: number;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private a20Sources = new Map<string, boolean>();
+  private startMs = 0;
+  private uart?: Uart16550;
+  private rxQueue: Uint8Array[] = [];
+  private status: { code: number; reason: string } | null = null;
+
+  constructor(readonly module: WebAssembly.Module, readonly opts: MachineOptions, readonly hooks: MachineHooks = {}) {
+    if (!Number.isInteger(opts.ramMiB) || opts.ramMiB < 2 || opts.ramMiB > MAX_RAM_MIB) {
+      throw new Error(`memory: ${opts.ramMiB} MiB is not possible (2..${MAX_RAM_MIB} MiB)`);
+    }
+    if (!Number.isInteger(opts.cpus) || opts.cpus < 1 || opts.cpus > 8) throw new Error(`cpus: ${opts.cpus} is not 1..8`);
+    this.ramBytes = opts.ramMiB << 20;
+    this.memory = createMemory(this.ramBytes);
+    const log = new MachineLog((line) => (hooks.log ? hooks.log(line) : undefined));
+    const spec = [resolveMachine(opts.machine), opts.extraDevices ?? ''].join(' ').trim();
+    this.mb = Motherboard.fromConfig(spec, { clock: new RealClock(), log });
+    this.wireBoard();
+    for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i)));
+    this.loadImages();
+  }
+
+  private coreHost(index: number): CoreHost {
+    const mb = this.mb;
+    return {
+      ioRead: mb.ioRead,
+      ioWrite: mb.ioWrite,
+      mmioRead: mb.mmioRead,
+      mmioWrite: mb.mmioWrite,
+      intAck: () => (index === 0 ? mb.intAck() : 0x100),
+      timeNs: () => mb.clock.now(),
+      apicMessage: () => mb.log.once('apic-msg', 'LAPIC messages are not routed yet (issue 7)'),
+    };
+  }
+
+  private wireBoard(): void {
+    const mb = this.mb;
+    mb.cpu.listen((m: CpuMessage) => {
+      if (m.kind === 'intr') {
+        const v = this.vcpus[m.cpu];
+        if (!v) return;
+        if (m.level) { v.block.post(PEND.INTR); this.kick(); } else v.block.clear(PEND.INTR);
+      } else mb.log.once('apic-bus', 'IOAPIC message dropped: no local APIC yet (issue 7)');
+    });
+    mb.system.listen((m: SystemMessage) => this.onSystem(m));
+    mb.debugcon.listen((m) => this.hooks.debugcon?.(m.port, m.byte));
+    this.uart = mb.devices.find((d) => d.id === 'uart16550@0x3f8') as Uart16550 | undefined;
+    if (this.uart) {
+      this.uart.onTransmit = (bytes) => this.hooks.console?.(bytes);
+      this.uart.onRxSpace = () => this.feedUart();
+    }
+    const rtc = mb.devices.find((d) => d.id.startsWith('rtc146818')) as unknown as { setMemorySize?(b: number): void } | undefined;
+    rtc?.setMemorySize?.(this.ramBytes);
+  }
+
+  private onSystem(m: SystemMessage): void {
+    switch (m.kind) {
+      case 'a20': {
+        this.a20Sources.set(m.source ?? 'default', m.enabled);
+        const on = [...this.a20Sources.values()].some(Boolean);
+        new DataView(this.memory.buffer).setUint32(SHARED.a20_mask, on ? 0xffffffff : 0xffefffff, true);
+        for (const v of this.vcpus) v.block.post(PEND.TLB_FLUSH);
+        break;
+      }
+      case 'reset':
+        if (this.opts.noReboot) this.finish(0, 'guest reset (--no-reboot)');
+        else this.resetMachine();
+        break;
+      case 'debugExit':
+        this.finish(m.status, `debug exit ${m.status}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private loadImages(): void {
+    const dv = new DataView(this.memory.buffer);
+    dv.setUint32(SHARED.num_vcpus, this.opts.cpus, true);
+    dv.setUint32(SHARED.a20_mask, 0xffffffff, true);
+    const st = setupBoot({
+      memory: this.memory, ramBytes: this.ramBytes, cpus: this.opts.cpus,
+      cpuidFeatures: this.cpuidFeatures(), mb: this.mb, spec: this.opts.boot,
+    });
+    for (const v of this.vcpus) v.core.reset();
+    applyBootState(this.vcpus[0].block, st);
+    this.vcpus[0].core.refresh();
+  }
+
+  private cpuidFeatures(): number {
+    const ex = this.vcpus[0].core as unknown as { cpuidFeatures?: () => number };
+    return ex.cpuidFeatures ? ex.cpuidFeatures() >>> 0 : 0;
+  }
+
+  private resetMachine(): void {
+    this.mb.reset();
+    this.a20Sources.clear();
+    this.loadImages();
+    this.mb.log.info('machine reset');
+  }
+
+  /** Bytes typed on the console, delivered with back-pressure. */
+  sendConsole(bytes: Uint8Array): void {
+    this.rxQueue.push(bytes);
+    this.feedUart();
+  }
+  private feedUart(): void {
+    while (this.uart && this.rxQueue.length) {
+      const b = this.rxQueue[0];
+      const n = this.uart.receive(b);
+      if (n < b.length) { this.rxQueue[0] = b.subarray(n); break; }
+      this.rxQueue.shift();
+    }
+    this.kick();
+  }
+
+  private kick(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private finish(code: number, reason: string): void {
+    if (this.status) return;
+    this.status = { code, reason };
+    this.running = false;
+    this.kick();
+  }
+
+  stop(reason = 'stopped'): void { this.finish(0, reason); }
+
+  /** Run until the guest or the host ends the run; resolves with the status. */
+  async run(): Promise<{ code: number; reason: string }> {
+    this.running = true;
+    this.startMs = performance.now();
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      while (this.running) {
+        const deadline = performance.now() + SLICE_MS;
+        let allHalted = true;
+        do {
+          allHalted = true;
+          this.mb.clock.poll();
+          for (const v of this.vcpus) {
+            const r = v.run(SLICE_INSTRUCTIONS);
+            if (r === EXIT.SHUTDOWN) this.onTripleFault(v);
+            if (r !== EXIT.HLT) allHalted = false;
+          }
+          if (!this.running) break;
+        } while (!allHalted && performance.now() < deadline);
+        if (!this.running) break;
+        if (allHalted) {
+          if (this.vcpus.every((v) => v.deadHalt())) { this.finish(0, 'all vCPUs halted with interrupts disabled'); break; }
+          await this.sleepUntilEvent();
+        } else await yieldToEventLoop();
+      }
+    } finally {
+      clearInterval(keepAlive);
+      this.uart?.flush?.();
+    }
+    const st = this.status ?? { code: 0, reason: 'stopped' };
+    this.hooks.exit?.(st.code, st.reason);
+    return st;
+  }
+
+  private onTripleFault(v: LocalVcpu): void {
+    const msg = `triple fault on ${v.block.describe()}`;
+    this.mb.log.info(msg);
+    if (this.opts.noReboot) this.finish(3, msg);
+    else this.resetMachine();
+  }
+
+  /** Wait for an interrupt, console input or the next device timer (all halted). */
+  private sleepUntilEvent(): Promise<void> {
+    if (this.vcpus.some((v) => v.block.pending() !== 0)) return yieldToEventLoop();
+    return new Promise((resolve) => {
+      const next = this.mb.clock.nextDeadline();
+      const ms = Number.isFinite(next) ? Math.max(0, (next - this.mb.clock.now()) / 1e6) : 50;
+      const t = setTimeout(() => { this.wake = null; resolve(); }, Math.min(ms, 50));
+      this.wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+
+  stats(): MachineStats {
+    return {
+      vcpus: this.vcpus.map((v) => ({ instructions: v.block.instructions(), exits: { ...v.exits } })),
+      seconds: (performance.now() - this.startMs) / 1000,
+    };
+  }
+}
+
+/** Let timers, I/O and the UI run (setImmediate in Node, a MessageChannel turn in browsers). */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); resolve(); };
+    ch.port2.postMessage(0);
+  });
+}
