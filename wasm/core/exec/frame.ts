@@ -2,7 +2,7 @@
 // a stack (often one that is not loaded yet) and only then change registers, so a fault while
 // pushing leaves the architectural state untouched. Also the inner-level stacks of the TSS.
 import { fault, raiseSS, raiseTS, TR, segBase, segLimit, segAttr, segSel } from '../cpu';
-import { linWr, linRd, inLimit } from '../mmu/descriptor';
+import { linWr, linRd, inLimit, ATTR_UNUSABLE_BIT } from '../mmu/descriptor';
 
 let fBase: u32 = 0;
 let fLimit: u32 = 0;
@@ -24,7 +24,7 @@ export function framePush(v: u32, size: u32): void {
   const big = (fAttr & 0x4000) != 0;
   const n = fSp - size;
   const off = big ? n : n & 0xFFFF;
-  if (!inLimit(fAttr, fLimit, off, size)) { raiseSS(fErr); return; }
+  if ((fAttr & ATTR_UNUSABLE_BIT) || !inLimit(fAttr, fLimit, off, size)) { raiseSS(fErr); return; }
   linWr(fBase + off, size, v, fUser);
   if (fault) return;
   fSp = big ? n : (fSp & 0xFFFF0000) | off;

@@ -11,7 +11,7 @@ import { tlbFlush, CR0_TS } from '../mmu/paging';
 import { ATTR_UNUSABLE } from '../decode';
 import {
   fetchDesc, setAccessed, setTssBusy, dLo, dHi, linRd, linWr, linProbe, descBase, descLimit,
-  descAttr, descDpl, descPresent, descType, isCode, isConforming,
+  descAttr, descDpl, descPresent, descType, descIsSeg, isCode, isConforming,
 } from '../mmu/descriptor';
 import {
   setCpl, setSegDesc, setSegCache, setSegNull, loadSegReal, refreshModes, checkStackSel,
@@ -134,30 +134,44 @@ function enterV86Task(): void {
   loadLdt(nLdt, 0);
 }
 
-/** Descriptors of the new task: LDTR first (the others may live in it), then CS, SS, data. */
+/**
+ * Descriptors of the new task: LDTR first (the others may live in it), then CS, SS, data. After the
+ * first failure the SDM has the switch complete "without performing additional access and segment
+ * availability checks": the remaining registers are loaded unchecked, the failed one stays
+ * unusable, and the exception is delivered in the new task.
+ */
 function loadTaskSegs(ext: u32): void {
-  // Until a register is loaded its descriptor is unusable (SDM §7.3 step 12).
   for (let s: u32 = 0; s < 6; s++) store<u32>(S + (s << 2), ATTR_UNUSABLE, OFF_SEG_ATTR);
   const csSel = segSel(CS);
-  setCpl(csSel & 3);
+  const pl = csSel & 3;
+  setCpl(pl);
   refreshModes();
   loadLdt(nLdt, ext);
-  if (fault) return;
-  if (!loadTaskCs(csSel, ext)) return;
+  if (!fault) loadTaskCs(csSel, ext); else forceSeg(CS, csSel);
   const ssSel = segSel(SS);
-  if (!checkStackSel(ssSel, csSel & 3, 10, ext)) return;
-  setAccessed();
-  if (fault) return;
-  setSegDesc(SS, ssSel, dLo, dHi);
+  if (!fault) {
+    if (checkStackSel(ssSel, pl, 10, ext)) { setAccessed(); if (!fault) setSegDesc(SS, ssSel, dLo, dHi); }
+  } else forceSeg(SS, ssSel);
   for (let s: u32 = ES; s <= GS; s++) {
     if (s == CS || s == SS) continue;
     const v = segSel(s);
+    if (fault) { forceSeg(s, v); continue; }
     if ((v & 0xFFFC) == 0) { setSegNull(s, v); continue; }
-    if (!checkDataSel(v, csSel & 3, 10, ext)) return;
+    if (!checkDataSel(v, pl, 10, ext)) continue;
     setAccessed();
-    if (fault) return;
-    setSegDesc(s, v, dLo, dHi);
+    if (!fault) setSegDesc(s, v, dLo, dHi);
   }
+}
+
+/** Load a segment register from its descriptor without checks, keeping the pending fault. */
+function forceSeg(seg: u32, sel: u32): void {
+  const v = C.faultVec;
+  const e = C.faultErr;
+  const he = C.faultHasErr;
+  C.clearFault();
+  if ((sel & 0xFFFC) != 0 && fetchDesc(sel) && descIsSeg(dHi)) setSegDesc(seg, sel, dLo, dHi);
+  C.clearFault();
+  raise(v, e, he);
 }
 
 function loadTaskCs(csSel: u32, ext: u32): bool {

@@ -79,7 +79,7 @@ export function protMachine(h = new CoreHarness()): CoreHarness {
   // TSS1: ring-0 stack.
   h.write32(TSS1 + 4, STACK0);
   h.write32(TSS1 + 8, K_DATA);
-  h.write32(TSS1 + 0x66, 0x68 << 16);
+  h.write32(TSS1 + 0x64, 0x68 << 16); // I/O map base = limit + 1: no bitmap
   h.write32(RESULT, 0xffffffff);
   h.eip = CODE;
   h.setReg('esp', STACK0);
