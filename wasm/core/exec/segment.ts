@@ -68,8 +68,9 @@ export function loadSegReal(seg: u32, sel: u32): void {
   sel &= 0xFFFF;
   if (C.v86) { setSegCache(seg, sel, sel << 4, 0xFFFF, ATTR_V86); return; }
   const a = S + (seg << 2);
-  // A register made unusable in protected mode becomes usable again; keep it present.
-  const attr = (segAttr(seg) & ~ATTR_UNUSABLE) | 0x80;
+  // A register made unusable in protected mode becomes a usable read/write data segment again.
+  const cur = segAttr(seg);
+  const attr = (cur & ATTR_UNUSABLE) ? 0x93 : cur | 0x80;
   store<u32>(a, sel, OFF_SEG_SEL);
   store<u32>(a, sel << 4, OFF_SEG_BASE);
   store<u32>(a, attr, OFF_SEG_ATTR);

@@ -2,7 +2,7 @@
 // with NT back to the caller, busy bits, back link.
 import { describe, it, expect } from 'vitest';
 import {
-  protMachine, runTo, code, setDesc, gate, stack, GDT, IDT, CODE, STUBS, K_CODE, K_DATA, TSS1, TSS2,
+  protMachine, runTo, code, setDesc, gate, seg, stack, GDT, IDT, CODE, STUBS, K_CODE, K_DATA, TSS1, TSS2,
   TSS1_SEL, TSS2_SEL,
 } from './env.ts';
 
@@ -89,5 +89,34 @@ describe('system: task switches', () => {
     expect(r).toMatchObject({ vec: 10, err: K_DATA });
     expect(stack(h, r.esp, 1)[0]).toBe(TASK2_EIP);
     expect(h.field('seg_sel', 7)).toBe(TSS2_SEL);
+  });
+});
+
+describe('system: 16-bit TSS and gates', () => {
+  it('switches to a 16-bit TSS with JMP', () => {
+    const h = protMachine();
+    setDesc(h, GDT, 6, seg(TSS2, 0x2b, 0x81, 0)); // 16-bit available TSS
+    h.write(TSS2 + 0x0e, [0x80, 0x3c, 0x02, 0x00]); // IP, FLAGS
+    for (let i = 0; i < 8; i++) h.write(TSS2 + 0x12 + i * 2, [i === 4 ? 0x00 : 0x10 + i, i === 4 ? 0x78 : 0]);
+    for (let s = 0; s < 4; s++) h.write(TSS2 + 0x22 + s * 2, [s === 1 ? K_CODE : K_DATA, 0]);
+    h.write(TSS2 + 0x2a, [0, 0]);
+    code(h, TASK2_EIP, 'str ebp\nhlt');
+    code(h, CODE, `mov ax, ${TSS1_SEL}\nltr ax\nmov ebx, 0xabcd0000\njmp ${TSS2_SEL}:0`);
+    runTo(h);
+    expect(h.reg('ebp')).toBe(TSS2_SEL);
+    expect(h.reg('ebx')).toBe(0xabcd0013); // low half from the TSS, high half kept
+    expect(h.reg('esp') & 0xffff).toBe(0x7800);
+    expect(h.seg('tr').attr & 0xf).toBe(3); // busy 16-bit TSS
+    expect(h.seg('fs').sel).toBe(0);
+  });
+
+  it('pushes a 16-bit frame through a 16-bit interrupt gate', () => {
+    const h = protMachine();
+    setDesc(h, IDT, 0x42, gate(K_CODE, 0x3900, 0x6, 0));
+    code(h, 0x3900, 'mov eax, esp\nhlt');
+    code(h, CODE, 'int 0x42');
+    runTo(h);
+    expect(h.reg('eax')).toBe(0x9000 - 6);
+    expect(Array.from(h.read(0x9000 - 6, 6))).toEqual([0x02, 0x10, K_CODE, 0, 0x02, 0]);
   });
 });
