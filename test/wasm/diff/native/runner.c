@@ -89,7 +89,11 @@ __asm__(
 static sigjmp_buf jb;
 static struct out_rec *cur;
 
+/* A case may leave EFLAGS.AC set (POPF, IRET); the host code must not run with alignment checks. */
+#define CLEAR_AC() __asm__ volatile("pushfl\n andl $~0x40000, (%%esp)\n popfl" ::: "memory", "cc")
+
 static void on_signal(int sig, siginfo_t *si, void *ctx) {
+  CLEAR_AC();
   (void)si;
   ucontext_t *uc = ctx;
   greg_t *g = uc->uc_mcontext.gregs;
@@ -160,6 +164,7 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
   memset(out, 0, sizeof *out);
   cur = out;
   if (sigsetjmp(jb, 0) == 0) enter_case();
+  CLEAR_AC();
   __asm__ volatile("movw %0, %%fs" : : "r"(fs0));
   memcpy(out->buf, region + BUF_OFF, BUF_LEN);
   memset(code - 32, 0xCC, 64);
@@ -167,11 +172,14 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
 
 int main(void) {
   region = mmap((void *)REGION_BASE, REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_POPULATE, -1, 0);
   if (region != (void *)REGION_BASE) {
     perror("mmap of the test region");
     return 2;
   }
+  /* Touch every page now: a page fault in the middle of an instruction (ENTER probes its final
+   * ESP) would restart it with its earlier stores already done. */
+  memset(region, 0, REGION_SIZE);
   memset(region + CODE_PAGE, 0xCC, 0x1000);
   set_ldt(0, 0);
   set_ldt(1, 1);
