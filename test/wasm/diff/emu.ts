@@ -6,7 +6,7 @@ import { CoreHarness, EXIT } from '../harness.ts';
 import { writeTables, loadTableRegisters, handlerVector, HAS_ERROR_CODE } from '../harness-idt.ts';
 import { RAM_BASE, VCPU } from '../../../src/shared/layout.ts';
 import {
-  REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE, IN, OUT,
+  REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, TAIL, TAIL_OFF, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE, IN, OUT,
   VEC_EMU_BUDGET, VEC_EMU_SHUTDOWN, VEC_EMU_OTHER,
 } from './layout.ts';
 
@@ -45,6 +45,7 @@ export class EmuRunner {
     const code = this.region + CODE_OFF;
     this.u8.set(inp.subarray(ib + IN.code, ib + IN.code + len), code);
     this.u8.set(inp.subarray(ib + IN.buf, ib + IN.buf + BUF_LEN), this.region + BUF_OFF);
+    this.u8.set(TAIL, this.region + TAIL_OFF);
     for (let r = 0; r < 8; r++) this.set(VCPU.gpr + r * 4, idv.getUint32(IN.regs + r * 4, true));
     this.set(VCPU.eip, CODE_OFF);
     this.set(VCPU.eflags, (idv.getUint32(IN.eflags, true) | 0x202) >>> 0);

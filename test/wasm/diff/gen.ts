@@ -119,6 +119,8 @@ class Builder {
     for (let i = 0; i < 8; i++) this.regs[i] = val32(r);
     let sp = BUF_OFF + 0x80 + r.int(0x61);
     if (r.chance(0.8)) sp &= ~3;
+    // Sometimes at the ends of the stack segment: pushes below 0 and pops past the limit fault.
+    if (r.chance(0.015)) sp = r.pick([0, 1, 2, 3, 0xfffc, 0xfffe, 0xffff, 0x10000]);
     this.regs[ESP] = sp;
     const at = r.int(POOL_WORDS - BUF_LEN / 4) * 4;
     buf.set(this.pool.subarray(at, at + BUF_LEN));
@@ -185,6 +187,8 @@ class Builder {
     const r = this.r;
     let target = BUF_OFF + r.int(BUF_LEN - span + 1);
     if (r.chance(0.5)) target &= ~3;
+    // Sometimes at the end of the 64 KiB segments: accesses that cross the limit fault (#GP/#SS).
+    if (r.chance(0.03)) target = 0x10000 - 1 - r.int(8);
     for (let tries = 0; tries < 20; tries++) {
       if (this.adsz === 16 ? this.ea16(target) : this.ea32(target)) { this.ea = target; return true; }
     }

@@ -37,6 +37,7 @@
 #define BUF_LEN 256u
 #define CODE_PAGE 0x8000u
 #define CODE_OFF 0x8800u
+#define TAIL_OFF 0xFFF0u
 #define SEL_DATA 0x07u
 #define SEL_CODE 0x0Fu
 
@@ -89,8 +90,10 @@ __asm__(
 static sigjmp_buf jb;
 static struct out_rec *cur;
 
-/* A case may leave EFLAGS.AC set (POPF, IRET); the host code must not run with alignment checks. */
-#define CLEAR_AC() __asm__ volatile("pushfl\n andl $~0x40000, (%%esp)\n popfl" ::: "memory", "cc")
+/* A case may leave EFLAGS.AC or NT set (POPF, IRET): the host code must not run with alignment
+ * checks, and the kernel's IRET back to a task with NT set faults (the process then dies of a
+ * SIGSEGV whenever an interrupt happens to return through IRET). */
+#define CLEAR_AC() __asm__ volatile("pushfl\n andl $~0x44000, (%%esp)\n popfl" ::: "memory", "cc")
 
 static void on_signal(int sig, siginfo_t *si, void *ctx) {
   CLEAR_AC();
@@ -150,6 +153,10 @@ static void set_ldt(int entry, int code) {
   }
 }
 
+/* The last 16 bytes of the segments, rewritten before every case (accesses at the limit read
+ * them): every byte >= 0x80 with bit 2 set, so any selector read from here is an LDT selector
+ * beyond the LDT's limit on both sides. Same bytes in layout.ts. */
+static const uint8_t tail[16] = {0xff, 0x87, 0xfc, 0x85, 0xf4, 0xad, 0xcc, 0x96, 0xd5, 0x8c, 0xe6, 0xbd, 0x9f, 0xc7, 0xb4, 0xf5};
 static uint8_t *region;
 static uint16_t fs0;
 
@@ -157,6 +164,7 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
   uint8_t *code = region + CODE_OFF;
   memcpy(code, in->code, in->len);
   memcpy(region + BUF_OFF, in->buf, BUF_LEN);
+  memcpy(region + TAIL_OFF, tail, sizeof tail);
   memcpy(g_regs, in->regs, sizeof g_regs);
   g_eflags = in->eflags;
   g_ldsptr[0] = in->regs[0];
