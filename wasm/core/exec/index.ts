@@ -11,3 +11,4 @@ export * from './misc';
 export * from './segment';
 export * from './far';
 export * from './system';
+export * from './x87';

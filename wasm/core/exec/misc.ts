@@ -1,4 +1,4 @@
-// Flag instructions, HLT, NOPs, CPUID, RDTSC, and the FPU escape until the x87 lands.
+// Flag instructions, HLT, NOPs, CPUID, RDTSC.
 import * as C from '../cpu';
 import { fault, w32, r32, EAX, EBX, ECX, EDX, raiseGP, raise, raiseUD, requestExit, EXIT_HLT } from '../cpu';
 import { materialize, fl, setFlags, getFlags, CF, DF, IF, IOPL } from '../flags';
@@ -33,17 +33,6 @@ export function op_hlt(op: u32): void {
   requestExit(EXIT_HLT);
 }
 export function op_hint_nop(op: u32): void { /* 0F 18..1F: hints and multi-byte NOPs */ }
-export function op_fwait(op: u32): void {
-  const c0 = load<u32>(C.S, OFF_CR0);
-  if ((c0 & 0xA) == 0xA) raise(7, 0, false); // MP and TS
-}
-/** FPU escape D8..DF before the x87 is implemented: #NM when CR0.EM or TS, else #UD. */
-export function op_x87(op: u32): void {
-  const c0 = load<u32>(C.S, OFF_CR0);
-  if (c0 & 0xC) { raise(7, 0, false); return; }
-  raiseUD();
-}
-
 /** The TSC: the common clock in ticks of SH_CLOCK_HZ, plus this vCPU's offset. */
 export function tscNow(): u64 {
   const hz = <f64>load<u32>(SH_CLOCK_HZ);
