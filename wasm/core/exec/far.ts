@@ -3,13 +3,14 @@
 // target descriptor and goes through call gates, task gates and TSS descriptors.
 import * as C from '../cpu';
 import {
-  fault, CS, SS, ES, DS, FS, GS, r32, w32, w16, ESP, raiseGP, raiseUD, raiseNP, segSel, segLimit, segAttr, cpl,
+  fault, CS, SS, ES, DS, FS, GS, r32, w32, w16, ESP, raiseGP, raiseUD, raiseNP, raiseSS, segSel, segLimit,
+  segAttr, cpl,
 } from '../cpu';
 import { fetch16, fetch8, fetchZ, ATTR_UNUSABLE } from '../decode';
 import { getFlags, setFlags, getOF, ARITH, TF, DF, NT, RF, AC, ID, IF, IOPL, VIF, VIP, VM } from '../flags';
 import {
   fetchDesc, setAccessed, dLo, dHi, descLimit, descBase, descAttr, descDpl, descPresent, descType,
-  isCode, isConforming,
+  isCode, isConforming, inLimit,
 } from '../mmu/descriptor';
 import { rdMem } from './operand';
 import { push32, push16, pushV, peek32, peek16, sp, setSp } from './stack';
@@ -29,6 +30,7 @@ function enterCode(sel: u32, lo: u32, hi: u32, pl: u32, off: u32): void {
 // ---- JMP / CALL ----
 /** Real-address and v86 mode: CS = sel, IP = off (within the CS limit). */
 function farReal(sel: u32, off: u32, call: bool): void {
+  if (call && !stackRoom(C.opsz32 ? 4 : 2, 2)) return;
   const lim: u32 = C.v86 ? 0xFFFF : segLimit(CS);
   if (off > lim) { raiseGP(0); return; }
   if (call) {
@@ -63,6 +65,7 @@ function farDirect(sel: u32, lo: u32, hi: u32, off: u32, call: bool): void {
   const dpl = descDpl(hi);
   if (isConforming(hi) ? dpl > c : ((sel & 3) > c || dpl != c)) { raiseGP(err); return; }
   if (!descPresent(hi)) { raiseNP(err); return; }
+  if (call && !stackRoom(C.opsz32 ? 4 : 2, 2)) return;
   if (off > descLimit(lo, hi)) { raiseGP(0); return; }
   setAccessed();
   if (fault) return;
@@ -94,11 +97,12 @@ function viaCallGate(sel: u32, glo: u32, ghi: u32, call: bool): void {
   // JMP never changes privilege: a non-conforming target must have DPL = CPL.
   if (!call && !isConforming(hi) && dpl != c) { raiseGP(err); return; }
   if (!descPresent(hi)) { raiseNP(err); return; }
-  if (off > descLimit(lo, hi)) { raiseGP(0); return; }
   setAccessed();
   if (fault) return;
   const chi = dHi;
   if (call && !isConforming(hi) && dpl < c) { callInner(csSel, lo, chi, off, g32, ghi & 0x1F); return; }
+  if (call && !stackRoom(g32 ? 4 : 2, 2)) return;
+  if (off > descLimit(lo, hi)) { raiseGP(0); return; }
   if (call) {
     if (g32) { push32(segSel(CS)); if (!fault) push32(C.ip); }
     else { push16(segSel(CS)); if (!fault) push16(C.ip); }
@@ -132,10 +136,26 @@ function callInner(csSel: u32, lo: u32, hi: u32, off: u32, g32: bool, count: u32
   framePush(segSel(CS), sz);
   framePush(C.ip, sz);
   if (fault) return;
+  if (off > descLimit(lo, hi)) { raiseGP(0); return; }
   setCpl(dpl);
   setSegDesc(SS, (ssSel & 0xFFFC) | dpl, sLo, sHi);
   w32(ESP, frameSp());
   enterCode(csSel, lo, hi, dpl, off);
+}
+
+/**
+ * CALL checks that the return address fits on the stack (#SS(0)) before it checks the target
+ * offset (#GP(0)): `n` pushes of `size` bytes, each within the SS limit.
+ */
+function stackRoom(size: u32, n: u32): bool {
+  const a = segAttr(SS);
+  const lim = segLimit(SS);
+  let p = sp();
+  for (let i: u32 = 0; i < n; i++) {
+    p = C.stack32 ? p - size : (p - size) & 0xFFFF;
+    if ((a & ATTR_UNUSABLE) || !inLimit(a, lim, p, size)) { raiseSS(0); return false; }
+  }
+  return true;
 }
 
 function farTransfer(sel: u32, off: u32, call: bool): void {

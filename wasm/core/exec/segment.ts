@@ -13,7 +13,7 @@ import {
   isCode, isConforming, isWritableData,
 } from '../mmu/descriptor';
 import { fl, getFlags, setFlags, VM, ZF } from '../flags';
-import { readE, writeE, readRmw, writeRmw, readG, rdMem } from './operand';
+import { readE, writeE, readG, rdMem } from './operand';
 import { pushV, peek32, peek16 } from './stack';
 
 /** Attributes of every segment in virtual-8086 mode: present, DPL 3, read/write data, accessed. */
@@ -194,12 +194,13 @@ export function op_lgs(op: u32): void { loadFarPtr(GS); }
 /** 63: ARPL Ew, Gw — raise the RPL of the destination to that of the source; ZF says whether it did. */
 export function op_arpl(op: u32): void {
   if (!C.protMode) { raiseUD(); return; }
-  const d = readRmw<u16>();
+  // The destination is written only when its RPL changes (a read-only operand faults only then).
+  const d = readE<u16>();
   if (fault) return;
   const s = readG<u16>();
   const f = getFlags() & ~ZF;
   if ((d & 3) < (s & 3)) {
-    writeRmw<u16>((d & ~3) | (s & 3));
+    writeE<u16>((d & ~3) | (s & 3));
     if (fault) return;
     setFlags(f | ZF);
   } else setFlags(f);
