@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { rawImages } from './scripts/vite-raw-images.ts';
 
 // SharedArrayBuffer (the guest's shared memory) needs a cross-origin isolated page:
 // these two headers on every response, in dev and in preview. Static hosting must send them too.
@@ -8,6 +9,7 @@ const isolation = {
 };
 
 export default defineConfig({
+  plugins: [rawImages()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
