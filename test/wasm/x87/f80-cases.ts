@@ -7,6 +7,8 @@ export const NAMES: Record<number, string> = {
   15: "FST m32", 16: "FST m64", 17: "FILD m16", 18: "FILD m32", 19: "FILD m64", 20: "FIST m16",
   21: "FIST m32", 22: "FISTP m64", 23: "FISTTP m16", 24: "FISTTP m32", 25: "FISTTP m64",
   26: "FBLD", 27: "FBSTP", 28: "FLDconst", 37: "FTST",
+  40: "FADD m32", 41: "FSUBR m32", 42: "FMUL m64", 43: "FDIV m32", 44: "FDIVR m64", 45: "FCOM m64",
+  46: "FIADD m16", 47: "FIDIVR m32", 48: "FICOM m16", 49: "FSUB m64",
 };
 
 type Gen = (r: Rng) => [bigint, bigint];
@@ -95,6 +97,11 @@ export const SPECS: [number, number, Gen][] = [
   [23, 800, (r) => [intish(r), 0n]], [24, 800, (r) => [intish(r), 0n]], [25, 800, (r) => [intish(r), 0n]],
   [26, 500, (r) => [bcd(r), 0n]], [27, 1500, (r) => [bcdish(r), 0n]],
   [28, 200, (r) => [0n, BigInt(r.int(7))]],
+  [40, 1000, (r) => [operand(r), binaryBits(r, 8, 23)]], [41, 600, (r) => [operand(r), binaryBits(r, 8, 23)]],
+  [42, 1000, (r) => [operand(r), binaryBits(r, 11, 52)]], [43, 600, (r) => [operand(r), binaryBits(r, 8, 23)]],
+  [44, 600, (r) => [operand(r), binaryBits(r, 11, 52)]], [45, 600, (r) => [operand(r), binaryBits(r, 11, 52)]],
+  [46, 300, (r) => [operand(r), intBits(r, 16)]], [47, 300, (r) => [operand(r), intBits(r, 32)]],
+  [48, 300, (r) => [operand(r), intBits(r, 16)]], [49, 600, (r) => [operand(r), binaryBits(r, 11, 52)]],
 ];
 
 export function cases(seed = 0x87f80, scale = 1): Rec[] {

@@ -8,6 +8,7 @@ import {
 import { f80Cmp, f80Xam, f80Xtract, f80Scale, f80Prem, f80Const } from "../../../wasm/core/x87/f80-misc";
 import {
   f80FromF32, f80FromF64, f80ToF32, f80ToF64, f80FromInt, f80ToInt, f80FromBcd, f80ToBcd,
+  f80LoadF32Operand, f80LoadF64Operand,
 } from "../../../wasm/core/x87/f80-conv";
 import {
   f80F2xm1, f80Fyl2x, f80Fyl2xp1, f80Ptan, f80Patan, f80Sin, f80Cos, f80Sincos,
@@ -99,9 +100,35 @@ export function run(op: u32, cw: u32, aSig: u64, aSe: u32, bSig: u64, bSe: u32):
       else st(rSig, rSe, r2Sig, r2Se);
       break;
     case 37: f80Cmp(aSig, aSe, 0, 0, cw, false); st(aSig, aSe, bSig, bSe); break;
-    default: st(0, 0, 0, 0); break;
+    default:
+      if (op >= 40 && op <= 49) memOp(op, cw, aSig, aSe, bSig, bSe);
+      else st(0, 0, 0, 0);
+      break;
   }
   oSw = fpuExc;
+}
+
+/** Arithmetic with a memory source (B's low bytes), as an integrator would compose it. */
+function memOp(op: u32, cw: u32, aSig: u64, aSe: u32, bSig: u64, bSe: u32): void {
+  let den = false;
+  if (op == 40 || op == 41 || op == 43) den = f80LoadF32Operand(<u32>bSig);
+  else if (op == 42 || op == 44 || op == 45 || op == 49) den = f80LoadF64Operand(bSig);
+  else if (op == 47) f80FromInt(<i64><i32>bSig);
+  else f80FromInt(<i64><i16>bSig);
+  const mSig = rSig, mSe = rSe;
+  switch (op) {
+    case 40: case 46: f80Add(aSig, aSe, mSig, mSe, cw, den); break;
+    case 41: f80Sub(mSig, mSe, aSig, aSe, cw, den); break;
+    case 42: f80Mul(aSig, aSe, mSig, mSe, cw, den); break;
+    case 43: f80Div(aSig, aSe, mSig, mSe, cw, den); break;
+    case 44: case 47: f80Div(mSig, mSe, aSig, aSe, cw, den); break;
+    case 49: f80Sub(aSig, aSe, mSig, mSe, cw, den); break;
+    default: // 45, 48: FCOM m64, FICOM m16
+      f80Cmp(aSig, aSe, mSig, mSe, cw, false, den);
+      st(aSig, aSe, bSig, bSe);
+      return;
+  }
+  unary(cw, aSig, aSe, bSig, bSe);
 }
 
 /** Popping binary op (FYL2X, FYL2XP1, FPATAN): ST0 = result, ST1 = the B below. */

@@ -49,8 +49,12 @@ function nearPiHalf(r: Rng): bigint {
   return f80(r.int(2), 0x3fff + n - 1 - 65, (m & M64) | J);
 }
 
+/** +-2^k: partial sums of the series land exactly on rounding boundaries. */
+const pow2 = (r: Rng, lo: number, hi: number): bigint => f80(r.int(2), 0x3fff + lo + r.int(hi - lo + 1), J);
+
 function trig(r: Rng): [bigint, bigint] {
-  switch (r.int(6)) {
+  switch (r.int(7)) {
+    case 6: return [pow2(r, -80, 10), 0n];
     case 0: return [val(r, -70, -1), 0n];
     case 1: return [val(r, -1, 6), 0n];
     case 2: return [val(r, 6, 62), 0n];
@@ -61,14 +65,14 @@ function trig(r: Rng): [bigint, bigint] {
 
 function gen(op: number, r: Rng): [bigint, bigint] {
   switch (op) {
-    case 29: return [r.chance(0.9) ? val(r, -70, -1) : val(r, -20, -1), 0n];
+    case 29: return [r.chance(0.9) ? val(r, -70, -1) : pow2(r, -80, -1), 0n];
     case 30: {
       const x = r.chance(0.3) ? f80(0, 0x3fff - r.int(2), r.chance(0.5) ? J + (r.u64() >> BigInt(8 + r.int(56))) : M64 - (r.u64() >> BigInt(8 + r.int(56))))
         : val(r, -300, 300, 0);
       return [x, val(r, -20, 20)];
     }
-    case 31: return [val(r, -70, -3), val(r, -20, 20)];
-    case 33: return [val(r, -60, 60), val(r, -60, 60)];
+    case 31: return [r.chance(0.9) ? val(r, -70, -3) : pow2(r, -80, -3), val(r, -20, 20)];
+    case 33: return r.chance(0.9) ? [val(r, -60, 60), val(r, -60, 60)] : [pow2(r, -60, 60), pow2(r, -60, 60)];
     default: return trig(r);
   }
 }

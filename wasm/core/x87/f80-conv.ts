@@ -55,6 +55,48 @@ export function f80FromF64(bits: u64, cw: u32): void {
   fromBinary(bits, 11, 52, cw);
 }
 
+/**
+ * Source operand of FADD/FSUB(R)/FMUL/FDIV(R)/FCOM m32fp/m64fp: widened to
+ * 80 bits exactly with no exception; an SNaN stays signalling, so the
+ * arithmetic applies the two-operand NaN rules (a QNaN in ST0 beats it).
+ * Returns true for a denormal source: pass it on as memDen.
+ */
+@inline function operandBinary(bits: u64, ew: u32, fw: u32): bool {
+  const emax = (u64(1) << ew) - 1;
+  const sign = <u32>(bits >> u64(ew + fw - 15)) & 0x8000;
+  const e = (bits >> u64(fw)) & emax;
+  const m = (bits & ((u64(1) << fw) - 1)) << u64(63 - fw);
+  const bias = <i32>(emax >> 1);
+  if (e == emax) {
+    rSig = SIG_J | m;
+    rSe = sign | 0x7FFF;
+    return false;
+  }
+  if (e == 0) {
+    if (m == 0) {
+      setZero(sign);
+      return false;
+    }
+    const z = clz64(m);
+    rSig = m << u64(z);
+    rSe = sign | <u32>(BIAS + 1 - bias - z);
+    return true;
+  }
+  rSig = SIG_J | m;
+  rSe = sign | <u32>(<i32>e - bias + BIAS);
+  return false;
+}
+
+/** m32fp source operand of an arithmetic instruction (see operandBinary). */
+export function f80LoadF32Operand(bits: u32): bool {
+  return operandBinary(bits, 8, 23);
+}
+
+/** m64fp source operand of an arithmetic instruction. */
+export function f80LoadF64Operand(bits: u64): bool {
+  return operandBinary(bits, 11, 52);
+}
+
 /** Rounds an 80-bit value into a binary32/64 layout; result in rInt. */
 @inline function toBinary(sig: u64, se: u32, cw: u32, ew: u32, fw: u32): void {
   fpuExc = 0;

@@ -21,8 +21,9 @@ function magCmp(aSig: u64, aSe: u32, ca: u32, bSig: u64, bSe: u32, cb: u32): i32
  * FCOM / FUCOM (quiet = true) of a (ST0) with b: C3 C2 C0 = 000 greater, 001
  * less, 100 equal, 111 unordered. FCOM signals IE for any NaN, FUCOM only for
  * SNaNs; unsupported formats are invalid for both. FTST is f80Cmp(a, 0, 0).
+ * memDen: b came from a denormal m32fp/m64fp (FCOM m32/m64).
  */
-export function f80Cmp(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, quiet: bool): void {
+export function f80Cmp(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, quiet: bool, memDen: bool = false): void {
   fpuExc = 0;
   const ca = classify(aSig, aSe), cb = classify(bSig, bSe);
   if (ca >= CL_QNAN || cb >= CL_QNAN) {
@@ -31,7 +32,7 @@ export function f80Cmp(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, quiet:
     return;
   }
   // a denormal operand is flagged, but the condition codes are still set
-  if (ca == CL_DENORMAL || cb == CL_DENORMAL) fpuExc = FE_DE;
+  if (memDen || ca == CL_DENORMAL || cb == CL_DENORMAL) fpuExc = FE_DE;
   const sa = aSe & 0x8000, sb = bSe & 0x8000;
   let r: i32;
   if (ca == CL_ZERO && cb == CL_ZERO) r = 0;

@@ -121,3 +121,10 @@ export const T_CONST = memory.data<u64>([
   0xC90FDAA22168C234, 0xC000000000000000, 0xFFFFFFFF,
   0x96CBE3F9990E91A7, 0x9000000000000000, 0x1,
 ]);
+
+// Series lengths by the exponent e of the series variable (index -e, capped at 63):
+// one term past the first below 2^-112 of the sum, so that the truncated tail
+// cannot leave a partial sum sitting exactly on a rounding boundary.
+export const N_SIN = memory.data<u8>([17, 16, 15, 14, 13, 12, 11, 11, 10, 9, 9, 9, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+export const N_COS = memory.data<u8>([18, 17, 16, 14, 13, 12, 12, 11, 10, 10, 9, 9, 8, 8, 8, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+export const N_EXPM1 = memory.data<u8>([34, 31, 26, 23, 20, 17, 16, 14, 13, 12, 11, 11, 10, 9, 9, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3]);

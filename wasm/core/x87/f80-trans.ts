@@ -24,7 +24,7 @@ import {
 } from "./f80";
 import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_ATAN16, T_LN16, T_CONST } from "./f80-tables";
+import { T_INVFACT, T_INVODD, T_ATAN16, T_LN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 
 const K_LN2: u32 = 0;
 const K_LOG2E: u32 = 1;
@@ -111,6 +111,11 @@ function reduce(sig: u64, se: u32): void {
   redK = <u32>(s != 0 ? 0 - k : k) & 3;
 }
 
+/** Number of series terms for a variable with exponent e (table indexed by -e). */
+@inline function terms(tab: usize, e: i32): u32 {
+  return load<u8>(tab + <usize>(e < -63 ? 63 : e > 0 ? 0 : -e));
+}
+
 /** q = sin r (|r| <= pi/4): r * sum (-1)^i r^2i / (2i+1)!. */
 function sinK(rS: u32, rE: i32, rH: u64, rL: u64): void {
   if (rH == 0) {
@@ -118,7 +123,7 @@ function sinK(rS: u32, rE: i32, rH: u64, rL: u64): void {
     return;
   }
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-  qpoly(T_INVFACT, 1, 2, 17, true, qS, qE, qH, qL);
+  qpoly(T_INVFACT, 1, 2, terms(N_SIN, qE), true, qS, qE, qH, qL);
   qmul(qS, qE, qH, qL, rS, rE, rH, rL);
 }
 
@@ -129,7 +134,7 @@ function cosK(rS: u32, rE: i32, rH: u64, rL: u64): void {
     return;
   }
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-  qpoly(T_INVFACT, 0, 2, 17, true, qS, qE, qH, qL);
+  qpoly(T_INVFACT, 0, 2, terms(N_COS, qE), true, qS, qE, qH, qL);
 }
 
 /**
@@ -560,7 +565,7 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
   qload(T_CONST, K_LN2);
   qmul(qS, qE, qH, qL, xS, xE, xH, xL);
   const tS = qS, tE = qE, tH = qH, tL = qL;
-  qpoly(T_INVFACT, 1, 1, 30, false, tS, tE, tH, tL);
+  qpoly(T_INVFACT, 1, 1, terms(N_EXPM1, tE), false, tS, tE, tH, tL);
   qmul(qS, qE, qH, qL, tS, tE, tH, tL);
   qround(cw);
 }

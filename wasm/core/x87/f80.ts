@@ -2,15 +2,35 @@
 //
 // A value is a 64-bit significand with an explicit integer bit (u64) and a
 // 16-bit sign/exponent word (passed as u32, bias 16383). Operations take the
-// x87 control word and answer through the globals below; every operation
-// starts by clearing fpuExc, so the caller ORs fpuExc into the status word.
+// x87 control word (RC, PC, exception masks) and answer through globals:
+// rSig/rSe = new ST0 (or the replaced register), r2Sig/r2Se = new ST1 when an
+// instruction leaves two results, rInt = stored integer/f32/f64 image, and
+// fpuExc = IE..PE, C1 (rounded up) and, where defined, C0/C2/C3, all in
+// status-word positions. Every operation starts by clearing fpuExc: the
+// caller ORs its low six bits into the sticky flags and replaces C0..C3.
 //
-// Unmasked exceptions: when fpuExc & ~cw & (IE | DE | ZE) is non-zero the
-// instruction has no result (see f80NoResult) and the caller raises #MF with
-// the destination unchanged. Unmasked overflow/underflow deliver the rounded
-// result with the exponent wrapped by -/+ 24576 (register destinations only).
+// Unmasked exceptions: when f80NoResult(cw) the instruction has no result
+// (destination and stack unchanged; the caller raises #MF at the next waiting
+// instruction). Exceptions to that rule, as the hardware does them: loads
+// (f80FromF32/F64) with a denormal source still load; stores to memory
+// (f80ToF32/F64/Int/Bcd) store nothing on unmasked IE, OE or UE. Unmasked
+// overflow/underflow on a register destination deliver the rounded result
+// with the exponent wrapped by -/+ 24576 (infinity or zero when even that
+// does not fit).
 //
-// Written from IEEE 754-1985 and the Intel SDM vol. 1 ch. 4 and 8.
+// Entry points (files in this folder):
+//   f80.ts       f80Add f80Sub f80Mul f80Div (memDen for m32/m64 sources),
+//                f80Sqrt f80Rndint, classify, f80NoResult
+//   f80-misc.ts  f80Cmp (FCOM/FUCOM/FTST/FICOM), f80Xam, f80Xtract, f80Scale,
+//                f80Prem (FPREM/FPREM1), f80Const (FLD1..FLDZ)
+//   f80-conv.ts  f80FromF32/F64, f80ToF32/F64, f80FromInt, f80ToInt (FIST,
+//                FISTTP), f80FromBcd/f80ToBcd, f80LoadF32/F64Operand
+//   f80-trans.ts f80F2xm1 f80Fyl2x f80Fyl2xp1 f80Ptan f80Patan f80Sin f80Cos
+//                f80Sincos
+// Register-stack handling (empty/full, TOP, tags) belongs to the caller.
+//
+// Written from IEEE 754-1985 and the Intel SDM vol. 1 ch. 4 and 8; behaviour
+// the SDM leaves open was measured on the host x87 (test/wasm/x87).
 import { mul64, div128, shr128Jam, clz64, wHi, wLo, wRem } from "./wide";
 
 // Status-word bits (also the control-word mask bits for the six exceptions).
@@ -196,7 +216,32 @@ export function roundPack(sign: u32, exp: i32, hi: u64, lo: u64, cw: u32, s: u32
 }
 
 /** Rounds into the 80-bit format with precision shift s and sets rSig/rSe. */
-export function roundPack80(sign: u32, exp: i32, hi: u64, lo: u64, cw: u32, s: u32): void {
+@inline export function roundPack80(sign: u32, exp: i32, hi: u64, lo: u64, cw: u32, s: u32): void {
+  if (<u32>(exp - 1) < 0x7FFD) {
+    // in range even after a rounding carry: the common case, inline
+    const unit: u64 = u64(1) << s;
+    const g = discarded(hi, lo, s);
+    let r = hi & ~(unit - 1);
+    if (g != 0) {
+      fpuExc |= FE_PE;
+      if (roundUp(g, r & unit, sign, (cw >> 10) & 3)) {
+        r += unit;
+        fpuExc |= SW_C1;
+        if (r == 0) {
+          r = SIG_J;
+          exp++;
+        }
+      }
+    }
+    rSig = r;
+    rSe = sign | <u32>exp;
+  } else {
+    roundPackEdge80(sign, exp, hi, lo, cw, s);
+  }
+}
+
+/** Overflow, underflow and the top binade, out of line. */
+function roundPackEdge80(sign: u32, exp: i32, hi: u64, lo: u64, cw: u32, s: u32): void {
   roundPack(sign, exp, hi, lo, cw, s, 0x7FFF);
   rSig = rpSig;
   rSe = sign | (<u32>rpExp & 0x7FFF);
@@ -290,8 +335,17 @@ function addCore(sa: u32, ea: i32, ma: u64, sb: u32, eb: i32, mb: u64, cw: u32):
     const te = ea; ea = eb; eb = te;
     const tm = ma; ma = mb; mb = tm;
   }
-  shr128Jam(mb, 0, ea - eb);
-  const bh = wHi, bl = wLo;
+  const d = ea - eb;
+  let bh: u64, bl: u64;
+  if (d < 64) {
+    // common case inline: nothing is shifted out of the 128 bits
+    bh = mb >> u64(d);
+    bl = d == 0 ? 0 : mb << u64(64 - d);
+  } else {
+    shr128Jam(mb, 0, d);
+    bh = wHi;
+    bl = wLo;
+  }
   let hi: u64, lo: u64;
   if (sa == sb) {
     hi = ma + bh;
@@ -325,12 +379,13 @@ function addCore(sa: u32, ea: i32, ma: u64, sb: u32, eb: i32, mb: u64, cw: u32):
   roundPack80(sa, ea, hi, lo, cw, pcShift(cw));
 }
 
-function addImpl(aSig: u64, aSe: u32, bSig: u64, bSe: u32, negB: u32, cw: u32): void {
+function addImpl(aSig: u64, aSe: u32, bSig: u64, bSe: u32, negB: u32, cw: u32, memDen: bool): void {
   fpuExc = 0;
   let ea = <i32>(aSe & 0x7FFF), eb = <i32>(bSe & 0x7FFF);
   const sa = aSe & 0x8000, sb = (bSe ^ negB) & 0x8000;
-  if (!isNormal(ea, aSig) || !isNormal(eb, bSig)) {
+  if (memDen || !isNormal(ea, aSig) || !isNormal(eb, bSig)) {
     const ca = classify(aSig, aSe), cb = classify(bSig, bSe);
+    const den = memDen || ca == CL_DENORMAL || cb == CL_DENORMAL;
     if (ca >= CL_QNAN || cb >= CL_QNAN) {
       nan2(aSig, aSe, bSig, bSe, ca, cb);
       return;
@@ -340,11 +395,11 @@ function addImpl(aSig: u64, aSe: u32, bSig: u64, bSe: u32, negB: u32, cw: u32): 
         setIndefinite();
         return;
       }
-      if ((ca == CL_DENORMAL || cb == CL_DENORMAL) && denormalStops(cw)) return;
+      if (den && denormalStops(cw)) return;
       setInf(ca == CL_INF ? sa : sb);
       return;
     }
-    if ((ca == CL_DENORMAL || cb == CL_DENORMAL) && denormalStops(cw)) return;
+    if (den && denormalStops(cw)) return;
     if (ca == CL_ZERO && cb == CL_ZERO) {
       setZero(sa == sb ? sa : ((cw >> 10) & 3) == 1 ? 0x8000 : 0);
       return;
@@ -362,26 +417,30 @@ function addImpl(aSig: u64, aSe: u32, bSig: u64, bSe: u32, negB: u32, cw: u32): 
   addCore(sa, ea, aSig, sb, eb, bSig, cw);
 }
 
-/** FADD: a + b. */
-export function f80Add(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
-  addImpl(aSig, aSe, bSig, bSe, 0, cw);
+/**
+ * FADD: a + b. memDen: one operand was loaded from a denormal m32fp/m64fp
+ * (see f80LoadF32Operand); it is then treated as a denormal operand (#D).
+ */
+export function f80Add(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, memDen: bool = false): void {
+  addImpl(aSig, aSe, bSig, bSe, 0, cw, memDen);
 }
 
 /** FSUB: a - b (FSUBR is f80Sub(b, a)). */
-export function f80Sub(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
-  addImpl(aSig, aSe, bSig, bSe, 0x8000, cw);
+export function f80Sub(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, memDen: bool = false): void {
+  addImpl(aSig, aSe, bSig, bSe, 0x8000, cw, memDen);
 }
 
 // ---------------------------------------------------------------------------
 // Multiply / divide
 
 /** FMUL: a * b. */
-export function f80Mul(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
+export function f80Mul(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, memDen: bool = false): void {
   fpuExc = 0;
   let ea = <i32>(aSe & 0x7FFF), eb = <i32>(bSe & 0x7FFF);
   const sign = (aSe ^ bSe) & 0x8000;
-  if (!isNormal(ea, aSig) || !isNormal(eb, bSig)) {
+  if (memDen || !isNormal(ea, aSig) || !isNormal(eb, bSig)) {
     const ca = classify(aSig, aSe), cb = classify(bSig, bSe);
+    const den = memDen || ca == CL_DENORMAL || cb == CL_DENORMAL;
     if (ca >= CL_QNAN || cb >= CL_QNAN) {
       nan2(aSig, aSe, bSig, bSe, ca, cb);
       return;
@@ -391,11 +450,11 @@ export function f80Mul(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void 
         setIndefinite();
         return;
       }
-      if ((ca == CL_DENORMAL || cb == CL_DENORMAL) && denormalStops(cw)) return;
+      if (den && denormalStops(cw)) return;
       setInf(sign);
       return;
     }
-    if ((ca == CL_DENORMAL || cb == CL_DENORMAL) && denormalStops(cw)) return;
+    if (den && denormalStops(cw)) return;
     if (ca == CL_ZERO || cb == CL_ZERO) {
       setZero(sign);
       return;
@@ -422,12 +481,13 @@ export function f80Mul(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void 
 }
 
 /** FDIV: a / b (FDIVR is f80Div(b, a)). */
-export function f80Div(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
+export function f80Div(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, memDen: bool = false): void {
   fpuExc = 0;
   let ea = <i32>(aSe & 0x7FFF), eb = <i32>(bSe & 0x7FFF);
   const sign = (aSe ^ bSe) & 0x8000;
-  if (!isNormal(ea, aSig) || !isNormal(eb, bSig)) {
+  if (memDen || !isNormal(ea, aSig) || !isNormal(eb, bSig)) {
     const ca = classify(aSig, aSe), cb = classify(bSig, bSe);
+    const den = memDen || ca == CL_DENORMAL || cb == CL_DENORMAL;
     if (ca >= CL_QNAN || cb >= CL_QNAN) {
       nan2(aSig, aSe, bSig, bSe, ca, cb);
       return;
@@ -441,7 +501,7 @@ export function f80Div(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void 
       setInf(sign);
       return;
     }
-    if ((ca == CL_DENORMAL || cb == CL_DENORMAL) && denormalStops(cw)) return;
+    if (den && denormalStops(cw)) return;
     if (ca == CL_INF || cb == CL_ZERO) {
       setInf(sign);
       return;

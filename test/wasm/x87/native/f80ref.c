@@ -93,6 +93,17 @@ int main(void) {
     case 35: RUN("fcos"); break;
     case 36: RUN("fsincos"); break;
     case 37: RUN("ftst"); break;
+    /* memory source operands: B's low bytes as m32fp/m64fp/m16int/m32int */
+    case 40: RUN("fadds B"); break;
+    case 41: RUN("fsubrs B"); break;
+    case 42: RUN("fmull B"); break;
+    case 43: RUN("fdivs B"); break;
+    case 44: RUN("fdivrl B"); break;
+    case 45: RUN("fcoml B"); break;
+    case 46: RUN("fiadds B"); break;
+    case 47: RUN("fidivrl B"); break;
+    case 48: RUN("ficoms B"); break;
+    case 49: RUN("fsubl B"); break;
     default: sw = 0xffff; break;
     }
     hex_out(R1);
