@@ -9,6 +9,7 @@ import { machinesHelp } from '../vmm/machines.ts';
 import type { BootSpec } from '../vmm/boot-setup.ts';
 import { BootError } from '../boot/boot-state.ts';
 import { gunzipIfNeeded } from './files.ts';
+import { nodeThreads } from '../vmm/threads-node.ts';
 
 const IMAGES = fileURLToPath(new URL('../../images/', import.meta.url));
 export const DEFAULT_APPEND = 'console=ttyS0 earlyprintk=serial,ttyS0,115200';
@@ -64,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     ramMiB: o.memory, cpus: o.cpus, placement: o.placement, machine: o.machine, boot: bootSpec(o),
     noReboot: o.noReboot, extraDevices: extra,
   }, {
+    threads: nodeThreads,
     console: (bytes) => {
       process.stdout.write(bytes);
       if (o.script.length) { seen += decoder.decode(bytes, { stream: true }); if (seen.length > 1 << 20) seen = seen.slice(-65536); advance(); }

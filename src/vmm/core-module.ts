@@ -20,6 +20,7 @@ export interface CoreExports {
   run(budget: number): number;
   flags(): number;
   cpuidFeatures(): number;
+  attach(base: number): void;
   LAYOUT_HASH: WebAssembly.Global;
 }
 

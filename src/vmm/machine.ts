@@ -2,11 +2,12 @@
 // DOM-free; the CLI (Node) and the page (browser) both build on it.
 import { createMemory, EXIT, type CoreHost } from './core-module.ts';
 import { LocalVcpu, PEND } from './vcpu-host.ts';
+import { WorkerVcpu, type ThreadFactory } from './worker-vcpu.ts';
 import { Motherboard, MachineLog } from './motherboard.ts';
 import { RealClock } from './clock.ts';
 import { resolveMachine } from './machines.ts';
 import { setupBoot, applyBootState, type BootSpec } from './boot-setup.ts';
-import { SHARED } from '../shared/layout.ts';
+import { SHARED, VCPU } from '../shared/layout.ts';
 import type { CpuMessage, SystemMessage } from './messages.ts';
 import type { Uart16550 } from '../devices/uart16550.ts';
 
@@ -24,6 +25,8 @@ export interface MachineOptions {
 }
 
 export interface MachineHooks {
+  /** Creates vCPU threads (placement d, and vCPUs 1..N-1 in s); without it every vCPU runs here. */
+  threads?: ThreadFactory;
   console?(bytes: Uint8Array): void;
   debugcon?(port: number, byte: number): void;
   log?(line: string): void;
@@ -40,9 +43,13 @@ const MAX_RAM_MIB = 3072;
 export class Machine {
   readonly memory: WebAssembly.Memory;
   readonly mb: Motherboard;
+  /** One core instance per vCPU on this thread: runs it (local vCPUs) or only resets it (workers). */
   readonly vcpus: LocalVcpu[] = [];
+  /** vCPUs that run in workers, by index (undefined: runs on this thread). */
+  readonly workers: (WorkerVcpu | undefined)[] = [];
   readonly ramBytes: number;
   private running = false;
+  private resetPending = false;
   private wake: (() => void) | null = null;
   private a20Sources = new Map<string, boolean>();
   private startMs = 0;
@@ -62,8 +69,23 @@ export class Machine {
     this.mb = Motherboard.fromConfig(spec, { clock: new RealClock(), log });
     this.wireBoard();
     for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i)));
+    this.recreateWorkers();
     this.loadImages();
   }
+
+  private recreateWorkers(): void {
+    this.workers.length = 0;
+    for (let i = 0; i < this.opts.cpus; i++) {
+      const inWorker = this.hooks.threads !== undefined && (this.opts.placement === 'd' || i > 0);
+      this.workers.push(inWorker ? new WorkerVcpu(i, this.memory, this.coreHost(i), {
+        shutdown: (v) => this.onTripleFault(this.vcpus[v.index]),
+        died: (v, why) => this.finish(70, `vCPU ${v.index} worker died: ${why}`),
+      }) : undefined);
+    }
+  }
+
+  /** The vCPUs that run on this thread. */
+  private get locals(): LocalVcpu[] { return this.vcpus.filter((_, i) => !this.workers[i]); }
 
   private coreHost(index: number): CoreHost {
     const mb = this.mb;
@@ -109,7 +131,7 @@ export class Machine {
       }
       case 'reset':
         if (this.opts.noReboot) this.finish(0, 'guest reset (--no-reboot)');
-        else this.resetMachine();
+        else this.requestReset();
         break;
       case 'debugExit':
         this.finish(m.status, `debug exit ${m.status}`);
@@ -137,11 +159,23 @@ export class Machine {
     return ex.cpuidFeatures ? ex.cpuidFeatures() >>> 0 : 0;
   }
 
-  private resetMachine(): void {
+  /** Resets happen between slices: every vCPU leaves run() first (workers stop and restart). */
+  private requestReset(): void {
+    this.resetPending = true;
+    for (const v of this.vcpus) v.block.post(PEND.EXIT);
+    this.kick();
+  }
+
+  private async resetMachine(): Promise<void> {
+    this.resetPending = false;
+    await this.stopWorkers();
     this.mb.reset();
     this.a20Sources.clear();
+    for (const v of this.vcpus) v.block.clear(0xffffffff);
     this.loadImages();
     this.mb.log.info('machine reset');
+    this.recreateWorkers();
+    await this.startWorkers();
   }
 
   /** Bytes typed on the console, delivered with back-pressure. */
@@ -180,26 +214,31 @@ export class Machine {
     this.startMs = performance.now();
     const keepAlive = setInterval(() => {}, 1 << 30);
     try {
+      await this.startWorkers();
       while (this.running) {
+        if (this.resetPending) { await this.resetMachine(); continue; }
+        if (this.locals.length === 0) { await this.idleUntilFinish(); continue; }
         const deadline = performance.now() + SLICE_MS;
         let allHalted = true;
         do {
           allHalted = true;
           this.mb.clock.poll();
-          for (const v of this.vcpus) {
+          for (const v of this.locals) {
             const r = v.run(SLICE_INSTRUCTIONS);
             if (r === EXIT.SHUTDOWN) this.onTripleFault(v);
             if (r !== EXIT.HLT) allHalted = false;
           }
-          if (!this.running) break;
+          if (!this.running || this.resetPending) break;
         } while (!allHalted && performance.now() < deadline);
         if (!this.running) break;
+        if (this.resetPending) continue;
         if (allHalted) {
-          if (this.vcpus.every((v) => v.deadHalt())) { this.finish(0, 'all vCPUs halted with interrupts disabled'); break; }
+          if (this.allDeadHalted()) { this.finish(0, 'all vCPUs halted with interrupts disabled'); break; }
           await this.sleepUntilEvent();
         } else await yieldToEventLoop();
       }
     } finally {
+      await this.stopWorkers();
       clearInterval(keepAlive);
       this.uart?.flush?.();
     }
@@ -208,11 +247,42 @@ export class Machine {
     return st;
   }
 
+  private async startWorkers(): Promise<void> {
+    const threads = this.hooks.threads;
+    if (!threads) return;
+    const offset = this.mb.clock.now() - performance.now() * 1e6;
+    await Promise.all(this.workers.map((w) => w?.start(threads, this.module, offset)));
+  }
+
+  private async stopWorkers(): Promise<void> {
+    const ws = this.workers.filter((w): w is WorkerVcpu => !!w);
+    for (const w of ws) w.requestStop();
+    const all = Promise.all(ws.map((w) => w.stopped));
+    const timeout = new Promise<void>((r) => setTimeout(r, 2000));
+    await Promise.race([all, timeout]);
+    for (const w of ws) w.terminate();
+  }
+
+  /** Placement d: the VMM only serves mailboxes and timers; look for the end every 50 ms. */
+  private async idleUntilFinish(): Promise<void> {
+    while (this.running && !this.resetPending) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => { this.wake = null; resolve(); }, 50);
+        this.wake = () => { clearTimeout(t); resolve(); };
+      });
+      if (this.allDeadHalted()) this.finish(0, 'all vCPUs halted with interrupts disabled');
+    }
+  }
+
+  private allDeadHalted(): boolean {
+    return this.vcpus.every((v) => v.block.u32(VCPU.halted) !== 0 && v.deadHalt());
+  }
+
   private onTripleFault(v: LocalVcpu): void {
     const msg = `triple fault on ${v.block.describe()}`;
     this.mb.log.info(msg);
     if (this.opts.noReboot) this.finish(3, msg);
-    else this.resetMachine();
+    else this.requestReset();
   }
 
   /** Wait for an interrupt, console input or the next device timer (all halted). */
@@ -228,7 +298,7 @@ export class Machine {
 
   stats(): MachineStats {
     return {
-      vcpus: this.vcpus.map((v) => ({ instructions: v.block.instructions(), exits: { ...v.exits } })),
+      vcpus: this.vcpus.map((v, i) => ({ instructions: v.block.instructions(), exits: { ...(this.workers[i]?.exits ?? v.exits) } })),
       seconds: (performance.now() - this.startMs) / 1000,
     };
   }

@@ -3,7 +3,7 @@
 import { EXIT, instantiateCore, vcpuBase, type CoreExports, type CoreHost } from './core-module.ts';
 import { VCPU } from '../shared/layout.ts';
 
-export const PEND = { INTR: 1, NMI: 2, INIT: 4, SIPI: 8, LAPIC: 16, TLB_FLUSH: 64 } as const;
+export const PEND = { INTR: 1, NMI: 2, INIT: 4, SIPI: 8, LAPIC: 16, TLB_FLUSH: 64, EXIT: 128 } as const;
 
 export interface VcpuStats { instructions: number; exits: Record<string, number> }
 

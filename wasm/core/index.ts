@@ -26,6 +26,8 @@ export const PEND_NMI: u32 = 2;
 export const PEND_INIT: u32 = 4;
 export const PEND_SIPI: u32 = 8;
 export const PEND_TLB_FLUSH: u32 = 64;
+/** The host wants run() to return at the next instruction boundary (reset, stop, snapshot). */
+export const PEND_EXIT: u32 = 128;
 
 /** Bind this instance to its state block and put the vCPU in its power-on state. */
 export function init(base: u32): void {
@@ -99,6 +101,7 @@ function sync(): void { store<u32>(S, getFlags(), OFF_EFLAGS); }
 function takePending(): void {
   const p = atomic.load<u32>(S + OFF_PENDING);
   if (p & PEND_TLB_FLUSH) { atomic.and<u32>(S + OFF_PENDING, ~PEND_TLB_FLUSH); tlbFlush(false); flushFetch(); }
+  if (p & PEND_EXIT) { atomic.and<u32>(S + OFF_PENDING, ~PEND_EXIT); C.requestExit(C.EXIT_PAUSE); return; }
   if (p & PEND_NMI) {
     atomic.and<u32>(S + OFF_PENDING, ~PEND_NMI);
     store<u32>(S, 0, OFF_HALTED);
@@ -122,6 +125,7 @@ export function run(budget: u32): u32 {
     else if (atomic.load<u32>(S + OFF_PENDING) != 0) {
       takePending();
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); break; }
+      if (C.exitReq) break;
     }
     if (load<u32>(S, OFF_HALTED)) { C.requestExit(C.EXIT_HLT); break; }
     const eip = load<u32>(S, OFF_EIP);
@@ -174,3 +178,9 @@ export function flags(): u32 { return getFlags(); }
 import { CPUID_FEATURES } from './exec/misc';
 /** CPUID(1).EDX as the core reports it (the firmware tables list the same features). */
 export function cpuidFeatures(): u32 { return CPUID_FEATURES; }
+
+/** Bind this instance to a state block the host already set up (a vCPU moving to a worker). */
+export function attach(base: u32): void {
+  C.setStateBase(base);
+  refresh();
+}
