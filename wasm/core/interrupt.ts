@@ -142,7 +142,6 @@ function viaIntGate(glo: u32, ghi: u32, e: u32, he: bool, ret: u32, ext: u32): v
   const fromV86 = C.v86;
   // From v86 mode only a non-conforming DPL-0 handler is allowed.
   if (fromV86 && (!inner || dpl != 0)) { raiseGP(cerr); return; }
-  if (off > descLimit(lo, hi)) { raiseGP(ext); return; }
   setAccessed();
   if (fault) return;
   const chi = dHi;
@@ -154,6 +153,8 @@ function viaIntGate(glo: u32, ghi: u32, e: u32, he: bool, ret: u32, ext: u32): v
     pushReturn(sz, e, he, ret, f);
   }
   if (fault) return;
+  // The SDM checks the entry point after the stack room.
+  if (off > descLimit(lo, hi)) { raiseGP(ext); return; }
   // Commit.
   const m: u32 = TF | NT | RF | VM | ((ghi & 0x100) ? 0 : IF);
   setFlags(f & ~m);
