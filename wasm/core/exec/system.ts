@@ -119,7 +119,10 @@ export function op_lsl(op: u32): void {
 }
 
 // ---- descriptor-table registers ----
-/** SGDT/SIDT: limit, then base; a 16-bit operand stores 24 bits of base and a zero byte. */
+/**
+ * SGDT/SIDT: limit, then base. With a 16-bit operand the SDM editions of the P6 era store 24 bits
+ * of base and a zero byte; current editions say the full 32 bits. We model a P6: 24 bits + 0.
+ */
 function storeTable(offBase: u32, offLimit: u32): void {
   if (C.modrm >= 0xC0) { raiseUD(); return; }
   const lin = linW(C.eaSeg, C.eaOff, 6);
