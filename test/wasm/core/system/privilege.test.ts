@@ -149,3 +149,38 @@ describe('system: rings', () => {
     void RESULT; void TSS1_SEL;
   });
 });
+
+describe('system: software and external interrupts', () => {
+  it('pushes the address after INT3 and INTO (traps)', () => {
+    const h = protMachine();
+    code(h, CODE, 'nop\nint3\nhlt');
+    const r = runTo(h);
+    expect(r.vec).toBe(3);
+    expect(stack(h, r.esp, 1)[0]).toBe(CODE + 2);
+    const h2 = protMachine();
+    code(h2, CODE, 'mov al, 0x7f\nadd al, 1\ninto\nhlt');
+    const r2 = runTo(h2);
+    expect(r2.vec).toBe(4);
+    expect(stack(h2, r2.esp, 1)[0]).toBe(CODE + 5);
+    const h3 = protMachine();
+    code(h3, CODE, 'xor eax, eax\ninto\nmov ebx, 1\nhlt');
+    runTo(h3);
+    expect(h3.reg('ebx')).toBe(1);
+  });
+
+  it('delivers an external interrupt between instructions, with EXT in a resulting fault', () => {
+    const h = protMachine();
+    setDesc(h, IDT, 0x20, gate(K_CODE, 0x3900, 0xe, 0));
+    code(h, 0x3900, 'mov eax, [esp]\nhlt');
+    code(h, CODE, 'mov ecx, 1\nsti\nnop\nnop\nhlt');
+    h.setField('pending', 1);
+    runTo(h);
+    expect(h.reg('eax')).toBe(CODE + 7); // after STI's shadow: the first NOP ran
+    const h2 = protMachine();
+    const [lo, hi] = gate(K_CODE, 0x3900, 0xe, 0);
+    setDesc(h2, IDT, 0x20, [lo, hi & ~0x8000]);
+    code(h2, CODE, 'sti\nnop\nnop\nhlt');
+    h2.setField('pending', 1);
+    expect(runTo(h2)).toMatchObject({ vec: 11, err: 0x20 * 8 + 3 });
+  });
+});
