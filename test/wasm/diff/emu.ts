@@ -3,12 +3,19 @@
 // and writes OUT records. Exceptions (and the INT3 landings) go through the IDT of harness-idt.ts
 // to ring-0 HLT handlers; the frame on the ring-0 stack gives EIP, CS, EFLAGS, ESP and SS.
 import { CoreHarness, EXIT } from '../harness.ts';
-import { writeTables, loadTableRegisters, handlerVector, HAS_ERROR_CODE } from '../harness-idt.ts';
-import { RAM_BASE, VCPU } from '../../../src/shared/layout.ts';
-import {
-  REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, TAIL, TAIL_OFF, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE, IN, OUT,
+import { writeTables, HAS_ERROR_CODE, SYS, SEL, ATTR } from '../harness-idt.ts';
+import * as SL from '../../../src/shared/layout.ts';
+import * as L from './layout.ts';
+
+// Plain local bindings: vitest turns imported names into property reads, which is slow in the hot paths.
+const { RAM_BASE } = SL;
+const VCPU = { ...SL.VCPU };
+const {
+  REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, TAIL, TAIL_OFF, HEAD, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
   VEC_EMU_BUDGET, VEC_EMU_SHUTDOWN, VEC_EMU_OTHER,
-} from './layout.ts';
+} = L;
+const IN = { ...L.IN };
+const OUT = { ...L.OUT };
 
 const SEG_LIMIT = 0xffff;
 
@@ -46,6 +53,7 @@ export class EmuRunner {
     this.u8.set(inp.subarray(ib + IN.code, ib + IN.code + len), code);
     this.u8.set(inp.subarray(ib + IN.buf, ib + IN.buf + BUF_LEN), this.region + BUF_OFF);
     this.u8.set(TAIL, this.region + TAIL_OFF);
+    this.u8.set(HEAD, this.region);
     for (let r = 0; r < 8; r++) this.set(VCPU.gpr + r * 4, idv.getUint32(IN.regs + r * 4, true));
     this.set(VCPU.eip, CODE_OFF);
     this.set(VCPU.eflags, (idv.getUint32(IN.eflags, true) | 0x202) >>> 0);
@@ -54,7 +62,11 @@ export class EmuRunner {
     this.set(VCPU.halted, 0);
     this.set(VCPU.int_shadow, 0);
     this.set(VCPU.pending, 0);
-    loadTableRegisters(h, 2);
+    // GDTR, IDTR, LDTR, TR as loadTableRegisters(h, 2) sets them (inlined: this runs per case).
+    this.set(VCPU.gdt_base, SYS.GDT); this.set(VCPU.gdt_limit, 11 * 8 - 1);
+    this.set(VCPU.idt_base, SYS.IDT); this.set(VCPU.idt_limit, 256 * 8 - 1);
+    this.seg(6, SEL.LDT, SYS.LDT, 15, ATTR.LDT);
+    this.seg(7, SEL.TSS, SYS.TSS, 0x67, ATTR.TSS32_BUSY);
     for (const s of [0, 2, 3, 4]) this.seg(s, SEL_DATA, REGION_BASE, SEG_LIMIT, ATTR_DATA);
     this.seg(1, SEL_CODE, REGION_BASE, SEG_LIMIT, ATTR_CODE);
     this.seg(5, 0, 0, 0, 0x10000);
@@ -63,7 +75,9 @@ export class EmuRunner {
 
     const ob = i * OUT.size;
     const odv = new DataView(out.buffer, out.byteOffset + ob, OUT.size);
-    const vec = handlerVector(h, exit);
+    // The handler of vector v is the HLT at SYS.HANDLERS + v (flat ring-0 CS).
+    const lin = (this.get(VCPU.seg_base + 4) + this.get(VCPU.eip) - 1) >>> 0;
+    const vec = exit === EXIT.HLT && lin >= SYS.HANDLERS && lin < SYS.HANDLERS + 256 ? lin - SYS.HANDLERS : -1;
     for (let r = 0; r < 8; r++) odv.setUint32(OUT.regs + r * 4, this.get(VCPU.gpr + r * 4), true);
     const sel = (s: number) => this.get(VCPU.seg_sel + s * 4) & 0xffff;
     for (const [k, s] of [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]) odv.setUint16(OUT.sel + k * 2, sel(s), true);

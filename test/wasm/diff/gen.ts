@@ -7,7 +7,11 @@
 // address is solved into the buffer through whatever registers/displacement the random ModRM/SIB
 // form uses (so 16- and 32-bit addressing, scaled indexes and address wrap-around all occur).
 import { rows, type Row } from '../../../wasm/isa/table.ts';
-import { BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, IN, SEL_CODE, SEL_DATA } from './layout.ts';
+import * as L from './layout.ts';
+
+// Plain local bindings: vitest turns imported names into property reads, which is slow in the hot paths.
+const { BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, SEL_CODE, SEL_DATA } = L;
+const IN = { ...L.IN };
 
 // ---------------------------------------------------------------- random numbers
 export class Rng {
@@ -320,7 +324,7 @@ function modInverse(m: number): bigint {
 // ---------------------------------------------------------------- the rows
 /** Rows that are not compared with the host, and why. Keyed by mnemonic (or "op:XX"). */
 export const EXCLUDED: Record<string, string> = {
-  esc: 'x87 escapes: covered by test/wasm/x87',
+  esc: 'x87: compared by test/wasm/x87 (the runner does not capture the FPU state)',
   gs: 'GS holds the host process\'s TLS',
   'op:0FA8': 'GS holds the host process\'s TLS',
   'op:0FA9': 'GS holds the host process\'s TLS',
@@ -533,6 +537,11 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
       b.lockReg(5);
       break;
     }
+    case 'popa':
+      // Not at the stack limit: the host (AMD) has already loaded (E)DI and (E)SI when POPA
+      // faults there, which no architecture text allows; the comparison would only show that.
+      if (b.regs[ESP] > BUF_OFF + BUF_LEN) b.regs[ESP] = BUF_OFF + 0x80;
+      break;
     case 'leave': b.regs[5] = BUF_OFF + 0x20 + r.int(0xd8); if (r.chance(0.8)) b.regs[5] &= ~3; b.lockReg(5); break;
     case 'popf': case 'iret': case 'pop_seg': case 'ret': case 'ret_imm': case 'retf': case 'retf_imm': {
       const w = b.opsz / 8;
@@ -677,7 +686,7 @@ function stringCase(b: Builder, row: Row): boolean {
 // ---------------------------------------------------------------- plans
 /** Cases per row, by group (the total stays near 200k). */
 const PER_GROUP: Record<string, number> = {
-  alu: 500, shift: 600, unary: 500, muldiv: 1500, bcd: 1500, bit: 900, string: 1400, cmovcc: 150, setcc: 120,
+  alu: 400, shift: 500, unary: 500, muldiv: 1500, bcd: 1500, bit: 900, string: 1400, cmovcc: 150, setcc: 120,
   xchg: 800, branch: 200, 'far/int': 600, stack: 400, segment: 500, privileged: 60, misc: 300,
 };
 

@@ -18,6 +18,11 @@ export const CODE_OFF = 0x8800;
  */
 export const TAIL_OFF = 0xfff0;
 export const TAIL = [0xff, 0x87, 0xfc, 0x85, 0xf4, 0xad, 0xcc, 0x96, 0xd5, 0x8c, 0xe6, 0xbd, 0x9f, 0xc7, 0xb4, 0xf5];
+/**
+ * The first 64 bytes of the segments (stack pointers near 0 and 16-bit address wrap-around reach
+ * them), rewritten before every case: TAIL[i & 15] ^ (i & 0x70), which keeps those properties.
+ */
+export const HEAD = Array.from({ length: 64 }, (_, i) => TAIL[i & 15] ^ (i & 0x70));
 /** LDT selectors (RPL 3): entry 0 = read/write data, entry 1 = readable code; base REGION_BASE, limit 0xFFFF, 32-bit, DPL 3. */
 export const SEL_DATA = 0x07;
 export const SEL_CODE = 0x0f;

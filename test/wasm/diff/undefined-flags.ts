@@ -7,7 +7,7 @@ import type { Loc, Meta } from './gen.ts';
 export const CF = 0x1, PF = 0x4, AF = 0x10, ZF = 0x40, SF = 0x80, OF = 0x800;
 const ARITH = CF | PF | AF | ZF | SF | OF;
 
-/** EFLAGS bits compared: arithmetic flags, TF, IF, DF, IOPL, NT, AC, ID (not RF: see diff.test.ts). */
+/** EFLAGS bits compared: arithmetic flags, TF, IF, DF, IOPL, NT, AC, ID (RF: only in fault frames, see diff.test.ts). */
 export const FLAGS_COMPARED = 0x00247fd5;
 
 export interface Undefined {

@@ -157,6 +157,9 @@ static void set_ldt(int entry, int code) {
  * them): every byte >= 0x80 with bit 2 set, so any selector read from here is an LDT selector
  * beyond the LDT's limit on both sides. Same bytes in layout.ts. */
 static const uint8_t tail[16] = {0xff, 0x87, 0xfc, 0x85, 0xf4, 0xad, 0xcc, 0x96, 0xd5, 0x8c, 0xe6, 0xbd, 0x9f, 0xc7, 0xb4, 0xf5};
+/* The first 64 bytes of the segments (stack pointers near 0 and 16-bit address wrap-around reach
+ * them), rewritten before every case like the tail. Same bytes in layout.ts. */
+#define HEAD_LEN 64u
 static uint8_t *region;
 static uint16_t fs0;
 
@@ -165,6 +168,7 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
   memcpy(code, in->code, in->len);
   memcpy(region + BUF_OFF, in->buf, BUF_LEN);
   memcpy(region + TAIL_OFF, tail, sizeof tail);
+  for (unsigned i = 0; i < HEAD_LEN; i++) region[i] = tail[i & 15] ^ (uint8_t)(i & 0x70);
   memcpy(g_regs, in->regs, sizeof g_regs);
   g_eflags = in->eflags;
   g_ldsptr[0] = in->regs[0];
