@@ -12,6 +12,7 @@ const { RAM_BASE } = SL;
 const VCPU = { ...SL.VCPU };
 const {
   REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, TAIL, TAIL_OFF, HEAD, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
+  SEL_DATA16, SEL_CODE16, ATTR_DATA16, ATTR_CODE16, CASE_CODE16, CASE_STACK16,
   VEC_EMU_BUDGET, VEC_EMU_SHUTDOWN, VEC_EMU_OTHER,
 } = L;
 const IN = { ...L.IN };
@@ -28,7 +29,7 @@ export class EmuRunner {
 
   constructor() {
     const h = this.h;
-    writeTables(h, { ldt: [[REGION_BASE, SEG_LIMIT, ATTR_DATA], [REGION_BASE, SEG_LIMIT, ATTR_CODE]] });
+    writeTables(h, { ldt: [[REGION_BASE, SEG_LIMIT, ATTR_DATA], [REGION_BASE, SEG_LIMIT, ATTR_CODE], [REGION_BASE, SEG_LIMIT, ATTR_DATA16], [REGION_BASE, SEG_LIMIT, ATTR_CODE16]] });
     this.dv = new DataView(h.mem.buffer);
     this.u8 = new Uint8Array(h.mem.buffer);
     this.vb = h.base;
@@ -56,7 +57,8 @@ export class EmuRunner {
     this.u8.set(HEAD, this.region);
     for (let r = 0; r < 8; r++) this.set(VCPU.gpr + r * 4, idv.getUint32(IN.regs + r * 4, true));
     this.set(VCPU.eip, CODE_OFF);
-    this.set(VCPU.eflags, (idv.getUint32(IN.eflags, true) | 0x202) >>> 0);
+    const fin = idv.getUint32(IN.eflags, true);
+    this.set(VCPU.eflags, ((fin & ~(CASE_CODE16 | CASE_STACK16)) | 0x202) >>> 0);
     this.set(VCPU.cr0, 0x11);
     this.set(VCPU.cpl, 3);
     this.set(VCPU.halted, 0);
@@ -65,10 +67,13 @@ export class EmuRunner {
     // GDTR, IDTR, LDTR, TR as loadTableRegisters(h, 2) sets them (inlined: this runs per case).
     this.set(VCPU.gdt_base, SYS.GDT); this.set(VCPU.gdt_limit, 11 * 8 - 1);
     this.set(VCPU.idt_base, SYS.IDT); this.set(VCPU.idt_limit, 256 * 8 - 1);
-    this.seg(6, SEL.LDT, SYS.LDT, 15, ATTR.LDT);
+    this.seg(6, SEL.LDT, SYS.LDT, 31, ATTR.LDT);
     this.seg(7, SEL.TSS, SYS.TSS, 0x67, ATTR.TSS32_BUSY);
-    for (const s of [0, 2, 3, 4]) this.seg(s, SEL_DATA, REGION_BASE, SEG_LIMIT, ATTR_DATA);
-    this.seg(1, SEL_CODE, REGION_BASE, SEG_LIMIT, ATTR_CODE);
+    for (const s of [0, 3, 4]) this.seg(s, SEL_DATA, REGION_BASE, SEG_LIMIT, ATTR_DATA);
+    if (fin & CASE_STACK16) this.seg(2, SEL_DATA16, REGION_BASE, SEG_LIMIT, ATTR_DATA16);
+    else this.seg(2, SEL_DATA, REGION_BASE, SEG_LIMIT, ATTR_DATA);
+    if (fin & CASE_CODE16) this.seg(1, SEL_CODE16, REGION_BASE, SEG_LIMIT, ATTR_CODE16);
+    else this.seg(1, SEL_CODE, REGION_BASE, SEG_LIMIT, ATTR_CODE);
     this.seg(5, 0, 0, 0, 0x10000);
     h.refresh();
     const exit = h.run(budget);

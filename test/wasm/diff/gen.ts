@@ -10,7 +10,7 @@ import { rows, type Row } from '../../../wasm/isa/table.ts';
 import * as L from './layout.ts';
 
 // Plain local bindings: vitest turns imported names into property reads, which is slow in the hot paths.
-const { BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, SEL_CODE, SEL_DATA } = L;
+const { BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, SEL_CODE, SEL_DATA, SEL_CODE16, SEL_DATA16, CASE_CODE16, CASE_STACK16 } = L;
 const IN = { ...L.IN };
 
 // ---------------------------------------------------------------- random numbers
@@ -95,6 +95,9 @@ class Builder {
   eflags = 2;
   opsz = 32;
   adsz = 32;
+  /** The case runs with a 16-bit code segment (default operand and address size 16) / stack segment. */
+  code16 = false;
+  stack16 = false;
   seg = -1;
   rep = 0;
   lock = false;
@@ -125,7 +128,10 @@ class Builder {
     if (r.chance(0.8)) sp &= ~3;
     // Sometimes at the ends of the stack segment: pushes below 0 and pops past the limit fault.
     if (r.chance(0.015)) sp = r.pick([0, 1, 2, 3, 0xfffc, 0xfffe, 0xffff, 0x10000]);
-    this.regs[ESP] = sp;
+    this.code16 = r.chance(0.2);
+    this.stack16 = r.chance(0.2);
+    // A 16-bit stack uses SP only: the upper half of ESP is random and must survive.
+    this.regs[ESP] = this.stack16 ? ((this.regs[ESP] & 0xffff0000) | (sp & 0xffff)) >>> 0 : sp;
     const at = r.int(POOL_WORDS - BUF_LEN / 4) * 4;
     buf.set(this.pool.subarray(at, at + BUF_LEN));
     // CF PF AF ZF SF OF at random, DF sometimes.
@@ -138,6 +144,12 @@ class Builder {
     this.hasModrm = false; this.mod = 3; this.reg = 0; this.rm = 0; this.eaBytes = []; this.ea = -1;
     this.imms = [];
   }
+
+  /** The stack pointer as the stack segment uses it (SP or ESP). */
+  get sp(): number { return this.stack16 ? this.regs[ESP] & 0xffff : this.regs[ESP]; }
+  set sp(v: number) { this.regs[ESP] = this.stack16 ? ((this.regs[ESP] & 0xffff0000) | (v & 0xffff)) >>> 0 : v >>> 0; }
+  /** The default operand and address size of the code segment. */
+  get defSize(): number { return this.code16 ? 16 : 32; }
 
   isLocked(r: number): boolean { return ((this.locked >> r) & 1) !== 0; }
   lockReg(r: number): void { this.locked |= 1 << r; }
@@ -289,8 +301,8 @@ class Builder {
   /** Assemble prefixes, opcode, ModRM, immediates; resolve branch displacements. */
   encode(op: number): number[] {
     const pf: number[] = [];
-    if (this.opsz === 16) pf.push(0x66);
-    if (this.adsz === 16) pf.push(0x67);
+    if (this.opsz !== this.defSize) pf.push(0x66);
+    if (this.adsz !== this.defSize) pf.push(0x67);
     if (this.seg >= 0) pf.push([0x26, 0x2e, 0x36, 0x3e, 0x64][this.seg]);
     if (this.rep) pf.push(this.rep);
     if (this.lock) pf.push(0xf0);
@@ -371,7 +383,7 @@ export function groupOf(row: Row): string {
 
 const STRINGS = new Set(['movsb', 'movs', 'cmpsb', 'cmps', 'stosb', 'stos', 'lodsb', 'lods', 'scasb', 'scas', 'insb', 'ins', 'outsb', 'outs']);
 /** Selectors that exist identically on both sides: the two LDT entries (with every RPL), null, and ones beyond the LDT limit. */
-const SELECTORS = [SEL_DATA, SEL_DATA, SEL_CODE, 0, 1, 3, 0x04, 0x05, 0x06, 0x0c, 0x0d, 0x0e, 0x17, 0x1f, 0xfffc | 7];
+const SELECTORS = [SEL_DATA, SEL_DATA, SEL_CODE, SEL_DATA16, SEL_CODE16, 0, 1, 3, 0x04, 0x05, 0x06, 0x0c, 0x0d, 0x0e, 0x14, 0x1c, 0x27, 0x2f, 0xfffc | 7];
 
 function opSizeOf(tok: string, b: Builder): number {
   const c = tok[tok.length - 1];
@@ -437,9 +449,10 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
   const info = infoOf(row);
   const ops = info.ops;
   b.reset(rec.subarray(IN.buf, IN.buf + BUF_LEN));
-  b.opsz = r.chance(info.sized ? 0.3 : 0.08) ? 16 : 32;
+  const other = 48 - b.defSize;
+  b.opsz = r.chance(info.sized ? 0.3 : 0.08) ? other : b.defSize;
   const memOp = info.memOp;
-  b.adsz = r.chance(memOp || info.loopish ? 0.25 : 0.03) ? 16 : 32;
+  b.adsz = r.chance(memOp || info.loopish ? 0.25 : 0.03) ? other : b.defSize;
   if (memOp && r.chance(0.15)) b.seg = r.int(5);
   b.lock = row.lock ? r.chance(0.12) : r.chance(0.01);
   const meta: Meta = { mn, size: 32 };
@@ -532,7 +545,7 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
       const alloc = r.pick([0, 0, 1, 2, 4, 8, 0x10, 0x7f, 0x100, 0x8000, 0xffff, r.int(0x10000)]);
       b.imm(2, alloc); b.imm(1, level);
       const w = b.opsz / 8;
-      b.regs[ESP] = (BUF_OFF + 0xc0 + r.int(0x3c)) & ~(w - 1);
+      b.sp = (BUF_OFF + 0xc0 + r.int(0x3c)) & ~(w - 1);
       b.regs[5] = BUF_OFF + (level & 31) * w + r.int(0x100 - (level & 31) * w - w + 1);
       b.lockReg(5);
       break;
@@ -540,12 +553,12 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
     case 'popa':
       // Not at the stack limit: the host (AMD) has already loaded (E)DI and (E)SI when POPA
       // faults there, which no architecture text allows; the comparison would only show that.
-      if (b.regs[ESP] > BUF_OFF + BUF_LEN) b.regs[ESP] = BUF_OFF + 0x80;
+      if (!b.stack16 && b.sp > BUF_OFF + BUF_LEN) b.sp = BUF_OFF + 0x80;
       break;
     case 'leave': b.regs[5] = BUF_OFF + 0x20 + r.int(0xd8); if (r.chance(0.8)) b.regs[5] &= ~3; b.lockReg(5); break;
     case 'popf': case 'iret': case 'pop_seg': case 'ret': case 'ret_imm': case 'retf': case 'retf_imm': {
       const w = b.opsz / 8;
-      const sp = b.regs[ESP];
+      let sp = b.sp;
       if (mn === 'popf') b.setMem(sp, w, flagsImage(r));
       else if (mn === 'pop') b.setMem(sp, w, (r.u32() & 0xffff0000) | r.pick(SELECTORS));
       else {
@@ -553,6 +566,7 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
         // A large RETF imm16 only with a valid selector: with RPL < CPL and the stack limit
         // exceeded, AMD reports #SS(0) where Intel's order of checks gives #GP(selector).
         const big = r.chance(0.1);
+        if (big && mn === 'retf') { b.sp = BUF_OFF + 0x80; sp = b.sp; }
         if (mn === 'retf' || mn === 'iret') b.setMem(sp + w, w, (r.u32() & 0xffff0000) | (big && mn === 'retf' ? SEL_CODE : farSel(r)));
         if (mn === 'iret') b.setMem(sp + 2 * w, w, flagsImage(r));
         if (row.op === 0xc2 || row.op === 0xca) b.imm(2, big ? r.pick([0xfffc, r.int(0x10000)]) : r.pick([0, 2, 4, 6, 8, 0x10, 0x20, 0x100, r.int(0x200)]));
@@ -621,13 +635,13 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
   rec.set(bytes, IN.code);
   const dv = new DataView(rec.buffer, rec.byteOffset, IN.size);
   for (let i = 0; i < 8; i++) dv.setUint32(IN.regs + i * 4, b.regs[i], true);
-  dv.setUint32(IN.eflags, b.eflags, true);
+  dv.setUint32(IN.eflags, (b.eflags | (b.code16 ? CASE_CODE16 : 0) | (b.stack16 ? CASE_STACK16 : 0)) >>> 0, true);
   return meta;
 }
 
 /** A far-transfer selector: mostly the LDT code segment (RPL 3 or lower), sometimes invalid ones. */
 function farSel(r: Rng): number {
-  return r.chance(0.7) ? r.pick([SEL_CODE, SEL_CODE, 0x0c, 0x0d, 0x0e]) : r.pick(SELECTORS);
+  return r.chance(0.7) ? r.pick([SEL_CODE, SEL_CODE, SEL_CODE16, 0x0c, 0x0d, 0x0e, 0x1c]) : r.pick(SELECTORS);
 }
 /** An EFLAGS image for POPF/IRET: arithmetic flags, DF, and bits CPL 3 may or may not change (never TF or RF). */
 function flagsImage(r: Rng): number {

@@ -26,9 +26,17 @@ export const HEAD = Array.from({ length: 64 }, (_, i) => TAIL[i & 15] ^ (i & 0x7
 /** LDT selectors (RPL 3): entry 0 = read/write data, entry 1 = readable code; base REGION_BASE, limit 0xFFFF, 32-bit, DPL 3. */
 export const SEL_DATA = 0x07;
 export const SEL_CODE = 0x0f;
+/** LDT entries 2 and 3: the same with the 16-bit default size (D/B = 0). */
+export const SEL_DATA16 = 0x17;
+export const SEL_CODE16 = 0x1f;
+/** Bits of the input record's eflags that are no EFLAGS bits: run the case with a 16-bit CS / SS. */
+export const CASE_CODE16 = 0x80000000;
+export const CASE_STACK16 = 0x40000000;
 /** Segment attributes of those two descriptors as the core caches them (modify_ldt sets the accessed bit). */
 export const ATTR_DATA = 0x40f3;
 export const ATTR_CODE = 0x40fb;
+export const ATTR_DATA16 = 0x00f3;
+export const ATTR_CODE16 = 0x00fb;
 
 /** Input record: len u8, code[15], regs[8] (EAX..EDI incl. ESP), eflags u32, buf[BUF_LEN]. */
 export const IN = { len: 0, code: 1, regs: 16, eflags: 48, buf: 52, size: 52 + BUF_LEN } as const;

@@ -5,9 +5,11 @@
  * The environment mirrors what test/wasm/diff/env.ts builds in the emulator, so that no address
  * translation is needed between the two sides:
  *   - a 64 KiB RWX region mapped at linear REGION_BASE;
- *   - two LDT descriptors (modify_ldt): selector 0x07 = 32-bit read/write data, 0x0F = 32-bit
- *     readable code, both DPL 3, base REGION_BASE, limit 0xFFFF (byte granular);
- *   - CS = 0x0F, DS = ES = FS = SS = 0x07 while a case runs (GS is left alone: glibc's TLS);
+ *   - four LDT descriptors (modify_ldt): selector 0x07 = 32-bit read/write data, 0x0F = 32-bit
+ *     readable code, 0x17 and 0x1F the same with 16-bit default size, all DPL 3, base
+ *     REGION_BASE, limit 0xFFFF (byte granular);
+ *   - CS = 0x0F (0x1F), SS = 0x07 (0x17), DS = ES = FS = 0x07 while a case runs (GS is left
+ *     alone: glibc's TLS);
  *   - the case's code page (offsets CODE_PAGE .. CODE_PAGE + 0xFFF) is filled with INT3 (0xCC),
  *     the instruction is placed at CODE_OFF; wherever execution lands next, the INT3 there raises
  *     SIGTRAP (vector 3, EIP after the INT3). Faults raise SIGSEGV/SIGBUS/SIGFPE/SIGILL; trapno in
@@ -40,6 +42,11 @@
 #define TAIL_OFF 0xFFF0u
 #define SEL_DATA 0x07u
 #define SEL_CODE 0x0Fu
+#define SEL_DATA16 0x17u
+#define SEL_CODE16 0x1Fu
+/* Bits of in_rec.eflags that are no EFLAGS bits: run with a 16-bit CS / 16-bit SS. */
+#define CASE_CODE16 0x80000000u
+#define CASE_STACK16 0x40000000u
 
 #pragma pack(push, 1)
 struct in_rec {
@@ -65,6 +72,7 @@ uint32_t g_regs[8];
 uint32_t g_eflags;
 uint32_t g_ldsptr[2];
 uint32_t g_farptr[2];
+uint32_t g_sssel;
 
 void enter_case(void);
 __asm__(
@@ -73,9 +81,10 @@ __asm__(
     "enter_case:\n"
     "  pushl g_eflags\n"
     "  popfl\n" /* no flag-changing instruction follows */
-    "  movl $7, %eax\n"
+    "  movl g_sssel, %eax\n"
     "  movl %eax, %ss\n"
     "  movl g_regs+16, %esp\n"
+    "  movl $7, %eax\n"
     "  movl %eax, %es\n"
     "  movl %eax, %fs\n"
     "  movl g_regs+4, %ecx\n"
@@ -100,7 +109,7 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
   (void)si;
   ucontext_t *uc = ctx;
   greg_t *g = uc->uc_mcontext.gregs;
-  if ((g[REG_CS] & 0xFFFF) != SEL_CODE) {
+  if ((g[REG_CS] & 0xFFFF) != SEL_CODE && (g[REG_CS] & 0xFFFF) != SEL_CODE16) {
     static const char msg[] = "runner: signal outside the test code\n";
     write(2, msg, sizeof msg - 1);
     fprintf(stderr, "sig %d cs %x eip %x trapno %d\n", sig, (unsigned)g[REG_CS], (unsigned)g[REG_EIP], (int)g[REG_TRAPNO]);
@@ -135,13 +144,13 @@ static void on_alarm(int sig) {
   _exit(4);
 }
 
-static void set_ldt(int entry, int code) {
+static void set_ldt(int entry, int code, int big) {
   struct user_desc d;
   memset(&d, 0, sizeof d);
   d.entry_number = entry;
   d.base_addr = REGION_BASE;
   d.limit = REGION_SIZE - 1;
-  d.seg_32bit = 1;
+  d.seg_32bit = big;
   d.contents = code ? MODIFY_LDT_CONTENTS_CODE : MODIFY_LDT_CONTENTS_DATA;
   d.read_exec_only = 0;
   d.limit_in_pages = 0;
@@ -170,7 +179,9 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
   memcpy(region + TAIL_OFF, tail, sizeof tail);
   for (unsigned i = 0; i < HEAD_LEN; i++) region[i] = tail[i & 15] ^ (uint8_t)(i & 0x70);
   memcpy(g_regs, in->regs, sizeof g_regs);
-  g_eflags = in->eflags;
+  g_eflags = in->eflags & ~(CASE_CODE16 | CASE_STACK16);
+  g_farptr[1] = in->eflags & CASE_CODE16 ? SEL_CODE16 : SEL_CODE;
+  g_sssel = in->eflags & CASE_STACK16 ? SEL_DATA16 : SEL_DATA;
   g_ldsptr[0] = in->regs[0];
   g_ldsptr[1] = SEL_DATA;
   memset(out, 0, sizeof *out);
@@ -193,10 +204,11 @@ int main(void) {
    * ESP) would restart it with its earlier stores already done. */
   memset(region, 0, REGION_SIZE);
   memset(region + CODE_PAGE, 0xCC, 0x1000);
-  set_ldt(0, 0);
-  set_ldt(1, 1);
+  set_ldt(0, 0, 1);
+  set_ldt(1, 1, 1);
+  set_ldt(2, 0, 0);
+  set_ldt(3, 1, 0);
   g_farptr[0] = CODE_OFF;
-  g_farptr[1] = SEL_CODE;
   __asm__ volatile("movw %%fs, %0" : "=r"(fs0));
 
   stack_t ss;
