@@ -8,7 +8,8 @@
 // finite in-domain results may differ by one unit in the last place (with C1
 // following the rounding); special operands and domain edges must match
 // exactly, and the bit-exact share is reported.
-import { beforeAll, describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Tally, buildNative, buildWasm, runNative, runWasm, compare, tempDir, fmt, ulpDistance, SW_MASK,
 } from "./f80-harness";
@@ -26,6 +27,7 @@ interface TransStat {
 const C1 = 0x200;
 let tally: Map<number, Tally>;
 const trans = new Map<number, TransStat>();
+const dir = tempDir(); // the native reference and the test wasm are built here
 
 function transCompare(native: string, wasm: Awaited<ReturnType<typeof buildWasm>>): void {
   const recs = transCases();
@@ -54,8 +56,9 @@ function transCompare(native: string, wasm: Awaited<ReturnType<typeof buildWasm>
   });
 }
 
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 beforeAll(async () => {
-  const dir = tempDir();
   const native = buildNative(dir);
   const wasm = await buildWasm(dir);
   const recs = cases();
