@@ -2,7 +2,7 @@
 // 18-digit packed BCD (FLD/FST/FIST/FISTTP/FILD/FBLD/FBSTP).
 import {
   fpuExc, rSig, rSe, rInt, nSig, nExp, rpSig, rpExp,
-  FE_IE, FE_DE, FE_OE, FE_UE, FE_PE, SIG_J, BIAS,
+  FE_IE, FE_DE, FE_OE, FE_UE, SIG_J, BIAS,
   CL_ZERO, CL_NORMAL, CL_INF, CL_QNAN, CL_SNAN, CL_UNSUPPORTED,
   classify, normalize, setZero, setInf, roundPack, roundToInt,
 } from "./f80";
