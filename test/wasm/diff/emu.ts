@@ -11,7 +11,7 @@ import * as L from './layout.ts';
 const { RAM_BASE } = SL;
 const VCPU = { ...SL.VCPU };
 const {
-  REGION_BASE, BUF_OFF, BUF_LEN, CODE_PAGE, CODE_OFF, TAIL, TAIL_OFF, HEAD, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
+  REGION_BASE, BUF_OFF, BUF_LEN, CODE_OFF, TAIL, TAIL_OFF, HEAD, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
   SEL_DATA16, SEL_CODE16, ATTR_DATA16, ATTR_CODE16, CASE_CODE16, CASE_STACK16,
   VEC_EMU_BUDGET, VEC_EMU_SHUTDOWN, VEC_EMU_OTHER,
 } = L;
@@ -34,7 +34,8 @@ export class EmuRunner {
     this.u8 = new Uint8Array(h.mem.buffer);
     this.vb = h.base;
     this.region = RAM_BASE + REGION_BASE;
-    this.u8.fill(0xcc, this.region + CODE_PAGE, this.region + CODE_PAGE + 0x1000);
+    // INT3 over the whole region, as on the host (the code page and any stray branch target).
+    this.u8.fill(0xcc, this.region, this.region + L.REGION_SIZE);
   }
 
   private set(off: number, v: number): void { this.dv.setUint32(this.vb + off, v >>> 0, true); }
