@@ -121,6 +121,7 @@ export class App {
     this.status.progressDone();
     this.status.phase(`running · ${s.cpus} vCPU${s.cpus > 1 ? 's' : ''} · placement ${s.placement} · ${s.memory} MiB`);
     this.controls.setRunning(true);
+    this.console.focus();
     const meter = new RateMeter();
     this.statsTimer = setInterval(() => this.status.vcpus(meter.sample(machine.stats(), machine.memory)), STATS_MS);
     this.run = machine.run().then(

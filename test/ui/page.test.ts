@@ -1,0 +1,239 @@
+// The page in a real browser (Debian's Chromium through playwright-core): boots the built-in
+// Linux to its shell prompt and runs commands on 1 and 2 vCPUs in both placements; a test ROM
+// checks the console plumbing (output, key encoding, autorun); broken images and a page
+// without cross-origin isolation must say so on the page. Also: the dev server (npm start).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, createServer, type ViteDevServer } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JavaScript module without types
+import { serveStatic } from '../../scripts/serve-isolated.mjs';
+import type { App } from '../../src/ui/app.ts';
+
+declare global {
+  interface Window { seoulweb: App }
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** Linux in the interpreter on a 2-core machine: be generous. */
+const BOOT_MS = 300_000;
+/** The kernel's first line comes after its decompressor: about 15 s today. */
+const FIRST_OUTPUT_MS = 120_000;
+const PROMPT = '~ # ';
+/** Output after which the guest will not reach its prompt: fail at once, with the evidence. */
+const GUEST_DEAD = /Kernel panic|Giving up, no FPU|machine stopped:/;
+
+const tmp: string[] = [];
+const closers: (() => Promise<unknown>)[] = [];
+let pageUrl = '';
+let plainUrl = '';
+
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tmp.push(d);
+  return d;
+}
+
+async function launch(): Promise<BrowserContext> {
+  const ctx = await chromium.launchPersistentContext(tempDir('seoulweb-chromium-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  closers.push(() => ctx.close());
+  return ctx;
+}
+
+async function open(ctx: BrowserContext, url: string): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => window.seoulweb !== undefined, null, { timeout: 30_000 });
+  return page;
+}
+
+interface PageView { text: string; state: string; messages: string; timings: { bootStart: number; firstOutput?: number; prompt?: number } }
+
+const view = (page: Page): Promise<PageView> => page.evaluate(() => ({
+  text: window.seoulweb.text(),
+  state: window.seoulweb.state,
+  messages: document.querySelector('#messages')?.textContent ?? '',
+  timings: window.seoulweb.timings,
+}));
+
+function evidence(v: PageView): string {
+  return `page state ${v.state}; messages: ${v.messages || '(none)'}\nlast console lines:\n${v.text.split('\n').slice(-25).join('\n')}`;
+}
+
+/** Wait until `done` holds for the page; fail early when the guest or the page has given up. */
+async function waitFor(page: Page, what: string, timeout: number, done: (v: PageView) => boolean): Promise<PageView> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await view(page);
+    if (done(v)) return v;
+    if (GUEST_DEAD.test(v.text) || v.state === 'error' || v.state === 'unsupported' || v.state === 'stopped') {
+      throw new Error(`${what}: the guest cannot get there — ${evidence(v)}`);
+    }
+    if (Date.now() > until) throw new Error(`${what}: not within ${timeout / 1000} s — ${evidence(v)}`);
+    await page.waitForTimeout(500);
+  }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, name) });
+}
+
+/** Type `cmd` + Enter at the shell prompt; resolves with the command's output (between the command and the next prompt). */
+async function run(page: Page, cmd: string, timeout = 60_000): Promise<string> {
+  await page.locator('#terminal').click();
+  await page.keyboard.type(cmd);
+  await page.keyboard.press('Enter');
+  const echo = `${PROMPT}${cmd}\n`;
+  const after = (t: string) => { const i = t.lastIndexOf(echo); return i < 0 ? null : t.slice(i + echo.length); };
+  const v = await waitFor(page, `output of "${cmd}"`, timeout, (x) => (after(x.text) ?? '').includes(PROMPT));
+  const out = after(v.text)!;
+  return out.slice(0, out.indexOf(PROMPT)).trim();
+}
+
+const secs = (ms?: number) => (ms === undefined ? 'not yet' : `${(ms / 1000).toFixed(1)} s`);
+
+/** Seconds from page load (navigation start) to the guest's first output and to its prompt. */
+function saveTimings(t: PageView['timings']): void {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const line = `page load → first guest output ${secs(t.firstOutput)}, → shell prompt ${secs(t.prompt)}`;
+  writeFileSync(join(ARTIFACTS, 'page-timings.txt'), `${line}\n`);
+  console.log(line);
+}
+
+async function freePort(): Promise<number> {
+  const srv: Server = createNetServer();
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((ok) => srv.close(ok));
+  return port;
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`);
+  }
+  const outDir = tempDir('seoulweb-page-');
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  execFileSync('nasm', ['-f', 'bin', '-o', join(outDir, 'echo-rom.bin'), join(ROOT, 'test/ui/fixtures/echo-rom.asm')]);
+  const iso = await serveStatic({ root: outDir });
+  const plain = await serveStatic({ root: outDir, isolation: false });
+  closers.push(() => new Promise((ok) => iso.server.close(ok)), () => new Promise((ok) => plain.server.close(ok)));
+  pageUrl = iso.url;
+  plainUrl = plain.url;
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of closers.reverse()) await c().catch(() => {});
+  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+});
+
+describe('page: the built-in Linux', () => {
+  let ctx: BrowserContext;
+  beforeAll(async () => { ctx = await launch(); });
+
+  it('boots with no click to the shell prompt and runs a command', async () => {
+    const page = await open(ctx, pageUrl);
+    try {
+      const first = await waitFor(page, 'first console output', FIRST_OUTPUT_MS, (v) => v.timings.firstOutput !== undefined);
+      saveTimings(first.timings);
+      const booted = await waitFor(page, `the shell prompt "${PROMPT}"`, BOOT_MS, (v) => v.text.includes(PROMPT));
+      saveTimings(booted.timings);
+      expect(booted.text).toContain('SEOULWEB-READY');
+      expect(await run(page, 'echo hi-$((6*7))')).toBe('hi-42');
+      await shot(page, 'page-booted.png');
+    } catch (e) {
+      await shot(page, 'page-boot-failed.png');
+      throw e;
+    } finally {
+      await page.close();
+    }
+  }, 2 * BOOT_MS);
+
+  for (const placement of ['d', 's'] as const) {
+    it(`runs 2 vCPUs in placement ${placement} (URL form): nproc prints 2`, async () => {
+      const page = await open(ctx, `${pageUrl}?cpus=2&placement=${placement}`);
+      try {
+        await waitFor(page, `first console output on 2 vCPUs (${placement})`, FIRST_OUTPUT_MS, (v) => v.timings.firstOutput !== undefined);
+        await waitFor(page, `the shell prompt on 2 vCPUs (${placement})`, BOOT_MS, (v) => v.text.includes(PROMPT));
+        expect(await page.locator('#vcpus .vcpu').count()).toBe(2);
+        expect(await run(page, 'nproc')).toBe('2');
+      } catch (e) {
+        await shot(page, `page-2cpu-${placement}-failed.png`);
+        throw e;
+      } finally {
+        await page.close();
+      }
+    }, BOOT_MS + 60_000);
+  }
+});
+
+describe('page: console, errors, environment', () => {
+  it('shows ROM output, sends VT key bytes to the UART, types the autorun command', async () => {
+    const ctx = await launch();
+    const page = await open(ctx, `${pageUrl}?rom=/echo-rom.bin&autorun=echo%20auto`);
+    await waitFor(page, 'the ROM prompt and the autorun command', 60_000, (v) => v.text.includes('rom# echo auto\nrom# '));
+    await page.evaluate(() => {
+      const m = window.seoulweb.machine!;
+      const send = m.sendConsole.bind(m);
+      (window as unknown as { sent: number[] }).sent = [];
+      m.sendConsole = (b: Uint8Array) => { (window as unknown as { sent: number[] }).sent.push(...b); send(b); };
+    });
+    await page.locator('#terminal').click();
+    await page.keyboard.type('ab');
+    for (const k of ['Enter', 'Backspace', 'ArrowUp', 'ArrowDown', 'ArrowRight', 'ArrowLeft', 'Control+c']) await page.keyboard.press(k);
+    await page.waitForFunction(() => (window as unknown as { sent: number[] }).sent.length >= 16, null, { timeout: 10_000 });
+    const sent = await page.evaluate(() => (window as unknown as { sent: number[] }).sent);
+    expect(sent).toEqual([0x61, 0x62, 0x0d, 0x7f, 0x1b, 0x5b, 0x41, 0x1b, 0x5b, 0x42, 0x1b, 0x5b, 0x43, 0x1b, 0x5b, 0x44, 0x03]);
+    await waitFor(page, 'the echo of typed text', 10_000, (v) => v.text.includes('rom# ab\nrom# '));
+    expect(await page.evaluate(() => location.search)).toContain('rom=');
+    await page.close();
+  }, 120_000);
+
+  it('a broken kernel file shows an error naming the file', async () => {
+    const ctx = await launch();
+    const page = await open(ctx, `${pageUrl}?rom=/echo-rom.bin`);
+    await page.setInputFiles('input[name=files]', { name: 'garbage-kernel.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5000, 0x5a) });
+    await page.waitForFunction(() => window.seoulweb.state === 'error', null, { timeout: 30_000 });
+    const msg = await page.locator('#messages .msg.error').first().textContent();
+    expect(msg).toMatch(/garbage-kernel\.bin: .*not a Linux kernel/);
+    await page.close();
+  }, 60_000);
+
+  it('says plainly when the page is not cross-origin isolated', async () => {
+    const ctx = await launch();
+    const page = await open(ctx, plainUrl);
+    await page.waitForFunction(() => /not cross-origin isolated/.test(document.querySelector('#messages')?.textContent ?? ''), null, { timeout: 30_000 });
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(false);
+    await page.close();
+  }, 60_000);
+
+  it('the dev server (npm start) serves the page and the built-in Linux starts printing', async () => {
+    const port = await freePort();
+    const server: ViteDevServer = await createServer({
+      root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn',
+      server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
+    });
+    closers.push(() => server.close());
+    await server.listen();
+    const ctx = await launch();
+    const page = await open(ctx, `http://127.0.0.1:${port}/`);
+    const v = await waitFor(page, 'first console output from the dev server page', BOOT_MS, (x) => /Linux version/.test(x.text));
+    expect(v.state).toBe('running');
+    await page.close();
+  }, BOOT_MS + 60_000);
+});
