@@ -46,6 +46,7 @@ export function op_rdtsc(op: u32): void {
 }
 
 // CPUID features (leaf 1 EDX): exactly what is implemented.
+const FEAT_FPU: u32 = 1 << 0;
 const FEAT_PSE: u32 = 1 << 3;
 const FEAT_TSC: u32 = 1 << 4;
 const FEAT_MSR: u32 = 1 << 5;
@@ -53,7 +54,7 @@ const FEAT_CX8: u32 = 1 << 8;
 const FEAT_SEP: u32 = 1 << 11;
 const FEAT_PGE: u32 = 1 << 13;
 const FEAT_CMOV: u32 = 1 << 15;
-export const CPUID_FEATURES: u32 = FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
+export const CPUID_FEATURES: u32 = FEAT_FPU | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
 /** Family 6, model 1, stepping 9: a Pentium Pro-class part without MMX or SSE. */
 const SIGNATURE: u32 = 0x619;
 

@@ -4,7 +4,7 @@
 // transcendentals), the constants, FCMOVcc and FXCH. Results come from the exact 80-bit library
 // in wasm/core/x87 (rounding and precision control from the control word).
 import { setArith, cond, CF, PF, ZF } from '../flags';
-import { FE_IE, FE_DE, FE_ZE, rSig, rSe, r2Sig, r2Se, fpuExc, f80Add, f80Sub, f80Mul, f80Div, f80Sqrt, f80Rndint } from '../x87/f80';
+import { FE_IE, FE_DE, FE_ZE, CL_ZERO, CL_QNAN, classify, rSig, rSe, r2Sig, r2Se, fpuExc, f80Add, f80Sub, f80Mul, f80Div, f80Sqrt, f80Rndint } from '../x87/f80';
 import { f80Cmp, f80Xam, f80Xtract, f80Scale, f80Prem, f80Const } from '../x87/f80-misc';
 import { f80Sin, f80Cos, f80Sincos, f80Ptan, f80Patan, f80Fyl2x, f80Fyl2xp1, f80F2xm1 } from '../x87/f80-trans';
 import {
@@ -56,33 +56,44 @@ export function arithReg(kind: u32, d: u32, s: u32, doPop: bool): void {
   commit(d, fpuExc, doPop);
 }
 
+/**
+ * The denormal flag of a memory operand (binary32/64 denormals are normal in 80 bits): reported
+ * where the operation would have seen a denormal operand, i.e. unless ST(0) is a NaN or
+ * unsupported, or FDIVR divides by a zero ST(0). Unmasked, it stops the operation alone.
+ */
+function memDenormal(kind: u32): u32 {
+  if ((opExc & FE_DE) == 0) return 0;
+  const c = classify(stSig(0), stSe(0));
+  if (c >= CL_QNAN || (kind == 7 && c == CL_ZERO)) return 0;
+  return FE_DE;
+}
+
 /** Memory form: ST(0) = ST(0) op the operand converted by loadOperand. */
 export function arithMem(kind: u32): void {
   if (isEmpty(0)) { underflowTo(0, false); return; }
-  // an SNaN or denormal memory operand is reported by the conversion; unmasked, it stops here
-  if (stopped(opExc)) { signalC1(opExc); return; }
+  const de = memDenormal(kind);
+  if (stopped(de)) { signalC1(de); return; }
   binop(kind, stSig(0), stSe(0), opSig, opSe);
-  commit(0, fpuExc | opExc, false);
+  commit(0, fpuExc | de, false);
 }
 
 // ---- compares ----
-/** Sets C3 C2 C0 (C1 = 0) from fpuExc | extra, or only the flags when an unmasked IE/DE stops it. */
-function commitCmp(extra: u32, pops: u32): bool {
+/**
+ * Sets C3 C2 C0 (C1 = 0) from fpuExc | extra and pops. The condition codes are set even when an
+ * unmasked exception is raised (observed); the pops then do not happen.
+ */
+function commitCmp(extra: u32, pops: u32): void {
   const exc = fpuExc | extra;
-  if ((exc & ~getCw() & (FE_IE | FE_DE)) != 0) {
-    setSw((getSw() & ~SW_C1) | (exc & EXC_MASK));
-    return false;
-  }
   setSw((getSw() & ~SW_CC) | (exc & (EXC_MASK | SW_C0 | SW_C2 | SW_C3)));
+  if ((exc & ~getCw() & (FE_IE | FE_DE)) != 0) return;
   for (let k: u32 = 0; k < pops; k++) pop();
-  return true;
 }
-/** Masked underflow of a compare: unordered. */
-function cmpUnderflow(pops: u32): bool {
-  if (!underflow()) return false;
+/** Stack underflow of a compare: unordered; the pops happen only with IE masked. */
+function cmpUnderflow(pops: u32): void {
+  const masked = underflow();
   setCc(SW_CC, SW_C0 | SW_C2 | SW_C3);
+  if (!masked) return;
   for (let k: u32 = 0; k < pops; k++) pop();
-  return true;
 }
 
 /** FCOM/FCOMP/FCOMPP/FUCOM*: ST(0) with ST(i). */
@@ -95,7 +106,7 @@ export function fcomReg(i: u32, quiet: bool, pops: u32): void {
 export function fcomMem(pops: u32): void {
   if (isEmpty(0)) { cmpUnderflow(pops); return; }
   f80Cmp(stSig(0), stSe(0), opSig, opSe, getCw(), false);
-  commitCmp(opExc, pops);
+  commitCmp(memDenormal(0), pops);
 }
 /** FTST: ST(0) with +0.0. */
 export function ftst(): void {
@@ -103,25 +114,29 @@ export function ftst(): void {
   f80Cmp(stSig(0), stSe(0), 0, 0, getCw(), false);
   commitCmp(0, 0);
 }
-/** FCOMI/FCOMIP/FUCOMI/FUCOMIP: the result in ZF, PF, CF (OF, SF, AF cleared); C1 = 0. */
+/**
+ * FCOMI/FCOMIP/FUCOMI/FUCOMIP: the result in ZF, PF, CF (OF, SF, AF cleared), set even when an
+ * unmasked exception suppresses the pop. C1 is left alone unless the stack underflows (the host
+ * CPU does so; the SDM says C1 = 0).
+ */
 export function fcomi(i: u32, quiet: bool, doPop: bool): void {
   let cc: u32;
+  let go: bool;
   if (isEmpty(0) || isEmpty(i)) {
-    if (!underflow()) return;
+    go = underflow();
     cc = SW_C0 | SW_C2 | SW_C3;
   } else {
     f80Cmp(stSig(0), stSe(0), stSig(i), stSe(i), getCw(), quiet);
-    const exc = fpuExc;
-    setSw((getSw() & ~SW_C1) | (exc & EXC_MASK));
-    if ((exc & ~getCw() & (FE_IE | FE_DE)) != 0) return;
-    cc = exc;
+    cc = fpuExc;
+    signal(cc);
+    go = (cc & ~getCw() & (FE_IE | FE_DE)) == 0;
   }
   let f: u32 = 0;
   if (cc & SW_C3) f |= ZF;
   if (cc & SW_C2) f |= PF;
   if (cc & SW_C0) f |= CF;
   setArith(f);
-  if (doPop) pop();
+  if (doPop && go) pop();
 }
 
 /** FXAM: class of ST(0) in C3 C2 C0, its sign in C1; an empty register gives C3 C0 = 1 0 1. */
@@ -153,6 +168,9 @@ export function fldConst(k: u32): void {
 
 /** One-operand functions on ST(0): 0 FSQRT, 1 FRNDINT, 2 F2XM1, 3 FSIN, 4 FCOS. */
 export function unary(fn: u32): void {
+  const trig = fn >= 3;
+  // C2 reports an out-of-range operand (|x| >= 2^63, left unchanged, C1 = 0); else 0
+  if (trig) setCc(SW_C2, 0);
   if (isEmpty(0)) { underflowTo(0, false); return; }
   const sig = stSig(0), se = stSe(0), cw = getCw();
   switch (fn) {
@@ -163,11 +181,7 @@ export function unary(fn: u32): void {
     default: f80Cos(sig, se, cw); break;
   }
   const exc = fpuExc;
-  if (fn >= 3) {
-    // C2 = 1: operand out of range (|x| >= 2^63), left unchanged
-    setCc(SW_C2, exc);
-    if (exc & SW_C2) return;
-  }
+  if (trig && (exc & SW_C2) != 0) { setCc(SW_C1 | SW_C2, SW_C2); return; }
   commit(0, exc, false);
 }
 
@@ -177,8 +191,9 @@ export function unary(fn: u32): void {
  */
 export function binary(fn: u32): void {
   const toSt1 = fn >= 3;
+  const prem = fn == 1 || fn == 2;
   if (isEmpty(0) || isEmpty(1)) {
-    if (fn == 1 || fn == 2) setCc(SW_C0 | SW_C2 | SW_C3, 0);
+    if (prem) setCc(SW_C2, 0);
     underflowTo(toSt1 ? 1 : 0, toSt1);
     return;
   }
@@ -192,11 +207,13 @@ export function binary(fn: u32): void {
     default: f80Patan(aSig, aSe, bSig, bSe, cw); break;
   }
   const exc = fpuExc;
-  if (fn == 1 || fn == 2) {
-    // C0 C3 C1 = quotient bits 2 1 0, C2 = incomplete reduction
-    signal(exc);
-    if (stopped(exc)) return;
-    setCc(SW_CC, exc);
+  if (prem) {
+    // C0 C3 C1 = quotient bits 2 1 0, C2 = incomplete reduction; without a quotient (NaN
+    // operand, invalid) C0 and C3 stay and C1 = C2 = 0 (observed)
+    signalC1(exc);
+    if (stopped(exc)) { setCc(SW_C2, 0); return; }
+    const noQuotient = (exc & FE_IE) != 0 || classify(aSig, aSe) >= CL_QNAN || classify(bSig, bSe) >= CL_QNAN;
+    setCc(noQuotient ? SW_C1 | SW_C2 : SW_CC, exc);
     setSt(0, rSig, rSe);
     return;
   }
@@ -208,6 +225,7 @@ export function binary(fn: u32): void {
  * exponent), 1 FPTAN (1.0 over tan), 2 FSINCOS (cos over sin).
  */
 export function twoResults(fn: u32): void {
+  if (fn != 0) setCc(SW_C2, 0);
   if (isEmpty(0)) {
     if (!underflow()) return;
     setSt(0, IND_SIG, IND_SE);
@@ -229,10 +247,7 @@ export function twoResults(fn: u32): void {
     default: f80Sincos(sig, se, cw); break;
   }
   const exc = fpuExc;
-  if (fn != 0) {
-    setCc(SW_C2, exc);
-    if (exc & SW_C2) return;
-  }
+  if (fn != 0 && (exc & SW_C2) != 0) { setCc(SW_C1 | SW_C2, SW_C2); return; }
   signalC1(exc);
   if (stopped(exc)) return;
   const hiSig = rSig, hiSe = rSe;
@@ -241,10 +256,9 @@ export function twoResults(fn: u32): void {
 }
 
 // ---- moves ----
-/** FCMOVcc: ST(0) = ST(i) when the EFLAGS condition cc (Jcc numbering) holds; C1 = 0. */
+/** FCMOVcc: ST(0) = ST(i) when the EFLAGS condition cc (Jcc numbering) holds; C1 kept. */
 export function fcmov(cc: u32, i: u32): void {
   if (isEmpty(0) || isEmpty(i)) { underflowTo(0, false); return; }
-  setCc(SW_C1, 0);
   if (cond(cc)) setSt(0, stSig(i), stSe(i));
 }
 
@@ -260,16 +274,14 @@ export function fxch(i: u32): void {
   setSt(i, aSig, aSe);
 }
 
-/** FLD ST(i): pushes a copy (read before the push). */
+/** FLD ST(i): pushes a copy; an empty source is an underflow (C1 = 0) even when ST(7) is full. */
 export function fldReg(i: u32): void {
-  const empty = isEmpty(i);
-  const sig = stSig(i), se = stSe(i);
-  if (!pushRoom()) return;
-  if (empty) {
-    if (!underflow()) return;
-    push(IND_SIG, IND_SE);
+  if (isEmpty(i)) {
+    if (underflow()) push(IND_SIG, IND_SE);
     return;
   }
+  const sig = stSig(i), se = stSe(i);
+  if (!pushRoom()) return;
   setCc(SW_C1, 0);
   push(sig, se);
 }
@@ -282,3 +294,11 @@ export function fstReg(i: u32, doPop: bool): void {
   if (doPop) pop();
 }
 
+/**
+ * FSTP1 (D9 D8+i, undocumented): FSTP ST(i), except that an empty ST(0) is just popped, C1 = 0
+ * (observed, no underflow). */
+export function fstp1(i: u32): void {
+  if (!isEmpty(0)) { fstReg(i, true); return; }
+  setCc(SW_C1, 0);
+  pop();
+}

@@ -5,7 +5,7 @@ import * as C from '../cpu';
 import { fault } from '../cpu';
 import { linR, linW } from '../decode';
 import { rd16, rd32, wr16, wr32, probeW } from '../mmu/mem';
-import { FE_IE, FE_DE, FE_ZE, FE_OE, FE_UE, rSig, rSe, rInt, fpuExc, f80NoResult } from '../x87/f80';
+import { FE_IE, FE_DE, FE_ZE, FE_OE, FE_UE, rSig, rSe, rInt, fpuExc } from '../x87/f80';
 import {
   f80FromF32, f80FromF64, f80FromInt, f80ToF32, f80ToF64, f80ToInt, f80FromBcd, f80ToBcd,
 } from '../x87/f80-conv';
@@ -56,7 +56,9 @@ export function wrRaw(l: u32, size: u32, lo: u64, hi: u32): void {
 }
 
 // ---- memory sources of arithmetic ----
-/** Converted memory operand and the exceptions of its conversion. */
+const SIG_QUIET: u64 = 0x4000000000000000;
+
+/** Converted memory operand and the exceptions of its conversion (DE for a denormal). */
 export let opSig: u64 = 0;
 export let opSe: u32 = 0;
 export let opExc: u32 = 0;
@@ -76,6 +78,11 @@ export function loadOperand(kind: u32): bool {
   opSig = rSig;
   opSe = rSe;
   opExc = fpuExc;
+  // an SNaN operand takes part in the arithmetic as the SNaN it is (NaN selection, IE there)
+  if (opExc & FE_IE) {
+    opSig &= ~SIG_QUIET;
+    opExc &= ~FE_IE;
+  }
   return true;
 }
 
@@ -112,7 +119,8 @@ export function fldMem(kind: u32): void {
   setSw(getSw() & ~SW_C1);
   if (exc != 0) {
     signal(exc);
-    if (f80NoResult(cw)) return;
+    // an unmasked SNaN stops the load; a denormal is loaded anyway and reported at #MF
+    if ((exc & ~cw & FE_IE) != 0) return;
   }
   push(sig, se);
 }

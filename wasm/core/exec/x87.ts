@@ -19,7 +19,7 @@ import { loadOperand, fldMem, fstMem } from './x87-mem';
 import { fninit, fnclex, fldcw, fnstcw, fnstswM, fnstswAx, fnstenv, fldenv, fnsave, frstor } from './x87-env';
 import {
   arithReg, arithMem, fcomReg, fcomMem, ftst, fcomi, fxam, fsign, fldConst, unary, binary, twoResults,
-  fcmov, fxch, fldReg, fstReg,
+  fcmov, fxch, fldReg, fstReg, fstp1,
 } from './x87-arith';
 
 const CR0_MP: u32 = 0x2;
@@ -230,7 +230,7 @@ function regD9(reg: u32, i: u32): void {
     case 0: fldReg(i); break;
     case 1: fxch(i); break;
     case 2: break; // FNOP
-    case 3: fstReg(i, true); break;
+    case 3: fstp1(i); break;
     case 4:
       if (i == 0) fsign(true);
       else if (i == 1) fsign(false);
