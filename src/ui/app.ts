@@ -14,6 +14,8 @@ import { sanitizeStored, settingsFromQuery, settingsToQuery, type BootKind, type
 const STATS_MS = 1000;
 /** The initramfs shell's prompt, or any shell's, at the very end of the output. */
 const PROMPT = /[#$] $/;
+/** Control sequences a shell may send after its prompt (BusyBox asks for the cursor position, ESC [6n). */
+const CSI = /\x1b\[[0-9;?]*[@-~]/g;
 const TAIL_CHARS = 256;
 
 export type AppState = 'loading' | 'running' | 'stopped' | 'error' | 'unsupported';
@@ -183,7 +185,7 @@ export class App {
     this.console.write(bytes);
     if (this.timings.prompt !== undefined) return;
     this.tail = (this.tail + this.decoder.decode(bytes, { stream: true })).slice(-TAIL_CHARS);
-    if (!PROMPT.test(this.tail)) return;
+    if (!PROMPT.test(this.tail.replace(CSI, ''))) return;
     this.timings.prompt = now;
     const t = this.timings;
     this.status.times(`first output ${secs(t.firstOutput! - t.bootStart)} · prompt ${secs(now - t.bootStart)} after boot start`);

@@ -27,6 +27,8 @@ const BOOT_MS = 300_000;
 /** The kernel's first line comes after its decompressor: about 15 s today. */
 const FIRST_OUTPUT_MS = 120_000;
 const PROMPT = '~ # ';
+/** The prompt as the terminal's text shows it (rows come without trailing blanks). */
+const PROMPT_LINE = /^~ #( |$)/m;
 /** Output after which the guest will not reach its prompt: fail at once, with the evidence. */
 const GUEST_DEAD = /Kernel panic|Giving up, no FPU|machine stopped:/;
 
@@ -100,9 +102,9 @@ async function run(page: Page, cmd: string, timeout = 60_000): Promise<string> {
   await page.keyboard.press('Enter');
   const echo = `${PROMPT}${cmd}\n`;
   const after = (t: string) => { const i = t.lastIndexOf(echo); return i < 0 ? null : t.slice(i + echo.length); };
-  const v = await waitFor(page, `output of "${cmd}"`, timeout, (x) => (after(x.text) ?? '').includes(PROMPT));
+  const v = await waitFor(page, `output of "${cmd}"`, timeout, (x) => PROMPT_LINE.test(after(x.text) ?? ''));
   const out = after(v.text)!;
-  return out.slice(0, out.indexOf(PROMPT)).trim();
+  return out.slice(0, out.search(PROMPT_LINE)).trim();
 }
 
 const secs = (ms?: number) => (ms === undefined ? 'not yet' : `${(ms / 1000).toFixed(1)} s`);
@@ -151,7 +153,7 @@ describe('page: the built-in Linux', () => {
     try {
       const first = await waitFor(page, 'first console output', FIRST_OUTPUT_MS, (v) => v.timings.firstOutput !== undefined);
       saveTimings(first.timings);
-      const booted = await waitFor(page, `the shell prompt "${PROMPT}"`, BOOT_MS, (v) => v.text.includes(PROMPT));
+      const booted = await waitFor(page, `the shell prompt "${PROMPT}"`, BOOT_MS, (v) => PROMPT_LINE.test(v.text));
       saveTimings(booted.timings);
       expect(booted.text).toContain('SEOULWEB-READY');
       expect(await run(page, 'echo hi-$((6*7))')).toBe('hi-42');
@@ -169,7 +171,7 @@ describe('page: the built-in Linux', () => {
       const page = await open(ctx, `${pageUrl}?cpus=2&placement=${placement}`);
       try {
         await waitFor(page, `first console output on 2 vCPUs (${placement})`, FIRST_OUTPUT_MS, (v) => v.timings.firstOutput !== undefined);
-        await waitFor(page, `the shell prompt on 2 vCPUs (${placement})`, BOOT_MS, (v) => v.text.includes(PROMPT));
+        await waitFor(page, `the shell prompt on 2 vCPUs (${placement})`, BOOT_MS, (v) => PROMPT_LINE.test(v.text));
         expect(await page.locator('#vcpus .vcpu').count()).toBe(2);
         expect(await run(page, 'nproc')).toBe('2');
       } catch (e) {
@@ -186,7 +188,7 @@ describe('page: console, errors, environment', () => {
   it('shows ROM output, sends VT key bytes to the UART, types the autorun command', async () => {
     const ctx = await launch();
     const page = await open(ctx, `${pageUrl}?rom=/echo-rom.bin&autorun=echo%20auto`);
-    await waitFor(page, 'the ROM prompt and the autorun command', 60_000, (v) => v.text.includes('rom# echo auto\nrom# '));
+    await waitFor(page, 'the ROM prompt and the autorun command', 60_000, (v) => /^rom# echo auto\nrom#/m.test(v.text));
     await page.evaluate(() => {
       const m = window.seoulweb.machine!;
       const send = m.sendConsole.bind(m);
@@ -199,7 +201,7 @@ describe('page: console, errors, environment', () => {
     await page.waitForFunction(() => (window as unknown as { sent: number[] }).sent.length >= 16, null, { timeout: 10_000 });
     const sent = await page.evaluate(() => (window as unknown as { sent: number[] }).sent);
     expect(sent).toEqual([0x61, 0x62, 0x0d, 0x7f, 0x1b, 0x5b, 0x41, 0x1b, 0x5b, 0x42, 0x1b, 0x5b, 0x43, 0x1b, 0x5b, 0x44, 0x03]);
-    await waitFor(page, 'the echo of typed text', 10_000, (v) => v.text.includes('rom# ab\nrom# '));
+    await waitFor(page, 'the echo of typed text', 10_000, (v) => /^rom# ab\nrom#/m.test(v.text));
     expect(await page.evaluate(() => location.search)).toContain('rom=');
     await page.close();
   }, 120_000);
