@@ -24,7 +24,7 @@ const BRANCH_PAST_LIMIT = /native vector 13 at eip 8800, core vector 13 at eip (
 export const KNOWN_BAD: Array<{ row: string | ((r: Row) => boolean); match?: RegExp; issue: string }> = [
   { row: 'aas', issue: 'AAS must subtract 6 from AX (borrow into AH), not from AL alone' },
   { row: 'enter', match: /stack16 in:[^\n]*\n    ebp: native/, issue: 'ENTER with 32-bit operand size on a 16-bit stack: FrameTemp is the whole ESP, so EBP and the pushed frame pointer keep ESP[31:16] (SDM ENTER: "IF OperandSize = 32 THEN Push(EBP); FrameTemp ← ESP")' },
-  { row: 'bound', match: /native vector 5 at eip 8800, core vector 13/, issue: 'BOUND with 16-bit addressing: the upper bound\'s offset (EA + operand size) wraps at 64 KiB' },
+  { row: 'bound', match: /native vector 5 at eip 8800, core vector 1[23] /, issue: 'BOUND with 16-bit addressing: the upper bound\'s offset (EA + operand size) wraps at 64 KiB' },
   ...['ret', 'call Jz', 'jmp Jz', 'jcc Jz', 'call Ev', 'jmp Ev'].map((row) => ({
     row, match: BRANCH_PAST_LIMIT,
     issue: 'near branch to an offset beyond the CS limit: #GP(0) at the branch, nothing committed (core jumps, then faults at the target)',

@@ -11,7 +11,7 @@ import * as L from './layout.ts';
 const { RAM_BASE } = SL;
 const VCPU = { ...SL.VCPU };
 const {
-  REGION_BASE, BUF_OFF, BUF_LEN, CODE_OFF, TAIL, TAIL_OFF, HEAD, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
+  REGION_BASE, BUF_OFF, BUF_LEN, CODE_OFF, EDGE_LEN, REGION_SIZE, SEL_DATA, SEL_CODE, ATTR_DATA, ATTR_CODE,
   SEL_DATA16, SEL_CODE16, ATTR_DATA16, ATTR_CODE16, CASE_CODE16, CASE_STACK16,
   VEC_EMU_BUDGET, VEC_EMU_SHUTDOWN, VEC_EMU_OTHER,
 } = L;
@@ -35,7 +35,7 @@ export class EmuRunner {
     this.vb = h.base;
     this.region = RAM_BASE + REGION_BASE;
     // INT3 over the whole region, as on the host (the code page and any stray branch target).
-    this.u8.fill(0xcc, this.region, this.region + L.REGION_SIZE);
+    this.u8.fill(0xcc, this.region, this.region + REGION_SIZE);
   }
 
   private set(off: number, v: number): void { this.dv.setUint32(this.vb + off, v >>> 0, true); }
@@ -54,8 +54,8 @@ export class EmuRunner {
     const code = this.region + CODE_OFF;
     this.u8.set(inp.subarray(ib + IN.code, ib + IN.code + len), code);
     this.u8.set(inp.subarray(ib + IN.buf, ib + IN.buf + BUF_LEN), this.region + BUF_OFF);
-    this.u8.set(TAIL, this.region + TAIL_OFF);
-    this.u8.set(HEAD, this.region);
+    this.u8.fill(0xcc, this.region, this.region + EDGE_LEN);
+    this.u8.fill(0xcc, this.region + REGION_SIZE - EDGE_LEN, this.region + REGION_SIZE);
     for (let r = 0; r < 8; r++) this.set(VCPU.gpr + r * 4, idv.getUint32(IN.regs + r * 4, true));
     this.set(VCPU.eip, CODE_OFF);
     const fin = idv.getUint32(IN.eflags, true);

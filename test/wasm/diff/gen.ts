@@ -565,8 +565,12 @@ function build(b: Builder, row: Row, rec: Uint8Array): Meta | null {
         b.setMem(sp, w, r.chance(0.05) && w === 4 ? 0x10000 + r.int(0x100) : landing(r));
         // A large RETF imm16 only with a valid selector: with RPL < CPL and the stack limit
         // exceeded, AMD reports #SS(0) where Intel's order of checks gives #GP(selector).
+        // A far return whose selector has RPL < CPL is an outer-level return to AMD, which then
+        // checks the stack for the outer SS:ESP (#SS) before the selector (#GP(selector) in
+        // Intel's order). So: a large RETF imm16 only with a valid selector, and far returns not
+        // at the stack limit (the selector would come from the INT3 bytes there).
         const big = r.chance(0.1);
-        if (big && mn === 'retf') { b.sp = BUF_OFF + 0x80; sp = b.sp; }
+        if ((mn === 'retf' || mn === 'iret') && (big || sp < BUF_OFF || sp > BUF_OFF + BUF_LEN)) { b.sp = BUF_OFF + 0x80; sp = b.sp; }
         if (mn === 'retf' || mn === 'iret') b.setMem(sp + w, w, (r.u32() & 0xffff0000) | (big && mn === 'retf' ? SEL_CODE : farSel(r)));
         if (mn === 'iret') b.setMem(sp + 2 * w, w, flagsImage(r));
         if (row.op === 0xc2 || row.op === 0xca) b.imm(2, big ? r.pick([0xfffc, r.int(0x10000)]) : r.pick([0, 2, 4, 6, 8, 0x10, 0x20, 0x100, r.int(0x200)]));

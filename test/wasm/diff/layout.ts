@@ -12,17 +12,12 @@ export const BUF_LEN = 256;
 export const CODE_PAGE = 0x8000;
 export const CODE_OFF = 0x8800;
 /**
- * The last 16 bytes of the segments, rewritten before every case (the cases that access memory at
- * the segment limit read them): every byte >= 0x80 with bit 2 set, so a selector read from here is
- * an LDT selector beyond the LDT limit on both sides.
+ * The first and last EDGE_LEN bytes of the segments (stack pointers at the ends of the stack
+ * segment, 16-bit address wrap-around and accesses at the limit reach them) are set back to INT3
+ * (0xCC, like the rest of the region) before every case on both sides. A selector read from there
+ * (0xCCCC) is beyond the LDT limit, and a branch to an address read there lands on an INT3.
  */
-export const TAIL_OFF = 0xfff0;
-export const TAIL = [0xff, 0x87, 0xfc, 0x85, 0xf4, 0xad, 0xcc, 0x96, 0xd5, 0x8c, 0xe6, 0xbd, 0x9f, 0xc7, 0xb4, 0xf5];
-/**
- * The first 64 bytes of the segments (stack pointers near 0 and 16-bit address wrap-around reach
- * them), rewritten before every case: TAIL[i & 15] ^ (i & 0x70), which keeps those properties.
- */
-export const HEAD = Array.from({ length: 64 }, (_, i) => TAIL[i & 15] ^ (i & 0x70));
+export const EDGE_LEN = 0x100;
 /** LDT selectors (RPL 3): entry 0 = read/write data, entry 1 = readable code; base REGION_BASE, limit 0xFFFF, 32-bit, DPL 3. */
 export const SEL_DATA = 0x07;
 export const SEL_CODE = 0x0f;

@@ -22,6 +22,11 @@
  */
 #define _GNU_SOURCE
 #include <asm/ldt.h>
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -39,7 +44,7 @@
 #define BUF_LEN 256u
 #define CODE_PAGE 0x8000u
 #define CODE_OFF 0x8800u
-#define TAIL_OFF 0xFFF0u
+#define EDGE_LEN 0x100u
 #define SEL_DATA 0x07u
 #define SEL_CODE 0x0Fu
 #define SEL_DATA16 0x17u
@@ -162,22 +167,60 @@ static void set_ldt(int entry, int code, int big) {
   }
 }
 
-/* The last 16 bytes of the segments, rewritten before every case (accesses at the limit read
- * them): every byte >= 0x80 with bit 2 set, so any selector read from here is an LDT selector
- * beyond the LDT's limit on both sides. Same bytes in layout.ts. */
-static const uint8_t tail[16] = {0xff, 0x87, 0xfc, 0x85, 0xf4, 0xad, 0xcc, 0x96, 0xd5, 0x8c, 0xe6, 0xbd, 0x9f, 0xc7, 0xb4, 0xf5};
-/* The first 64 bytes of the segments (stack pointers near 0 and 16-bit address wrap-around reach
- * them), rewritten before every case like the tail. Same bytes in layout.ts. */
-#define HEAD_LEN 64u
 static uint8_t *region;
+
+/*
+ * The signal handler's stack. SS_AUTODISARM makes the kernel switch to it whatever ESP holds: a
+ * case may leave ESP pointing into it (any 32-bit value is possible), and without the flag the
+ * kernel would then think the handler is already on it and build the frame at ESP, which is not
+ * mapped (the process dies of SIGSEGV). Since the handler never returns (siglongjmp), the stack
+ * is re-armed after every case.
+ */
+#ifndef SS_AUTODISARM
+#define SS_AUTODISARM (1U << 31) /* Linux 4.7, <linux/signal.h> */
+#endif
+static stack_t altstack;
+static void arm_altstack(void) {
+  altstack.ss_flags = SS_AUTODISARM;
+  if (sigaltstack(&altstack, NULL) != 0) {
+    perror("sigaltstack");
+    exit(2);
+  }
+}
 static uint16_t fs0;
+
+/*
+ * Safety net: a system call made by test code (EIP below 0x10000: the LDT code segments; the
+ * runner's own code is at 0x08048000 and above) fails with EPERM instead of running. No case
+ * means to make one, but a stray branch into data could reach an INT 0x80.
+ */
+static void forbid_syscalls_from_test_code(void) {
+  struct sock_filter f[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer)),
+      BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x10000, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+  };
+  struct sock_fprog prog = {sizeof f / sizeof f[0], f};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+    perror("seccomp");
+    exit(2);
+  }
+}
 
 static void run_one(const struct in_rec *in, struct out_rec *out) {
   uint8_t *code = region + CODE_OFF;
   memcpy(code, in->code, in->len);
   memcpy(region + BUF_OFF, in->buf, BUF_LEN);
-  memcpy(region + TAIL_OFF, tail, sizeof tail);
-  for (unsigned i = 0; i < HEAD_LEN; i++) region[i] = tail[i & 15] ^ (uint8_t)(i & 0x70);
+  /* The first and last 256 bytes of the segments: stack pointers at the ends of the stack segment,
+   * 16-bit address wrap-around and accesses at the limit reach them. Back to INT3 before every
+   * case: what a case reads there is the same on both sides, and a branch to an address read
+   * there ends at once. */
+  memset(region, 0xCC, EDGE_LEN);
+  memset(region + REGION_SIZE - EDGE_LEN, 0xCC, EDGE_LEN);
   memcpy(g_regs, in->regs, sizeof g_regs);
   g_eflags = in->eflags & ~(CASE_CODE16 | CASE_STACK16);
   g_farptr[1] = in->eflags & CASE_CODE16 ? SEL_CODE16 : SEL_CODE;
@@ -188,6 +231,7 @@ static void run_one(const struct in_rec *in, struct out_rec *out) {
   cur = out;
   if (sigsetjmp(jb, 0) == 0) enter_case();
   CLEAR_AC();
+  arm_altstack();
   __asm__ volatile("movw %0, %%fs" : : "r"(fs0));
   memcpy(out->buf, region + BUF_OFF, BUF_LEN);
   memset(code - 32, 0xCC, 64);
@@ -201,8 +245,8 @@ int main(void) {
     return 2;
   }
   /* Touch every page now: a page fault in the middle of an instruction (ENTER probes its final
-   * ESP) would restart it with its earlier stores already done. INT3 everywhere: a branch to a
-   * return address read from the head or tail ends right there. */
+   * ESP) would restart it with its earlier stores already done. INT3 everywhere: a stray branch
+   * ends right there. */
   memset(region, 0xCC, REGION_SIZE);
   set_ldt(0, 0, 1);
   set_ldt(1, 1, 1);
@@ -211,11 +255,9 @@ int main(void) {
   g_farptr[0] = CODE_OFF;
   __asm__ volatile("movw %%fs, %0" : "=r"(fs0));
 
-  stack_t ss;
-  ss.ss_sp = malloc(1 << 16);
-  ss.ss_size = 1 << 16;
-  ss.ss_flags = 0;
-  sigaltstack(&ss, NULL);
+  altstack.ss_sp = malloc(1 << 16);
+  altstack.ss_size = 1 << 16;
+  arm_altstack();
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = on_signal;
@@ -224,6 +266,7 @@ int main(void) {
   int sigs[] = {SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL};
   for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
   signal(SIGALRM, on_alarm);
+  forbid_syscalls_from_test_code();
   alarm(120);
 
   /* Read all of stdin. */
