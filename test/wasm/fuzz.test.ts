@@ -9,14 +9,15 @@
 //
 // FUZZ_STREAMS=<n> and FUZZ_SEED=<n> change the amount and the seed.
 import { describe, expect, it } from 'vitest';
-import { CoreHarness, EXIT } from './harness.ts';
-import { writeTables, loadTableRegisters, loadRealIvt, handlerVector, readFrame, SEL, ATTR, SYS } from './harness-idt.ts';
+import { CoreHarness, EXIT, SEG } from './harness.ts';
+import { writeTables, handlerVector, readFrame, SEL, ATTR, SYS } from './harness-idt.ts';
+import { RAM_BASE, VCPU } from '../../src/shared/layout.ts';
 import { rows } from '../../wasm/isa/table.ts';
 import { EXIT_NAMES } from '../../src/vmm/core-module.ts';
 
 const STREAMS = Number(process.env.FUZZ_STREAMS ?? 20_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 0xf022);
-const BUDGET = 300;
+const BUDGET = Number(process.env.FUZZ_BUDGET ?? 300);
 
 /** sfc32 */
 function rng(seed: number): () => number {
@@ -51,51 +52,75 @@ function writePageTables(h: CoreHarness): void {
 type Mode = 'real' | 'v86' | 'pm16' | 'pm32' | 'pm32-cpl3' | 'paging-cpl3';
 const MODES: Mode[] = ['real', 'v86', 'pm16', 'pm32', 'pm32-cpl3', 'paging-cpl3'];
 
-/** Put the vCPU in `mode` with the code at its entry point; returns the linear address of the code. */
-function enter(h: CoreHarness, mode: Mode): number {
+/** Direct writes to the vCPU state block (the harness's accessors allocate a DataView per call). */
+class State {
+  private readonly dv: DataView;
+  private readonly base: number;
+  constructor(h: CoreHarness) { this.dv = new DataView(h.mem.buffer); this.base = h.base; }
+  set(name: keyof typeof VCPU, v: number, i = 0): void { this.dv.setUint32(this.base + VCPU[name] + i * 4, v >>> 0, true); }
+  get(name: keyof typeof VCPU, i = 0): number { return this.dv.getUint32(this.base + VCPU[name] + i * 4, true); }
+  seg(s: keyof typeof SEG, sel: number, base: number, limit: number, attr: number): void {
+    const i = SEG[s];
+    this.set('seg_sel', sel, i); this.set('seg_base', base, i); this.set('seg_limit', limit, i); this.set('seg_attr', attr, i);
+  }
+  /** GDTR, IDTR, LDTR and TR as loadTableRegisters() sets them. */
+  tables(): void {
+    this.set('gdt_base', SYS.GDT); this.set('gdt_limit', 11 * 8 - 1);
+    this.set('idt_base', SYS.IDT); this.set('idt_limit', 256 * 8 - 1);
+    this.seg('ldtr', SEL.LDT, SYS.LDT, 7, ATTR.LDT);
+    this.seg('tr', SEL.TSS, SYS.TSS, 0x67, ATTR.TSS32_BUSY);
+  }
+}
+
+/** Put the vCPU in `mode` (the caller refreshes); returns the linear address of the entry point. */
+function enter(h: CoreHarness, st: State, mode: Mode): number {
   h.core.reset();
-  h.setField('halted', 0);
-  const data = (s: 'ds' | 'es' | 'fs' | 'gs' | 'ss', sel: number, attr: number, limit = 0xffffffff) => h.setSeg(s, sel, 0, limit, attr);
+  st.set('halted', 0);
+  const datas = ['ds', 'es', 'fs', 'gs', 'ss'] as const;
   switch (mode) {
     case 'real':
-      h.real(REAL_CS, 0, 0x2000);
-      h.setSeg('ss', 0x3000, 0x30000, 0xffff, 0x93);
-      loadRealIvt(h);
+      st.set('cr0', 0x60000010);
+      st.seg('cs', REAL_CS, REAL_CS << 4, 0xffff, 0x9b);
+      for (const s of datas) st.seg(s, 0x2000, 0x20000, 0xffff, 0x93);
+      st.seg('ss', 0x3000, 0x30000, 0xffff, 0x93);
+      st.set('idt_base', 0); st.set('idt_limit', 0x3ff);
+      st.set('cpl', 0);
+      st.set('eip', 0);
+      st.set('eflags', 2);
       return REAL_CS << 4;
-    case 'v86': {
-      h.setField('cr0', 0x11);
-      loadTableRegisters(h);
-      for (const [s, sel] of [['cs', REAL_CS], ['ds', 0x2000], ['es', 0x2000], ['fs', 0x2000], ['gs', 0x2000], ['ss', 0x3000]] as const) h.setSeg(s, sel, sel << 4, 0xffff, 0xf3);
-      h.setField('cpl', 3);
-      h.eip = 0;
-      h.eflags = 0x20002;
+    case 'v86':
+      st.set('cr0', 0x11);
+      st.tables();
+      st.seg('cs', REAL_CS, REAL_CS << 4, 0xffff, 0xf3);
+      for (const s of datas) st.seg(s, 0x2000, 0x20000, 0xffff, 0xf3);
+      st.seg('ss', 0x3000, 0x30000, 0xffff, 0xf3);
+      st.set('cpl', 3);
+      st.set('eip', 0);
+      st.set('eflags', 0x20002);
       return REAL_CS << 4;
-    }
     case 'pm16':
-      h.setField('cr0', 0x11);
-      loadTableRegisters(h);
-      h.setSeg('cs', SEL.CODE16_0, 0, 0xffff, ATTR.CODE16_0);
-      for (const s of ['ds', 'es', 'fs', 'gs', 'ss'] as const) data(s, SEL.DATA16_0, ATTR.DATA16_0, 0xffff);
-      h.setField('cpl', 0);
-      h.eip = CODE16;
-      h.eflags = 2;
+      st.set('cr0', 0x11);
+      st.tables();
+      st.seg('cs', SEL.CODE16_0, 0, 0xffff, ATTR.CODE16_0);
+      for (const s of datas) st.seg(s, SEL.DATA16_0, 0, 0xffff, ATTR.DATA16_0);
+      st.set('cpl', 0);
+      st.set('eip', CODE16);
+      st.set('eflags', 2);
       return CODE16;
     case 'pm32':
-      h.flat32();
-      loadTableRegisters(h);
-      h.eip = CODE32;
-      return CODE32;
     case 'pm32-cpl3':
-    case 'paging-cpl3':
-      h.setField('cr0', mode === 'paging-cpl3' ? 0x80010011 : 0x11);
-      if (mode === 'paging-cpl3') h.setField('cr3', PD);
-      loadTableRegisters(h);
-      h.setSeg('cs', SEL.CODE3, 0, 0xffffffff, ATTR.CODE32_3);
-      for (const s of ['ds', 'es', 'fs', 'gs', 'ss'] as const) data(s, SEL.DATA3, ATTR.DATA32_3);
-      h.setField('cpl', 3);
-      h.eip = CODE32;
-      h.eflags = 2;
+    case 'paging-cpl3': {
+      const user = mode !== 'pm32';
+      st.set('cr0', mode === 'paging-cpl3' ? 0x80010011 : 0x11);
+      if (mode === 'paging-cpl3') st.set('cr3', PD);
+      st.tables();
+      st.seg('cs', user ? SEL.CODE3 : SEL.CODE0, 0, 0xffffffff, user ? ATTR.CODE32_3 : ATTR.CODE32_0);
+      for (const s of datas) st.seg(s, user ? SEL.DATA3 : SEL.DATA0, 0, 0xffffffff, user ? ATTR.DATA32_3 : ATTR.DATA32_0);
+      st.set('cpl', user ? 3 : 0);
+      st.set('eip', CODE32);
+      st.set('eflags', 2);
       return CODE32;
+    }
   }
 }
 
@@ -106,6 +131,8 @@ describe('fuzz: random instruction streams', () => {
     writePageTables(h);
     const saved = SAVED.map(([a, b]) => [a, h.read(a, b - a)] as const);
     const savedPt = h.read(SAVED_PT[0], SAVED_PT[1] - SAVED_PT[0]);
+    const st = new State(h);
+    const u8 = h.u8;
     const next = rng(SEED);
     const stats = new Map<Mode, Map<string, number>>();
     const failures: string[] = [];
@@ -123,14 +150,13 @@ describe('fuzz: random instruction streams', () => {
       });
       const flags = (next() & 0xcd5) | 2;
       for (const mode of MODES) {
-        for (const [a, bytes] of saved) h.write(a, bytes);
-        if (mode === 'paging-cpl3') h.write(SAVED_PT[0], savedPt);
-        const at = enter(h, mode);
-        h.write(at, code);
-        regs.forEach((v, r) => h.setReg((['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const)[r], v));
-        if (mode === 'real' || mode === 'v86' || mode === 'pm16') h.setReg('esp', 0x7000);
-        else h.setReg('esp', 0x2f0000);
-        h.eflags = (h.eflags & ~0xcd5) | flags;
+        for (const [a, bytes] of saved) u8.set(bytes, RAM_BASE + a);
+        if (mode === 'paging-cpl3') u8.set(savedPt, RAM_BASE + SAVED_PT[0]);
+        const at = enter(h, st, mode);
+        u8.set(code, RAM_BASE + at);
+        regs.forEach((v, r) => st.set('gpr', v, r));
+        st.set('gpr', mode === 'real' || mode === 'v86' || mode === 'pm16' ? 0x7000 : 0x2f0000, 4);
+        st.set('eflags', (st.get('eflags') & ~0xcd5) | flags);
         h.refresh();
         const tag = `${mode} stream ${n} [${[...code.subarray(0, 16)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}]`;
         let exit: number;
@@ -162,7 +188,7 @@ describe('#UD for everything the opcode table does not list', () => {
 
   /** Run `bytes` at CPL 0 in flat 32-bit mode; returns [vector, faulting EIP] or a description. */
   function runUd(h: CoreHarness, bytes: number[]): string {
-    enter(h, 'pm32');
+    enter(h, new State(h), 'pm32');
     h.setReg('esp', 0x1f0000);
     for (const r of ['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi'] as const) h.setReg(r, 0x300000);
     h.write(CODE32, [...bytes, ...new Array(16).fill(0)]);
