@@ -39,7 +39,9 @@ function caseFor(group: Row[]): string {
   const r0 = group[0];
   const pre: string[] = [];
   if (r0.cpl0 && group.every((r) => r.cpl0)) pre.push('if (cpl() != 0) { raiseGP(0); break; }');
-  if (r0.modrm) pre.push('modrmFetch();', 'if (fault) break;');
+  // MOV to/from control and debug registers ignore the mod field: always a register operand.
+  if (r0.modrm && /[CD]d/.test(r0.operands)) pre.push('modrm = fetch8() | 0xC0;', 'if (fault) break;');
+  else if (r0.modrm) pre.push('modrmFetch();', 'if (fault) break;');
   const lockOk = (r: Row) => r.lock ? 'if (lockPfx && isReg()) { raiseUD(); break; }' : 'if (lockPfx) { raiseUD(); break; }';
   if (r0.ext < 0) {
     return [...pre, lockOk(r0), body(r0), 'break;'].join(' ');

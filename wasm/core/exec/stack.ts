@@ -79,21 +79,28 @@ export function op_pusha(op: u32): void {
   setSp(s - size * 8);
 }
 export function op_popa(op: u32): void {
+  // Read all eight slots before any register changes (a fault leaves the registers untouched).
   const s = sp();
   const size: u32 = C.opsz32 ? 4 : 2;
-  const vals = memory.data(32); // scratch: 8 values read before any register changes
-  for (let r: u32 = 0; r < 8; r++) {
-    const l = linR(SS, spOff(s + size * (7 - r)), size);
-    if (fault) return;
-    const v = C.opsz32 ? rd32(l) : rd16(l);
-    if (fault) return;
-    store<u32>(vals + (r << 2), v);
-  }
-  for (let r: u32 = 0; r < 8; r++) {
-    if (r == ESP) continue;
-    if (C.opsz32) w32(r, load<u32>(vals + (r << 2))); else w16(r, load<u32>(vals + (r << 2)));
+  const v7 = popSlot(s, size, 0); if (fault) return;
+  const v6 = popSlot(s, size, 1); if (fault) return;
+  const v5 = popSlot(s, size, 2); if (fault) return;
+  const v3 = popSlot(s, size, 4); if (fault) return;
+  const v2 = popSlot(s, size, 5); if (fault) return;
+  const v1 = popSlot(s, size, 6); if (fault) return;
+  const v0 = popSlot(s, size, 7); if (fault) return;
+  if (C.opsz32) {
+    w32(7, v7); w32(6, v6); w32(5, v5); w32(3, v3); w32(2, v2); w32(1, v1); w32(0, v0);
+  } else {
+    w16(7, v7); w16(6, v6); w16(5, v5); w16(3, v3); w16(2, v2); w16(1, v1); w16(0, v0);
   }
   setSp(s + size * 8);
+}
+/** Slot k (0 = the top, EDI) of a POPA frame at stack offset s. */
+function popSlot(s: u32, size: u32, k: u32): u32 {
+  const l = linR(SS, spOff(s + size * k), size);
+  if (fault) return 0;
+  return size == 4 ? rd32(l) : rd16(l);
 }
 
 export function op_enter(op: u32): void {
