@@ -202,7 +202,7 @@ function regOp(op: u32, reg: u32, i: u32): void {
       break;
     case 0xDD:
       switch (reg) {
-        case 0: setTag(phys(i), TAG_EMPTY); break;
+        case 0: ffree(i, false); break;
         case 1: fxch(i); break;
         case 2: fstReg(i, false); break;
         case 3: fstReg(i, true); break;
@@ -216,13 +216,20 @@ function regOp(op: u32, reg: u32, i: u32): void {
       break;
     default: // DF
       switch (reg) {
-        case 0: setTag(phys(i), TAG_EMPTY); pop(); break;
+        case 0: ffree(i, true); break; // FFREEP
         case 1: fxch(i); break;
         case 2: case 3: fstReg(i, true); break;
         default: fcomi(i, reg == 5, true); break;
       }
       break;
   }
+}
+
+/** FFREE ST(i) (and FFREEP, which pops too); C1 = 0 (observed; the SDM leaves C0..C3 undefined). */
+function ffree(i: u32, doPop: bool): void {
+  setTag(phys(i), TAG_EMPTY);
+  setCc(SW_C1, 0);
+  if (doPop) pop();
 }
 
 function regD9(reg: u32, i: u32): void {

@@ -3,15 +3,18 @@
 // the FSAVE images, memory, EFLAGS and EAX must agree bit for bit, masking only the condition
 // codes the SDM leaves undefined. The CPU's transcendental results are not always correctly
 // rounded: they may differ from ours by one unit in the last place (counted, reported).
+// Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
+// X87_DIFF_SEED; X87_NOMASK=1 compares the undefined condition codes too.
 import { beforeAll, describe as suite, expect, it } from 'vitest';
 import { buildNative, runNative, EmuRunner, type Case, type Result } from './env.ts';
-import { Rng, instructions, makeCase, compare, describe, type Insn, type Verdict } from './cases.ts';
+import { Rng, instructions, makeCase, makeSequence, compare, describe, type Insn, type Verdict } from './cases.ts';
 
-const PER_INSN = 48;
+const PER_INSN = Number(process.env.X87_DIFF_CASES ?? 48);
 const PENDING_PER_INSN = 3;
 const PER_INVALID = 3;
+const SEQUENCES = Number(process.env.X87_DIFF_SEQUENCES ?? 4000);
 
-interface Tally { cases: number; ulp: number; bad: number; examples: string[] }
+interface Tally { cases: number; ulp: number; bad: number; examples: string[]; ulpExamples: string[] }
 
 suite('x87 instructions vs the host x87', () => {
   const tally = new Map<string, Tally>();
@@ -20,35 +23,44 @@ suite('x87 instructions vs the host x87', () => {
   beforeAll(() => {
     const exe = buildNative();
     const { valid, invalid } = instructions();
-    const r = new Rng(0x87a1);
+    const r = new Rng(Number(process.env.X87_DIFF_SEED ?? 0x87a1));
     const work: Array<{ insn: Insn; c: Case }> = [];
     for (const insn of valid) {
       for (let k = 0; k < PER_INSN; k++) work.push({ insn, c: makeCase(r, insn) });
       for (let k = 0; k < PENDING_PER_INSN; k++) work.push({ insn, c: makeCase(r, insn, true) });
     }
     for (const insn of invalid) for (let k = 0; k < PER_INVALID; k++) work.push({ insn, c: makeCase(r, insn) });
+    for (let k = 0; k < SEQUENCES; k++) work.push(makeSequence(r, valid));
     const nat: Result[] = runNative(exe, work.map((w) => w.c));
     const emu = new EmuRunner();
+    const emuRes = work.map(({ c }) => emu.run(c));
+    // A context switch between the case and its FNSAVE can clear FIP/FDP on the host (the kernel's
+    // FXSAVE-leak workaround on AMD): cases that disagree are run natively once more.
+    const retry = work.map((w, k) => k).filter((k) => compare(work[k].insn, work[k].c, nat[k], emuRes[k]) === 'mismatch');
+    if (retry.length > 0) runNative(exe, retry.map((k) => work[k].c)).forEach((res, j) => { nat[retry[j]] = res; });
     work.forEach(({ insn, c }, k) => {
-      const e = emu.run(c);
+      const e = emuRes[k];
       const v: Verdict = compare(insn, c, nat[k], e);
       let t = tally.get(insn.name);
-      if (!t) tally.set(insn.name, (t = { cases: 0, ulp: 0, bad: 0, examples: [] }));
+      if (!t) tally.set(insn.name, (t = { cases: 0, ulp: 0, bad: 0, examples: [], ulpExamples: [] }));
       t.cases++;
-      if (v === 'ulp') t.ulp++;
+      if (v === 'ulp' && t.ulp++ < 1) t.ulpExamples.push(describe(insn, c, nat[k], e));
       if (v === 'mismatch') {
         t.bad++;
         if (t.examples.length < 3) t.examples.push(describe(insn, c, nat[k], e));
       }
     });
     total = work.length;
-    const lines = [...tally].filter(([, t]) => t.bad || t.ulp).map(([n, t]) => `${n.padEnd(22)} ${t.cases} cases, ${t.bad} mismatches, ${t.ulp} within one ulp`);
+    const lines = [...tally].filter(([, t]) => t.bad || t.ulp).map(([n, t]) => `${n.padEnd(22)} ${t.cases} cases, ${t.bad} mismatches, ${t.ulp} within one ulp\n${t.ulpExamples.join('\n')}`);
     const bad = [...tally.values()].reduce((s, t) => s + t.bad, 0);
     const ulp = [...tally.values()].reduce((s, t) => s + t.ulp, 0);
     console.log(`x87 differential: ${total} cases, ${tally.size} encodings' names, ${bad} mismatches, ${ulp} one-ulp transcendental differences\n${lines.join('\n')}`);
-  }, 120_000);
+  }, 600_000);
 
   it('ran the whole set', () => { expect(total).toBeGreaterThan(10_000); });
+  it('differs from the host transcendentals by one unit in at most a few percent of cases', () => {
+    for (const [n, t] of tally) expect(t.ulp, n).toBeLessThanOrEqual(Math.max(3, t.cases * 0.1));
+  });
   it('agrees with the host on every instruction', () => {
     const bad = [...tally].filter(([, t]) => t.bad > 0);
     expect(bad.map(([n, t]) => `${n}: ${t.bad}/${t.cases}\n${t.examples.join('\n')}`).join('\n')).toBe('');
