@@ -18,6 +18,9 @@ import { selectTags, tlbFlush } from './mmu/paging';
 import { dispatch } from './gen/dispatch';
 import { deliver } from './interrupt';
 import { hostIntAck } from './host';
+import {
+  PEND_LAPIC, lapicReset, lapicSyncBase, lapicTake, lapicService, lapicAcceptsPic, lapicPoll,
+} from './lapic';
 
 export const LAYOUT_HASH: u32 = St.LAYOUT_HASH;
 
@@ -25,9 +28,15 @@ export const PEND_INTR: u32 = 1;
 export const PEND_NMI: u32 = 2;
 export const PEND_INIT: u32 = 4;
 export const PEND_SIPI: u32 = 8;
+export { PEND_LAPIC };
 export const PEND_TLB_FLUSH: u32 = 64;
 /** The host wants run() to return at the next instruction boundary (reset, stop, snapshot). */
 export const PEND_EXIT: u32 = 128;
+/** An ExtINT message (IOAPIC or IPI): one INTA cycle on the 8259, as for the INTR line. */
+export const PEND_EXTINT: u32 = 256;
+
+/** Instructions between two checks of the LAPIC timer's deadline against the host clock. */
+const TIMER_POLL_INSTRUCTIONS: u32 = 2048;
 
 /** Bind this instance to its state block and put the vCPU in its power-on state. */
 export function init(base: u32): void {
@@ -35,8 +44,48 @@ export function init(base: u32): void {
   reset();
 }
 
-/** Power-on / RESET state (SDM vol. 3 §9.1.1). */
+/**
+ * Power-on / RESET state (SDM vol. 3 §9.1.1). An AP then waits for a STARTUP IPI, as the MP spec
+ * has the BIOS leave it; the BSP runs from the reset vector.
+ */
 export function reset(): void {
+  resetRegisters();
+  store<u32>(S, 0xFEE00000 | 0x800 | (isBsp() ? 0x100 : 0), OFF_APIC_BASE);
+  store<u32>(S, 0x40, OFF_FPU_CW);
+  store<u32>(S, 0x5555, OFF_FPU_TW);
+  atomic.and<u32>(S + OFF_PENDING, PEND_INTR | PEND_TLB_FLUSH);
+  lapicReset(true);
+  if (!isBsp()) store<u32>(S, 2, OFF_HALTED);
+  refresh();
+}
+
+@inline function isBsp(): bool { return load<u32>(S, St.OFF_CPU_INDEX) == 0; }
+
+/**
+ * INIT (SDM §9.1, Table 9-1; §10.4.7.3): the registers RESET sets, except that the x87 state, the
+ * MSRs (IA32_APIC_BASE too) and the TSC stay; the LAPIC returns to its power-up state but keeps its
+ * ID. An AP enters wait-for-SIPI; the BSP restarts at the reset vector.
+ */
+function initCpu(): void {
+  resetRegisters();
+  lapicReset(false);
+  if (!isBsp()) store<u32>(S, 2, OFF_HALTED);
+  refresh();
+}
+
+/** STARTUP in wait-for-SIPI: real mode at CS = vector << 8, IP = 0 (MP spec B.4.2). */
+function startup(vec: u32): void {
+  store<u32>(S + (CS << 2), vec << 8, OFF_SEG_SEL);
+  store<u32>(S + (CS << 2), vec << 12, OFF_SEG_BASE);
+  store<u32>(S + (CS << 2), 0xFFFF, OFF_SEG_LIMIT);
+  store<u32>(S + (CS << 2), 0x9B, OFF_SEG_ATTR);
+  store<u32>(S, 0, OFF_EIP);
+  store<u32>(S, 0, OFF_HALTED);
+  refresh();
+}
+
+/** The registers RESET and INIT both set. */
+function resetRegisters(): void {
   for (let i: u32 = 0; i < 8; i++) w32(i, 0);
   w32(2, 0x600 | 0x19); // EDX = family/model/stepping
   store<u32>(S, 0xFFF0, OFF_EIP);
@@ -68,11 +117,7 @@ export function reset(): void {
   store<u32>(S, 0, OFF_CPL);
   store<u32>(S, 0, OFF_HALTED);
   store<u32>(S, 0, OFF_INT_SHADOW);
-  store<u32>(S, 0xFEE00000 | 0x800 | (load<u32>(S, St.OFF_CPU_INDEX) == 0 ? 0x100 : 0), OFF_APIC_BASE);
-  store<u32>(S, 0x40, OFF_FPU_CW);
-  store<u32>(S, 0x5555, OFF_FPU_TW);
   store<u32>(S, getFlags(), OFF_EFLAGS);
-  refresh();
 }
 
 /** Recompute every cache derived from the state block (after the host changed it). */
@@ -89,6 +134,7 @@ export function refresh(): void {
   selectTags();
   tlbFlush(false);
   flushFetch();
+  lapicSyncBase();
 }
 
 /** Make the state block authoritative (flags materialised). */
@@ -99,16 +145,42 @@ function sync(): void { store<u32>(S, getFlags(), OFF_EFLAGS); }
  * Called at instruction boundaries only.
  */
 function takePending(): void {
-  const p = atomic.load<u32>(S + OFF_PENDING);
+  let p = atomic.load<u32>(S + OFF_PENDING);
   if (p & PEND_TLB_FLUSH) { atomic.and<u32>(S + OFF_PENDING, ~PEND_TLB_FLUSH); tlbFlush(false); flushFetch(); }
   if (p & PEND_EXIT) { atomic.and<u32>(S + OFF_PENDING, ~PEND_EXIT); C.requestExit(C.EXIT_PAUSE); return; }
+  if (p & PEND_INIT) {
+    atomic.and<u32>(S + OFF_PENDING, ~PEND_INIT);
+    initCpu();
+    p = atomic.load<u32>(S + OFF_PENDING);
+  }
+  if (p & PEND_SIPI) {
+    // A STARTUP outside wait-for-SIPI is ignored (the MP spec's second SIPI lands here).
+    atomic.and<u32>(S + OFF_PENDING, ~PEND_SIPI);
+    if (load<u32>(S, OFF_HALTED) == 2) { startup(atomic.load<u32>(S + St.OFF_SIPI_VECTOR) & 0xFF); return; }
+  }
+  // Wait-for-SIPI holds every other event.
+  if (load<u32>(S, OFF_HALTED) == 2) return;
   if (p & PEND_NMI) {
     atomic.and<u32>(S + OFF_PENDING, ~PEND_NMI);
     store<u32>(S, 0, OFF_HALTED);
     deliver(2, 0, false, 1);
     return;
   }
-  if ((p & PEND_INTR) && (fl & IF)) {
+  if (p & PEND_LAPIC) lapicService();
+  if (!(fl & IF)) return;
+  if (p & PEND_LAPIC) {
+    const v = lapicTake();
+    if (v >= 0) { store<u32>(S, 0, OFF_HALTED); deliver(<u32>v, 0, false, 1); return; }
+  }
+  if (p & PEND_EXTINT) {
+    atomic.and<u32>(S + OFF_PENDING, ~PEND_EXTINT);
+    store<u32>(S, 0, OFF_HALTED);
+    const vec = hostIntAck();
+    if (vec < 256) deliver(vec, 0, false, 1);
+    return;
+  }
+  // The 8259's INTR line reaches the CPU through LINT0 (ExtINT) or directly without an APIC.
+  if ((p & PEND_INTR) && lapicAcceptsPic()) {
     store<u32>(S, 0, OFF_HALTED);
     const vec = hostIntAck();
     if (vec < 256) deliver(vec, 0, false, 1);
@@ -119,8 +191,11 @@ function takePending(): void {
 export function run(budget: u32): u32 {
   C.clearExit();
   C.clearFault();
+  lapicPoll();
   let n: u32 = 0;
+  let poll: u32 = TIMER_POLL_INSTRUCTIONS;
   while (n < budget) {
+    if (n >= poll) { lapicPoll(); poll = n + TIMER_POLL_INSTRUCTIONS; }
     if (load<u32>(S, OFF_INT_SHADOW)) store<u32>(S, 0, OFF_INT_SHADOW);
     else if (atomic.load<u32>(S + OFF_PENDING) != 0) {
       takePending();

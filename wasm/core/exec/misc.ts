@@ -3,6 +3,7 @@ import * as C from '../cpu';
 import { fault, w32, r32, EAX, EBX, ECX, EDX, raiseGP, raise, raiseUD, requestExit, EXIT_HLT } from '../cpu';
 import { materialize, fl, setFlags, getFlags, CF, DF, IF, IOPL } from '../flags';
 import { OFF_HALTED, OFF_INT_SHADOW, OFF_CR0, OFF_CR4, OFF_TSC_OFFSET, OFF_APIC_ID, SH_CLOCK_HZ } from '../state';
+import { lapicHwEnabled } from '../lapic';
 import { hostTimeNs } from '../host';
 
 export function op_clc(op: u32): void { materialize(); setFlags(fl & ~CF); }
@@ -51,10 +52,11 @@ const FEAT_PSE: u32 = 1 << 3;
 const FEAT_TSC: u32 = 1 << 4;
 const FEAT_MSR: u32 = 1 << 5;
 const FEAT_CX8: u32 = 1 << 8;
+const FEAT_APIC: u32 = 1 << 9;
 const FEAT_SEP: u32 = 1 << 11;
 const FEAT_PGE: u32 = 1 << 13;
 const FEAT_CMOV: u32 = 1 << 15;
-export const CPUID_FEATURES: u32 = FEAT_FPU | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
+export const CPUID_FEATURES: u32 = FEAT_FPU | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
 /** Family 6, model 1, stepping 9: a Pentium Pro-class part without MMX or SSE. */
 const SIGNATURE: u32 = 0x619;
 
@@ -72,6 +74,7 @@ export function op_cpuid(op: u32): void {
   w32(EAX, SIGNATURE);
   w32(EBX, load<u32>(C.S, OFF_APIC_ID) << 24);
   w32(ECX, 0);
-  w32(EDX, CPUID_FEATURES);
+  // With IA32_APIC_BASE's global enable clear the APIC flag reads 0 (SDM 10.4.3).
+  w32(EDX, lapicHwEnabled() ? CPUID_FEATURES : CPUID_FEATURES & ~FEAT_APIC);
 }
 export { fault, IOPL };

@@ -6,6 +6,9 @@ import {
   OFF_MTRR_VAR, OFF_MTRR_FIX, OFF_MTRR_DEF, OFF_PAT,
 } from '../state';
 import { tscNow } from './misc';
+import { lapicBaseWritten } from '../lapic';
+import { tlbFlush } from '../mmu/paging';
+import { flushFetch } from '../decode';
 
 const MSR_TSC: u32 = 0x10;
 const MSR_PLATFORM_ID: u32 = 0x17;
@@ -69,6 +72,10 @@ function writeMsr(msr: u32, v: u64): bool {
     case MSR_APIC_BASE: {
       const old = load<u32>(S, OFF_APIC_BASE);
       store<u32>(S, (<u32>v & APIC_BASE_WRITABLE) | (old & 0x100), OFF_APIC_BASE);
+      // The APIC window moved or (dis)appeared: no TLB entry may cover the old or new page.
+      lapicBaseWritten(old);
+      tlbFlush(false);
+      flushFetch();
       return true;
     }
     case MSR_BIOS_SIGN_ID: return true; // written with 0 before CPUID to read the revision

@@ -4,6 +4,7 @@ import { S, fault } from '../cpu';
 import { OFF_TLB_ADD } from '../state';
 import { tagR, tagW, fill, physKind, lastPhys, KIND_MMIO, KIND_ROM } from './paging';
 import { hostMmioRead, hostMmioWrite } from '../host';
+import { apicWin, lapicRead, lapicWrite } from '../lapic';
 
 @inline function hitR(lin: u32, size: u32): bool {
   const i = (lin >>> 12) & 255;
@@ -46,7 +47,10 @@ import { hostMmioRead, hostMmioWrite } from '../host';
 function rdPage(lin: u32, size: u32): u32 {
   const a = fill(lin, false);
   if (fault) return 0;
-  if (a == 0) return hostMmioRead(lastPhys, size) & sizeMask(size);
+  if (a == 0) {
+    const v = (lastPhys & 0xFFFFF000) == apicWin ? lapicRead(lastPhys & 0xFFF, size) : hostMmioRead(lastPhys, size);
+    return v & sizeMask(size);
+  }
   if (size == 1) return load<u8>(a);
   if (size == 2) return load<u16>(a);
   return load<u32>(a);
@@ -70,8 +74,10 @@ function wrPage(lin: u32, size: u32, v: u32): void {
   const a = fill(lin, true);
   if (fault) return;
   if (a == 0) {
-    if (physKind == KIND_MMIO) hostMmioWrite(lastPhys, size, v & sizeMask(size));
-    return; // ROM: dropped
+    if (physKind != KIND_MMIO) return; // ROM: dropped
+    if ((lastPhys & 0xFFFFF000) == apicWin) lapicWrite(lastPhys & 0xFFF, size, v & sizeMask(size));
+    else hostMmioWrite(lastPhys, size, v & sizeMask(size));
+    return;
   }
   if (size == 1) store<u8>(a, <u8>v);
   else if (size == 2) store<u16>(a, <u16>v);

@@ -5,6 +5,7 @@ import {
   OFF_CR0, OFF_CR2, OFF_CR3, OFF_CR4, OFF_TLB_TAG, OFF_TLB_ADD, OFF_TLB_PHYS,
   RAM_BASE, ROM_BASE, SH_RAM_SIZE, SH_ROM_SIZE, SH_ROM_LOW_START, SH_A20_MASK, TLB_ENTRIES,
 } from '../state';
+import { apicWin } from '../lapic';
 
 export const CR0_PE: u32 = 1;
 export const CR0_MP: u32 = 2;
@@ -53,8 +54,12 @@ export function tlbInvalidatePage(lin: u32): void {
   invalidateIndex(i);
 }
 
-/** Wasm address of a physical address, or 0 if it is not RAM/ROM (sets physKind). */
+/**
+ * Wasm address of a physical address, or 0 if it is not RAM/ROM (sets physKind). The local APIC's
+ * window is MMIO whatever lies below it, so it never gets a TLB entry (mem.ts serves it).
+ */
 export function physAddr(p: u32): u32 {
+  if ((p & 0xFFFFF000) == apicWin) { physKind = KIND_MMIO; return 0; }
   const ram = load<u32>(SH_RAM_SIZE);
   if (p < ram) {
     if (p >= 0xA0000 && p < 0x100000) {
