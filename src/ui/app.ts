@@ -6,6 +6,7 @@ import { SerialConsole } from './console.ts';
 import { Controls } from './controls.ts';
 import { StatusView, RateMeter } from './status.ts';
 import { checkCapabilities } from './capabilities.ts';
+import { webThreads } from './threads-web.ts';
 import { compileCore, detectKind, ImageLoadError, type ImageKind } from './images.ts';
 import { resolveBoot, sessionFiles } from './session.ts';
 import { loadValue, saveValue, saveUserImage, userImageNames, deleteUserImage } from './storage.ts';
@@ -111,6 +112,7 @@ export class App {
       if (gen !== this.generation) return;
       this.status.step('Starting the machine');
       machine = new Machine(module, { ramMiB: s.memory, cpus: s.cpus, placement: s.placement, machine: s.machine, boot: spec }, {
+        threads: webThreads,
         console: (b) => this.onConsole(b),
         log: (line) => this.onLog(line),
       });
