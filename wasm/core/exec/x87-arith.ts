@@ -80,7 +80,9 @@ export function arithMem(kind: u32): void {
 // ---- compares ----
 /**
  * Sets C3 C2 C0 (C1 = 0) from fpuExc | extra and pops. The condition codes are set even when an
- * unmasked exception is raised (observed); the pops then do not happen.
+ * unmasked IE or DE is raised, and the pops then do not happen: so the host CPU (an AMD part)
+ * does, which the differential test checks. The SDM says that with IE unmasked the condition
+ * codes are not set.
  */
 function commitCmp(extra: u32, pops: u32): void {
   const exc = fpuExc | extra;
@@ -116,8 +118,8 @@ export function ftst(): void {
 }
 /**
  * FCOMI/FCOMIP/FUCOMI/FUCOMIP: the result in ZF, PF, CF (OF, SF, AF cleared), set even when an
- * unmasked exception suppresses the pop. C1 is left alone unless the stack underflows (the host
- * CPU does so; the SDM says C1 = 0).
+ * unmasked exception suppresses the pop. C1 is left alone unless the stack underflows. Both as
+ * the host CPU does; the SDM says C1 = 0 and no EFLAGS update under an unmasked IE.
  */
 export function fcomi(i: u32, quiet: bool, doPop: bool): void {
   let cc: u32;
