@@ -63,17 +63,18 @@ async function open(ctx: BrowserContext, url: string): Promise<Page> {
   return page;
 }
 
-interface PageView { text: string; state: string; messages: string; timings: { bootStart: number; firstOutput?: number; prompt?: number } }
+interface PageView { text: string; state: string; messages: string; vcpus: string; timings: { bootStart: number; firstOutput?: number; prompt?: number } }
 
 const view = (page: Page): Promise<PageView> => page.evaluate(() => ({
   text: window.seoulweb.text(),
   state: window.seoulweb.state,
   messages: document.querySelector('#messages')?.textContent ?? '',
+  vcpus: [...document.querySelectorAll('#vcpus .vcpu')].map((e) => e.textContent).join('; '),
   timings: window.seoulweb.timings,
 }));
 
 function evidence(v: PageView): string {
-  return `page state ${v.state}; messages: ${v.messages || '(none)'}\nlast console lines:\n${v.text.split('\n').slice(-25).join('\n')}`;
+  return `page state ${v.state}; ${v.vcpus || 'no vCPU status'}; messages: ${v.messages || '(none)'}\nlast console lines:\n${v.text.split('\n').slice(-25).join('\n')}`;
 }
 
 /** Wait until `done` holds for the page; fail early when the guest or the page has given up. */
