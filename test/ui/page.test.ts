@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, createServer, type ViteDevServer } from 'vite';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ const GUEST_DEAD = /Kernel panic|Giving up, no FPU|machine stopped:/;
 const tmp: string[] = [];
 const closers: (() => Promise<unknown>)[] = [];
 let pageUrl = '';
+let romBytes: number[] = [];
 let plainUrl = '';
 
 function tempDir(prefix: string): string {
@@ -133,6 +134,7 @@ beforeAll(async () => {
   const outDir = tempDir('seoulweb-page-');
   await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   execFileSync('nasm', ['-f', 'bin', '-o', join(outDir, 'echo-rom.bin'), join(ROOT, 'test/ui/fixtures/echo-rom.asm')]);
+  romBytes = [...readFileSync(join(outDir, 'echo-rom.bin'))];
   const iso = await serveStatic({ root: outDir });
   const plain = await serveStatic({ root: outDir, isolation: false });
   closers.push(() => new Promise((ok) => iso.server.close(ok)), () => new Promise((ok) => plain.server.close(ok)));
@@ -204,6 +206,30 @@ describe('page: console, errors, environment', () => {
     expect(sent).toEqual([0x61, 0x62, 0x0d, 0x7f, 0x1b, 0x5b, 0x41, 0x1b, 0x5b, 0x42, 0x1b, 0x5b, 0x43, 0x1b, 0x5b, 0x44, 0x03]);
     await waitFor(page, 'the echo of typed text', 10_000, (v) => /^rom# ab\nrom#/m.test(v.text));
     expect(await page.evaluate(() => location.search)).toContain('rom=');
+    await page.close();
+  }, 120_000);
+
+  it('boots a ROM dropped on the page, and keeps it for the next visit', async () => {
+    const ctx = await launch();
+    const page = await open(ctx, `${pageUrl}?rom=/echo-rom.bin`);
+    await waitFor(page, 'the ROM from the URL', 60_000, (v) => /^hello from the test ROM/m.test(v.text));
+    const fromUser = () => page.evaluate(() => window.seoulweb.settings.image.source === 'user');
+    await page.evaluate((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'my-firmware.rom'));
+      for (const type of ['dragenter', 'dragover', 'drop']) window.dispatchEvent(new DragEvent(type, { dataTransfer: dt, cancelable: true }));
+    }, romBytes);
+    await page.waitForFunction(() => window.seoulweb.settings.image.source === 'user', null, { timeout: 30_000 });
+    await waitFor(page, 'the dropped ROM', 60_000, (v) => /^hello from the test ROM/m.test(v.text));
+    expect(await page.locator('select[name=image]').inputValue()).toBe('user');
+    expect(await page.locator('select[name=kind]').inputValue()).toBe('rom');
+    expect(await page.locator('select[name=kernel]').inputValue()).toBe('my-firmware.rom');
+    // The last settings and the file itself come back from IndexedDB on a plain visit.
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.seoulweb !== undefined);
+    await waitFor(page, 'the remembered ROM', 60_000, (v) => /^hello from the test ROM/m.test(v.text));
+    expect(await fromUser()).toBe(true);
+    expect(await page.locator('select[name=kernel]').inputValue()).toBe('my-firmware.rom');
     await page.close();
   }, 120_000);
 
