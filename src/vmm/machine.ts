@@ -3,6 +3,7 @@
 import { createMemory, EXIT, type CoreHost } from './core-module.ts';
 import { LocalVcpu, PEND } from './vcpu-host.ts';
 import { WorkerVcpu, type ThreadFactory } from './worker-vcpu.ts';
+import { LapicBus, lapicDeadlineNs } from './lapic-bus.ts';
 import { Motherboard, MachineLog } from './motherboard.ts';
 import { RealClock } from './clock.ts';
 import { resolveMachine } from './machines.ts';
@@ -48,6 +49,8 @@ export class Machine {
   /** vCPUs that run in workers, by index (undefined: runs on this thread). */
   readonly workers: (WorkerVcpu | undefined)[] = [];
   readonly ramBytes: number;
+  /** The APIC bus: IOAPIC messages and IPIs to the local APICs in the vCPUs' blocks. */
+  readonly apic: LapicBus;
   private running = false;
   private resetPending = false;
   private wake: (() => void) | null = null;
@@ -67,6 +70,12 @@ export class Machine {
     const log = new MachineLog((line) => (hooks.log ? hooks.log(line) : undefined));
     const spec = [resolveMachine(opts.machine), opts.extraDevices ?? ''].join(' ').trim();
     this.mb = Motherboard.fromConfig(spec, { clock: new RealClock(), log });
+    this.apic = new LapicBus(this.memory, {
+      count: opts.cpus,
+      wake: () => this.kick(),
+      eoi: (vector) => this.mb.eoi.send({ kind: 'eoi', vector }),
+      log: (key, line) => this.mb.log.once(key, line),
+    });
     this.wireBoard();
     for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i)));
     this.recreateWorkers();
@@ -96,7 +105,7 @@ export class Machine {
       mmioWrite: mb.mmioWrite,
       intAck: () => (index === 0 ? mb.intAck() : 0x100),
       timeNs: () => mb.clock.now(),
-      apicMessage: () => mb.log.once('apic-msg', 'LAPIC messages are not routed yet (issue 7)'),
+      apicMessage: (kind, a, b) => this.apic.coreMessage(kind, a, b),
     };
   }
 
@@ -107,7 +116,7 @@ export class Machine {
         const v = this.vcpus[m.cpu];
         if (!v) return;
         if (m.level) { v.block.post(PEND.INTR); this.kick(); } else v.block.clear(PEND.INTR);
-      } else mb.log.once('apic-bus', 'IOAPIC message dropped: no local APIC yet (issue 7)');
+      } else this.apic.deliver(m);
     });
     mb.system.listen((m: SystemMessage) => this.onSystem(m));
     mb.debugcon.listen((m) => this.hooks.debugcon?.(m.port, m.byte));
@@ -289,7 +298,8 @@ export class Machine {
   private sleepUntilEvent(): Promise<void> {
     if (this.vcpus.some((v) => v.block.pending() !== 0)) return yieldToEventLoop();
     return new Promise((resolve) => {
-      const next = this.mb.clock.nextDeadline();
+      let next = this.mb.clock.nextDeadline();
+      for (const v of this.locals) next = Math.min(next, lapicDeadlineNs(this.memory, v.block.index));
       const ms = Number.isFinite(next) ? Math.max(0, (next - this.mb.clock.now()) / 1e6) : 50;
       const t = setTimeout(() => { this.wake = null; resolve(); }, Math.min(ms, 50));
       this.wake = () => { clearTimeout(t); resolve(); };

@@ -53,7 +53,7 @@ export class WorkerVcpu {
     t.postMessage({
       type: 'init', module, memory: this.memory, index: this.index, base: this.block.base,
       off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause, halted: VCPU.halted,
-        lapic_deadline: (VCPU as Record<string, number>).lapic_deadline },
+        lapic_deadline_ns: VCPU.lapic_deadline_ns },
       clockOffsetNs, mainTimeOrigin: performance.timeOrigin,
     });
     this.serving = true;

@@ -68,7 +68,7 @@ async function start({ module, memory, base, off, clockOffsetNs, mainTimeOrigin 
       // Sleep until an interrupt, IPI, INIT/SIPI or a stop request changes the pending word.
       const p = Atomics.load(i32, pendingIdx);
       if (Atomics.load(i32, pauseIdx) !== 0) break;
-      const deadline = off.lapic_deadline !== undefined ? new DataView(memory.buffer).getFloat64(base + off.lapic_deadline, true) : 0;
+      const deadline = Number(new DataView(memory.buffer).getBigInt64(base + off.lapic_deadline_ns, true));
       const ms = deadline > 0 ? Math.max(0, (deadline - now()) / 1e6) : 100;
       Atomics.wait(i32, pendingIdx, p, Math.min(ms, 100));
       if (Atomics.load(i32, haltedIdx) === 0 && p === 0) continue;

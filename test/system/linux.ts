@@ -1,0 +1,73 @@
+// Booting the committed Linux image in Node for system tests: a scripted serial console.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Machine } from '../../src/vmm/machine.ts';
+import { loadCoreModule } from '../../src/vmm/core-module-node.ts';
+import { nodeThreads } from '../../src/vmm/threads-node.ts';
+
+const images = fileURLToPath(new URL('../../images/', import.meta.url));
+export const PROMPT = '~ # ';
+
+export interface Session {
+  machine: Machine;
+  /** Everything the console printed so far. */
+  output(): string;
+  /** Wait until the output after the last mark matches `re`; returns the text up to the match. */
+  expect(re: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Type a command and return what it printed before the next prompt. */
+  cmd(line: string, timeoutMs?: number): Promise<string>;
+  send(text: string): void;
+  done: Promise<{ code: number; reason: string }>;
+}
+
+export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot?: boolean; append?: string } = {}): Session {
+  let text = '';
+  let mark = 0;
+  let waiter: (() => void) | null = null;
+  const machine = new Machine(loadCoreModule(), {
+    ramMiB: 256, cpus: opts.cpus ?? 1, placement: opts.placement ?? 's', machine: 'pc', noReboot: opts.noReboot ?? true,
+    boot: {
+      kind: 'linux', kernel: new Uint8Array(readFileSync(images + 'bzImage')), kernelName: 'images/bzImage',
+      initrd: new Uint8Array(readFileSync(images + 'initramfs.cpio.gz')), initrdName: 'images/initramfs.cpio.gz',
+      append: opts.append ?? 'console=ttyS0',
+    },
+  }, {
+    threads: nodeThreads,
+    console: (b) => { text += Buffer.from(b).toString('latin1'); waiter?.(); },
+    log: () => {},
+  });
+  const done = machine.run();
+  const s: Session = {
+    machine,
+    output: () => text,
+    send: (t) => machine.sendConsole(new TextEncoder().encode(t)),
+    async expect(re, timeoutMs = 120_000) {
+      const rx = typeof re === 'string' ? new RegExp(re.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : re;
+      const end = Date.now() + timeoutMs;
+      let finished = false;
+      void done.then(() => { finished = true; waiter?.(); });
+      for (;;) {
+        const m = rx.exec(text.slice(mark));
+        if (m) {
+          const got = text.slice(mark, mark + m.index + m[0].length);
+          mark += m.index + m[0].length;
+          return got;
+        }
+        if (finished) throw new Error(`machine stopped before ${rx}; output tail:\n${text.slice(-2000)}`);
+        if (Date.now() > end) throw new Error(`timeout waiting for ${rx}; output tail:\n${text.slice(-2000)}`);
+        await new Promise<void>((r) => { waiter = r; setTimeout(r, 250); });
+        waiter = null;
+      }
+    },
+    async cmd(line, timeoutMs) {
+      s.send(line + '\r');
+      const out = await s.expect(PROMPT, timeoutMs);
+      // Drop the echoed command line and the prompt; normalise CRLF.
+      const body = out.replace(/\r/g, '');
+      const nl = body.indexOf('\n');
+      return (nl >= 0 ? body.slice(nl + 1) : '').replace(PROMPT, '').replace(/\x1b\[6n/g, '').trimEnd();
+    },
+    done,
+  };
+  return s;
+}
