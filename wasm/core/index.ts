@@ -53,7 +53,8 @@ export function reset(): void {
   store<u32>(S, 0xFEE00000 | 0x800 | (isBsp() ? 0x100 : 0), OFF_APIC_BASE);
   store<u32>(S, 0x40, OFF_FPU_CW);
   store<u32>(S, 0x5555, OFF_FPU_TW);
-  atomic.and<u32>(S + OFF_PENDING, PEND_INTR | PEND_TLB_FLUSH);
+  // Events for the CPU are gone; the INTR line's level and the host's requests stay.
+  atomic.and<u32>(S + OFF_PENDING, ~(PEND_NMI | PEND_INIT | PEND_SIPI | PEND_LAPIC | PEND_EXTINT));
   lapicReset(true);
   if (!isBsp()) store<u32>(S, 2, OFF_HALTED);
   refresh();
@@ -158,14 +159,16 @@ function takePending(): void {
     atomic.and<u32>(S + OFF_PENDING, ~PEND_SIPI);
     if (load<u32>(S, OFF_HALTED) == 2) { startup(atomic.load<u32>(S + St.OFF_SIPI_VECTOR) & 0xFF); return; }
   }
-  // Wait-for-SIPI holds every other event.
-  if (load<u32>(S, OFF_HALTED) == 2) return;
+  // Wait-for-SIPI holds every other event; shutdown leaves only to NMI (and INIT, RESET).
+  const h = load<u32>(S, OFF_HALTED);
+  if (h == 2) return;
   if (p & PEND_NMI) {
     atomic.and<u32>(S + OFF_PENDING, ~PEND_NMI);
     store<u32>(S, 0, OFF_HALTED);
     deliver(2, 0, false, 1);
     return;
   }
+  if (h == 3) return;
   if (p & PEND_LAPIC) lapicService();
   if (!(fl & IF)) return;
   if (p & PEND_LAPIC) {

@@ -2,6 +2,7 @@
 // for level-triggered vectors, software-disabled APIC, LINT0 (ExtINT from the 8259), HLT wake-up.
 import { describe, it, expect } from 'vitest';
 import { Smp, REG, PEND, EXIT } from './env.ts';
+import { VCPU } from '../../../../src/shared/layout.ts';
 
 function setup(opts: { eoi?: boolean } = {}) {
   const smp = new Smp(1, opts);
@@ -139,6 +140,17 @@ describe('lapic: acceptance and EOI', () => {
     expect(c.run()).toBe(EXIT.HLT);
     expect(c.halted).toBe(1);
     expect(c.log()).toEqual([0x90]);
+  });
+
+  it('a shutdown vCPU (triple fault) ignores maskable interrupts', () => {
+    const { smp, c } = setup();
+    c.code('sti\nnop\nhlt');
+    c.run();
+    c.setU32(VCPU.halted, 3);
+    fixed(smp, 0x92);
+    expect(c.run()).toBe(EXIT.HLT);
+    expect(c.halted).toBe(3);
+    expect(c.log()).toEqual([]);
   });
 
   it('a self IPI (shorthand self) is a fixed interrupt to this APIC, without a bus message', () => {
