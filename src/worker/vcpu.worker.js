@@ -62,11 +62,14 @@ async function start({ module, memory, base, off, clockOffsetNs, mainTimeOrigin 
   port.post({ type: 'ready' });
   for (;;) {
     if (Atomics.load(i32, pauseIdx) !== 0) break;
+    // Read the pending word before running: an event that arrives during run() changes it, so
+    // the HLT wait below returns at once instead of missing it.
+    const before = Atomics.load(i32, pendingIdx);
     const r = core.run(SLICE);
     if (r === EXIT.SHUTDOWN) { port.post({ type: 'shutdown' }); break; }
     if (r === EXIT.HLT) {
       // Sleep until an interrupt, IPI, INIT/SIPI or a stop request changes the pending word.
-      const p = Atomics.load(i32, pendingIdx);
+      const p = before;
       if (Atomics.load(i32, pauseIdx) !== 0) break;
       const deadline = Number(new DataView(memory.buffer).getBigInt64(base + off.lapic_deadline_ns, true));
       const ms = deadline > 0 ? Math.max(0, (deadline - now()) / 1e6) : 100;
