@@ -18,6 +18,11 @@ export function refreshCs(): void {
   csLimitChecked = csLimit != 0xFFFFFFFF;
   fetchPage = 0xFFFFFFFF;
 }
+/** A near branch target beyond the CS limit faults at the branch (#GP(0)). */
+export function branchOk(target: u32): bool {
+  if (csLimitChecked && target > csLimit) { raiseGP(0); return false; }
+  return true;
+}
 /** Forget the cached code page (TLB flush, CPL change). */
 export function flushFetch(): void { fetchPage = 0xFFFFFFFF; }
 

@@ -12,7 +12,7 @@ import {
   OFF_SEG_BASE, OFF_SEG_LIMIT, OFF_SEG_SEL, OFF_EXIT_REASON, OFF_CPL, OFF_APIC_BASE, OFF_FPU_CW,
   OFF_FPU_TW, OFF_CR4, OFF_CR3, OFF_CR2, OFF_DR, OFF_GDT_LIMIT, OFF_IDT_LIMIT,
 } from './state';
-import { getFlags, setFlags, fl, IF, TF, VM } from './flags';
+import { getFlags, setFlags, fl, IF, TF, VM, RF } from './flags';
 import { fetch8, refreshCs, refreshSegFast, flushFetch } from './decode';
 import { selectTags, tlbFlush } from './mmu/paging';
 import { dispatch } from './gen/dispatch';
@@ -232,15 +232,20 @@ export function run(budget: u32): u32 {
       store<u32>(S, C.startIp, OFF_EIP);
       w32(ESP, C.startEsp);
       C.ip = C.startIp;
+      // A fault-class exception pushes EFLAGS with RF set (SDM vol. 3 §17.3.1.1); traps do not.
+      const v = C.faultVec;
+      if (v != 1 && v != 3 && v != 4 && v != 8 && v != 18) setFlags(getFlags() | RF);
       deliver(C.faultVec, C.faultErr, C.faultHasErr, 0);
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
-    } else if (trap) {
+    } else if (trap && op != 0xCC && op != 0xCD && op != 0xCE && op != 0xF1) {
+      // INT n, INT3, INTO and INT1 clear TF for their handler and take no single-step trap.
       store<u32>(S, C.ip, OFF_EIP);
       store<u32>(S + 24, load<u32>(S + 24, OFF_DR) | 0x4000, OFF_DR); // DR6.BS
       deliver(1, 0, false, 0);
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
     }
     store<u32>(S, C.ip, OFF_EIP);
+    if (fl & RF) { if (!fault) setFlags(getFlags() & ~RF); }
     if (C.exitReq) break;
   }
   store<u64>(S, load<u64>(S, OFF_INSTRET) + n, OFF_INSTRET);

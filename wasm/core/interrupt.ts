@@ -59,6 +59,8 @@ export function deliver(vec: u32, err: u32, hasErr: bool, kind: u32): void {
       ((contributory(v) && contributory(nv)) || (v == 14 && (contributory(nv) || nv == 14)));
     if (df) { v = 8; e = 0; he = true; }
     else { v = nv; e = C.faultErr; he = C.faultHasErr; }
+    // The fault restarts the instruction: its EFLAGS image carries RF (SDM vol. 3 §17.3.1.1).
+    if (v != 8) setFlags(getFlags() | RF);
     k = EV_EXCEPTION;
   }
   tripleFault(vec, v);

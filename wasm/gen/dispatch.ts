@@ -38,18 +38,25 @@ const hex = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(2, '0');
 function caseFor(group: Row[]): string {
   const r0 = group[0];
   const pre: string[] = [];
-  if (r0.cpl0 && group.every((r) => r.cpl0)) pre.push('if (cpl() != 0) { raiseGP(0); break; }');
-  // MOV to/from control and debug registers ignore the mod field: always a register operand.
-  if (r0.modrm && /[CD]d/.test(r0.operands)) pre.push('modrm = fetch8() | 0xC0;', 'if (fault) break;');
-  else if (r0.modrm) pre.push('modrmFetch();', 'if (fault) break;');
   const lockOk = (r: Row) => r.lock ? 'if (lockPfx && isReg()) { raiseUD(); break; }' : 'if (lockPfx) { raiseUD(); break; }';
+  // #UD outranks #GP: LOCK on a non-lockable row is checked before the CPL.
+  const noLock = group.every((r) => !r.lock);
+  if (noLock) pre.push('if (lockPfx) { raiseUD(); break; }');
+  const crdr = /[CD]d/.test(r0.operands);
+  if (crdr) {
+    // MOV to/from control and debug registers ignore the mod field: always a register operand.
+    pre.push('modrm = fetch8() | 0xC0;', 'if (fault) break;');
+    if (/Cd/.test(r0.operands)) pre.push('{ const crn = (modrm >> 3) & 7; if (crn == 1 || crn > 4) { raiseUD(); break; } }');
+  }
+  if (r0.cpl0 && group.every((r) => r.cpl0)) pre.push('if (cpl() != 0) { raiseGP(0); break; }');
+  if (r0.modrm && !crdr) pre.push('modrmFetch();', 'if (fault) break;');
   if (r0.ext < 0) {
-    return [...pre, lockOk(r0), body(r0), 'break;'].join(' ');
+    return [...pre, noLock ? '' : lockOk(r0), body(r0), 'break;'].join(' ');
   }
   const sub: string[] = [];
   for (const r of group) {
     const extra = r.cpl0 && !group.every((x) => x.cpl0) ? 'if (cpl() != 0) { raiseGP(0); break; } ' : '';
-    sub.push(`case ${r.ext}: { ${extra}${lockOk(r)} ${body(r)} break; }`);
+    sub.push(`case ${r.ext}: { ${noLock ? '' : lockOk(r)} ${extra}${body(r)} break; }`);
   }
   sub.push('default: raiseUD();');
   return [...pre, `switch ((modrm >> 3) & 7) { ${sub.join(' ')} }`, 'break;'].join(' ');

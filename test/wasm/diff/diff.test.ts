@@ -20,26 +20,7 @@ import { HAS_ERROR_CODE } from '../harness-idt.ts';
  * given, must match the mismatch report (case line + differences). Remove entries as fixes land
  * (DIFF_STRICT=1 ignores the list).
  */
-const BRANCH_PAST_LIMIT = /native vector 13 at eip 8800, core vector 13 at eip (?!8800\b)/;
-export const KNOWN_BAD: Array<{ row: string | ((r: Row) => boolean); match?: RegExp; issue: string }> = [
-  { row: 'aas', issue: 'AAS must subtract 6 from AX (borrow into AH), not from AL alone' },
-  { row: 'enter', match: /stack16 in:[^\n]*\n    ebp: native/, issue: 'ENTER with 32-bit operand size on a 16-bit stack: FrameTemp is the whole ESP, so EBP and the pushed frame pointer keep ESP[31:16] (SDM ENTER: "IF OperandSize = 32 THEN Push(EBP); FrameTemp ← ESP")' },
-  { row: 'bound', match: /native vector 5 at eip 8800, core vector 1[23] /, issue: 'BOUND with 16-bit addressing: the upper bound\'s offset (EA + operand size) wraps at 64 KiB' },
-  ...['ret', 'call Jz', 'jmp Jz', 'jcc Jz', 'call Ev', 'jmp Ev'].map((row) => ({
-    row, match: BRANCH_PAST_LIMIT,
-    issue: 'near branch to an offset beyond the CS limit: #GP(0) at the branch, nothing committed (core jumps, then faults at the target)',
-  })),
-  { row: (r) => r.op === 0x0f20 || r.op === 0x0f22, match: /native vector 6 at eip 8800, core vector 13/, issue: 'MOV to/from CR1, CR5, CR6, CR7 is #UD, checked before the CPL' },
-  { row: (r) => r.cpl0, match: /\[(?:[0-9a-f]{2} )*f0 [^\]]*\][^\n]*\n.*native vector 6 at eip 8800, core vector 13/, issue: 'LOCK prefix on a CPL-0 instruction: #UD is checked before the CPL (#GP)' },
-  {
-    row: () => true, match: /^[^\n]*\n    eflags: [^\n]*differing 010000\)$/,
-    issue: 'RF must be set in the EFLAGS image pushed for a fault (SDM vol. 3 §17.3.1.1: "for any fault-class exception except a debug exception generated in response to an instruction breakpoint, the value pushed for RF is 1")',
-  },
-  {
-    row: (r) => r.mnemonic === 'popf' || r.mnemonic === 'iret', match: /native vector 3 at eip [0-9a-f]+, core vector 1 at/,
-    issue: 'single-step: no #DB trap after INT3 (or INT n/INTO) when TF was set by the instruction before; the core traps in the INT3 handler',
-  },
-];
+export const KNOWN_BAD: Array<{ row: string | ((r: Row) => boolean); match?: RegExp; issue: string }> = [];
 const STRICT = process.env.DIFF_STRICT === '1';
 /** The KNOWN_BAD entry that excuses a mismatch report of a row, if any. */
 function knownBad(row: Row, report: string): (typeof KNOWN_BAD)[number] | undefined {

@@ -42,7 +42,8 @@ export function op_aaa(op: u32): void {
 export function op_aas(op: u32): void {
   let ax = r16(EAX);
   let f: u32 = 0;
-  if ((ax & 0xF) > 9 || getAF()) { ax = ((ax - 6) & 0xFF) | ((((ax >> 8) - 1) & 0xFF) << 8); f = AF | CF; }
+  // SDM AAS (P6 and later): AX ← AX − 6 (the borrow reaches AH), then AH ← AH − 1.
+  if ((ax & 0xF) > 9 || getAF()) { ax = (ax - 6 - 0x100) & 0xFFFF; f = AF | CF; }
   w16(EAX, ax & 0xFF0F);
   setArith(f | szp(ax & 0xF, 0x80));
 }

@@ -1,12 +1,15 @@
 // Near control transfer (SDM vol. 2: Jcc JMP CALL RET LOOP/LOOPcc JCXZ/JECXZ BOUND).
 import * as C from '../cpu';
 import { fault, r32, w32, r16, w16, ECX, raise, raiseUD } from '../cpu';
-import { fetch8, fetchS8, fetch16, fetch32 } from '../decode';
+import { fetch8, fetchS8, fetch16, fetch32, branchOk } from '../decode';
 import { cond, getZF } from '../flags';
 import { readE, rdMem } from './operand';
 import { pushV, pop32, pop16, sp, setSp } from './stack';
 
-@inline function jumpTo(target: u32): void { C.ip = C.opsz32 ? target : target & 0xFFFF; }
+@inline function jumpTo(target: u32): void {
+  const t = C.opsz32 ? target : target & 0xFFFF;
+  if (branchOk(t)) C.ip = t;
+}
 
 export function op_jcc8(op: u32): void {
   const d = fetchS8();
@@ -26,14 +29,16 @@ export function op_jmp_jz(op: u32): void {
 export function op_call_jz(op: u32): void {
   const d = C.opsz32 ? fetch32() : fetch16();
   if (fault) return;
+  const t = C.opsz32 ? C.ip + d : (C.ip + d) & 0xFFFF;
+  if (!branchOk(t)) return;
   pushV(C.ip);
-  if (!fault) jumpTo(C.ip + d);
+  if (!fault) C.ip = t;
 }
 export function op_call_ev(op: u32): void {
   const t = C.opsz32 ? readE<u32>() : readE<u16>();
-  if (fault) return;
+  if (fault || !branchOk(t)) return;
   pushV(C.ip);
-  if (!fault) jumpTo(t);
+  if (!fault) C.ip = t;
 }
 export function op_jmp_ev(op: u32): void {
   const t = C.opsz32 ? readE<u32>() : readE<u16>();
@@ -79,7 +84,7 @@ export function op_bound(op: u32): void {
   const g = (C.modrm >> 3) & 7;
   if (C.opsz32) {
     const lo = <i32>rdMem<u32>(C.eaSeg, C.eaOff);
-    const hi = <i32>rdMem<u32>(C.eaSeg, C.eaOff + 4);
+    const hi = <i32>rdMem<u32>(C.eaSeg, (C.eaOff + 4) & (C.adsz32 ? 0xFFFFFFFF : 0xFFFF));
     if (fault) return;
     const v = <i32>r32(g);
     if (v < lo || v > hi) raise(5, 0, false);

@@ -111,7 +111,8 @@ export function op_enter(op: u32): void {
   const bp = C.stack32 ? r32(EBP) : r16(EBP);
   pushV(C.opsz32 ? r32(EBP) : r16(EBP));
   if (fault) return;
-  const frame = sp();
+  // FrameTemp is ESP for a 32-bit operand size, SP for 16 (SDM ENTER), whatever the stack size.
+  const frame = C.opsz32 ? r32(ESP) : r16(ESP);
   let tbp = bp;
   if (level > 0) {
     for (let i: u32 = 1; i < level; i++) {
