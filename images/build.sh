@@ -25,6 +25,14 @@ LINUX_SOURCE_PKG=linux-source-6.1
 LINUX_SOURCE_VERSION=${LINUX_SOURCE_VERSION:-6.1.192-2}
 BUSYBOX_PKG=busybox-static:i386
 BUSYBOX_VERSION=${BUSYBOX_VERSION:-1:1.35.0-4+deb12u1+b1}
+# The build benchmark (issue 9): tcc and the libc pieces it compiles and links against,
+# and the C code base it compiles (Lua 5.4, Debian's lua5.4 source package).
+TCC_VERSION=${TCC_VERSION:-0.9.27+git20200814.62c30a4a-1}
+LIBC_VERSION=${LIBC_VERSION:-2.36-9+deb12u14}
+LINUX_LIBC_DEV_VERSION=${LINUX_LIBC_DEV_VERSION:-6.1.176-1}
+LUA_SRC_PKG=lua5.4
+LUA_SRC_VERSION=${LUA_SRC_VERSION:-5.4.4-3+deb12u1}
+LUA_ORIG=lua5.4_5.4.4.orig.tar.gz
 HOST_PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils file)
 
 # Reproducible kernel build identity.
@@ -94,9 +102,40 @@ fetch_deb() { # pkg version
 	fi
 }
 
+# Debian source package via a private deb-src list (the host's apt sources stay as they
+# are): apt-get source --download-only into $BUILD/src.
+fetch_source() { # srcpkg version
+	local apt=$BUILD/apt-src
+	[ -f "$BUILD/src/${1}_${2#*:}.dsc" ] && return
+	log "downloading source $1=$2"
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$BUILD/src"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main" >"$apt/sources.list"
+	if id _apt >/dev/null 2>&1; then chown -R _apt "$apt/lists" "$apt/cache" "$BUILD/src"; fi
+	local o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+	apt-get "${o[@]}" update >&2 || log "apt-get update (deb-src) reported errors; continuing"
+	(cd "$BUILD/src" && apt-get "${o[@]}" source --download-only "$1=$2") \
+		|| die "source $1=$2 is not available; update the pin at the top of images/build.sh"
+}
+
+check_pinned_file() { # manifest-name file
+	local want
+	want=$(awk -v p="$1" '$1=="source" && $2==p {print $5}' "$MANIFEST" 2>/dev/null || true)
+	want=${want#sha256=}
+	if [ -n "$want" ] && [ "$want" != "$(sha "$2")" ]; then
+		die "$2: sha256 $(sha "$2") differs from manifest ($want)"
+	fi
+}
+
 stage_fetch() {
 	fetch_deb "$LINUX_SOURCE_PKG" "$LINUX_SOURCE_VERSION"
 	fetch_deb "$BUSYBOX_PKG" "$BUSYBOX_VERSION"
+	fetch_deb tcc:i386 "$TCC_VERSION"
+	fetch_deb libc6:i386 "$LIBC_VERSION"
+	fetch_deb libc6-dev:i386 "$LIBC_VERSION"
+	fetch_deb linux-libc-dev:i386 "$LINUX_LIBC_DEV_VERSION"
+	fetch_source "$LUA_SRC_PKG" "$LUA_SRC_VERSION"
+	check_pinned_file "$LUA_ORIG" "$BUILD/src/$LUA_ORIG"
 }
 
 # ---- stage: kernel source tree -------------------------------------------------------
@@ -213,6 +252,56 @@ initramfs_stage_base() {
 	printf 'seoulweb\n' >"$root/etc/hostname"
 }
 
+# The build benchmark (issue 9): tcc, the parts of libc6/libc6-dev that tcc needs to
+# compile and dynamically link, Lua's sources, and /bin/seoulweb-bench (images/bench/).
+initramfs_stage_bench() {
+	local root=$1 x=$BUILD/x/bench d
+	rm -rf "$x"
+	mkdir -p "$x"
+	for d in tcc libc6 libc6-dev linux-libc-dev; do
+		local ver=$LIBC_VERSION
+		[ "$d" = tcc ] && ver=$TCC_VERSION
+		[ "$d" = linux-libc-dev ] && ver=$LINUX_LIBC_DEV_VERSION
+		dpkg-deb -x "$(deb_file "$d:i386" "$ver")" "$x/$d"
+	done
+	mkdir -p "$root"/lib/i386-linux-gnu "$root"/usr/lib/i386-linux-gnu "$root"/usr/src "$root"/usr/share/seoulweb-bench
+	# tcc itself, its own headers and libtcc1.a
+	install -m 0755 "$x/tcc/usr/bin/tcc" "$root/usr/bin/tcc"
+	cp -a "$x/tcc/usr/lib/i386-linux-gnu/tcc" "$root/usr/lib/i386-linux-gnu/"
+	rm -f "$root"/usr/lib/i386-linux-gnu/tcc/{bcheck.o,bt-exe.o,bt-log.o}
+	# run time: the dynamic loader, libc and libm (tcc and the built lua need them)
+	cp -a "$x/libc6/lib/ld-linux.so.2" "$root/lib/"
+	cp -a "$x/libc6/lib/i386-linux-gnu"/{ld-linux.so.2,libc.so.6,libm.so.6,libdl.so.2,libpthread.so.0} "$root/lib/i386-linux-gnu/"
+	# compile and link time: headers, crt files, libc.so/libm.so (ld script / link)
+	cp -a "$x/libc6-dev/usr/include" "$root/usr/"
+	cp -a "$x/linux-libc-dev/usr/include"/{linux,asm-generic} "$root/usr/include/"
+	cp -a "$x/linux-libc-dev/usr/include/i386-linux-gnu/asm" "$root/usr/include/i386-linux-gnu/"
+	cp -a "$x/libc6-dev/usr/lib/i386-linux-gnu"/{crt1.o,crti.o,crtn.o,libc.so,libc_nonshared.a,libm.so} \
+		"$root/usr/lib/i386-linux-gnu/"
+	# Lua's C sources (pristine upstream tarball of the Debian source package)
+	tar -xzf "$BUILD/src/$LUA_ORIG" -C "$x"
+	mkdir -p "$root/usr/src/lua/src"
+	cp "$x"/lua-5.4.4/src/*.[ch] "$root/usr/src/lua/src/"
+	install -m 0755 "$IMAGES/bench/seoulweb-bench" "$root/bin/seoulweb-bench"
+	install -m 0644 "$IMAGES/bench/check.lua" "$root/usr/share/seoulweb-bench/check.lua"
+	# Keep only the system headers Lua's build includes (tcc -E in the staging root, same
+	# flags as the guest script; tcc -MD leaves system headers out): the initramfs is
+	# gunzipped by the emulated kernel at every boot, and the full libc + kernel headers
+	# added ~20 s to each boot in the VM.
+	local f
+	for f in "$root"/usr/src/lua/src/*.c; do
+		f=${f##*/}
+		[ "$f" = luac.c ] && continue
+		chroot "$root" /usr/bin/tcc -E -DLUA_USE_POSIX "/usr/src/lua/src/$f" >"$x/pp.i" \
+			|| die "tcc cannot preprocess $f in the staging root"
+		grep -o '^# [0-9]* "/usr/include/[^"]*"' "$x/pp.i" | cut -d'"' -f2
+	done | sort -u >"$x/headers"
+	find "$root/usr/include" \( -type f -o -type l \) -printf '/usr/include/%P\n' | sort \
+		| comm -23 - "$x/headers" | sed "s|^|$root|" | xargs -r rm -f
+	find "$root/usr/include" -depth -type d -empty -delete
+	log "bench: kept $(wc -l <"$x/headers") system headers"
+}
+
 # make_cpio root out.cpio.gz — deterministic newc archive: sorted names, mtime 0,
 # owner root, reproducible inode numbers, gzip without name/time.
 make_cpio() {
@@ -238,7 +327,7 @@ build_initramfs() { # output-name stage...
 
 stage_initramfs() {
 	build_initramfs initramfs.cpio.gz initramfs_stage_base
-	# Issue 9 adds e.g.: build_initramfs initramfs-bench.cpio.gz initramfs_stage_base initramfs_stage_bench
+	build_initramfs initramfs-bench.cpio.gz initramfs_stage_base initramfs_stage_bench
 }
 
 # ---- stage: manifest -----------------------------------------------------------------
@@ -254,12 +343,18 @@ stage_manifest() {
 		printf 'deb\t%s\t%s\t%s\tsha256=%s\t%s\n' "$LINUX_SOURCE_PKG" "$LINUX_SOURCE_VERSION" all "$(sha "$kdeb")" "$(basename "$kdeb")"
 		printf 'source\t%s\t%s\t%s\tsha256=%s\t%s\n' linux-source-6.1.tar.xz "$LINUX_SOURCE_VERSION" - "$(sha "$tarball")" "usr/src/linux-source-6.1.tar.xz in the .deb"
 		printf 'deb\t%s\t%s\t%s\tsha256=%s\t%s\n' "${BUSYBOX_PKG%%:*}" "$BUSYBOX_VERSION" i386 "$(sha "$bdeb")" "$(basename "$bdeb")"
+		local p v d
+		for p in tcc:$TCC_VERSION libc6:$LIBC_VERSION libc6-dev:$LIBC_VERSION linux-libc-dev:$LINUX_LIBC_DEV_VERSION; do
+			v=${p#*:}; d=$(deb_file "${p%%:*}:i386" "$v")
+			printf 'deb\t%s\t%s\t%s\tsha256=%s\t%s\n' "${p%%:*}" "$v" i386 "$(sha "$d")" "$(basename "$d")"
+		done
+		printf 'source\t%s\t%s\t%s\tsha256=%s\t%s\n' "$LUA_ORIG" "$LUA_SRC_VERSION" - "$(sha "$BUILD/src/$LUA_ORIG")" "of the Debian source package $LUA_SRC_PKG"
 		printf 'tool\tgcc\t%s\n' "$(dpkg-query -W -f='${Version}' gcc-12 2>/dev/null || echo unknown)"
 		printf 'tool\tbinutils\t%s\n' "$(dpkg-query -W -f='${Version}' binutils 2>/dev/null || echo unknown)"
 		printf 'tool\tcpio\t%s\n' "$(dpkg-query -W -f='${Version}' cpio 2>/dev/null || echo unknown)"
 		printf 'tool\tgzip\t%s\n' "$(dpkg-query -W -f='${Version}' gzip 2>/dev/null || echo unknown)"
 		local f
-		for f in kernel-fragment.config kernel.config init build.sh; do
+		for f in kernel-fragment.config kernel.config init build.sh bench/seoulweb-bench bench/check.lua; do
 			printf 'input\timages/%s\t-\t-\tsha256=%s\n' "$f" "$(sha "$IMAGES/$f")"
 		done
 		for f in "$IMAGES"/bzImage "$IMAGES"/System.map.gz "$IMAGES"/initramfs*.cpio.gz; do
