@@ -18,6 +18,12 @@ describe('Linux on one vCPU', () => {
       // The guest's wall clock comes from the CMOS RTC, which follows the host's.
       const guest = Number(await s.cmd('date +%s'));
       expect(Math.abs(guest - Date.now() / 1000)).toBeLessThan(120);
+      // Guest time follows host time: a 2 s sleep in the guest takes 2 s on the host.
+      const t0 = performance.now();
+      expect(await s.cmd('sleep 2; echo woke')).toBe('woke');
+      const slept = (performance.now() - t0) / 1000;
+      expect(slept).toBeGreaterThan(1.9);
+      expect(slept).toBeLessThan(15);
       expect(await s.cmd('i=0; s=0; while [ $i -lt 50 ]; do s=$((s+i*i)); i=$((i+1)); done; echo sum=$s')).toBe('sum=40425');
       // Floating point in user space (busybox awk computes in double on the x87).
       expect(await s.cmd(`awk 'BEGIN { printf "%.6f %.3e", 22 / 7, 1 / 3e10 }'`)).toBe('3.142857 3.333e-11');
