@@ -38,6 +38,7 @@ export function bootSpec(o: CliOptions): BootSpec {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'bench') return (await import('../bench/cli.ts')).benchMain(argv.slice(1));
   const o = parseArgs(argv);
   if (o.help) { console.log(USAGE); return 0; }
   if (o.helpMachine) { console.log(machinesHelp() + '\n\n' + machineHelp()); return 0; }
