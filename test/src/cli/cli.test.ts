@@ -1,0 +1,81 @@
+// The seoulweb command line: bad input gets one clear line and status 2; --timeout gives 124;
+// a guest's debug-exit write gives its status.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assemble } from '../../wasm/nasm.ts';
+
+const bin = fileURLToPath(new URL('../../../bin/seoulweb.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'seoulweb-cli-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+/** A 64 KiB ROM whose reset vector jumps to `body`. */
+function rom(name: string, body: string): string {
+  const bytes = assemble(`start: ${body}\n times 0xfff0 - ($ - $$) db 0x90\n jmp 0xf000:start\n times 0x10000 - ($ - $$) db 0`, 16);
+  const f = join(dir, name);
+  writeFileSync(f, bytes);
+  return f;
+}
+
+describe('seoulweb CLI', () => {
+  it('prints its usage with --help', () => {
+    const r = cli('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--kernel FILE/);
+  });
+  it('lists the device words with --help-machine', () => {
+    const r = cli('--help-machine');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/uart/);
+    expect(r.stdout).toMatch(/pic/);
+  });
+  const bad: [string[], RegExp][] = [
+    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['--memory', 'lots'], /--memory: "lots" is not a number/],
+    [['--memory', '100000'], /--memory: "100000" is not a number in 2\.\.3072/],
+    [['--cpus', '9'], /--cpus: "9" is not a number in 1\.\.8/],
+    [['--placement', 'x'], /--placement: "x" is not s or d/],
+    [['--kernel', '/nonexistent/bzImage'], /\/nonexistent\/bzImage: no such file \(kernel\)/],
+    [['--machine', 'pc uart:zzz'], /uart/],
+  ];
+  for (const [args, msg] of bad) {
+    it(`rejects ${args.join(' ')} with status 2 and one line`, () => {
+      const r = cli(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+  }
+  it('names a file that is not a kernel', () => {
+    const f = join(dir, 'notakernel');
+    writeFileSync(f, Buffer.alloc(4096, 0x41));
+    const r = cli('--kernel', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${f}: not a Linux kernel`);
+  });
+  it('names a truncated kernel', () => {
+    const f = join(dir, 'truncated');
+    writeFileSync(f, Buffer.alloc(100, 0));
+    const r = cli('--kernel', f);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(f);
+  });
+  it('ends a run that does not finish with status 124 after --timeout', () => {
+    const r = cli('--rom', rom('loop.rom', 'jmp start'), '--timeout', '1');
+    expect(r.status).toBe(124);
+  });
+  it('returns (v << 1) | 1 for a debug-exit write, as isa-debug-exit', () => {
+    const r = cli('--rom', rom('exit.rom', 'mov al, 5\n out 0xf4, al\n hlt'), '--exit-port', '0xf4');
+    expect(r.status).toBe(11);
+  });
+  it('ends with status 0 when every vCPU halts with interrupts off', () => {
+    const r = cli('--rom', rom('halt.rom', 'cli\n hlt'));
+    expect(r.status).toBe(0);
+  });
+});
