@@ -2,7 +2,7 @@
 // a guest's debug-exit write gives its status.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,5 +77,52 @@ describe('seoulweb CLI', () => {
   it('ends with status 0 when every vCPU halts with interrupts off', () => {
     const r = cli('--rom', rom('halt.rom', 'cli\n hlt'));
     expect(r.status).toBe(0);
+  });
+});
+
+describe('seoulweb CLI: a multiboot kernel of our own', () => {
+  it('passes the command line and a module, and reports through debugcon and debug-exit', () => {
+    // a.out-kludge multiboot image loaded at 1 MiB: prints its command line and the first
+    // module's first bytes and string on port 0xe9, then exits with the module count.
+    const src = `
+      hdr: dd 0x1BADB002
+           dd 0x00010003
+           dd -(0x1BADB002 + 0x00010003)
+           dd hdr, hdr, end, end, entry
+      entry:
+        mov esi, [ebx + 16]       ; cmdline
+        call puts
+        mov al, 10
+        out 0xe9, al
+        mov edi, [ebx + 24]       ; mods_addr
+        mov esi, [edi]            ; mod_start
+        mov ecx, 4
+      .b: lodsb
+        out 0xe9, al
+        loop .b
+        mov al, ' '
+        out 0xe9, al
+        mov esi, [edi + 8]        ; module string
+        call puts
+        mov eax, [ebx + 20]       ; mods_count
+        out 0xf4, al
+        hlt
+      puts: lodsb
+        test al, al
+        jz .d
+        out 0xe9, al
+        jmp puts
+      .d: ret
+      end:`;
+    const kernel = join(dir, 'mb.bin');
+    writeFileSync(kernel, assemble(src, 32, 0x100000));
+    const mod = join(dir, 'mod.txt');
+    writeFileSync(mod, 'DATA and more');
+    const out = join(dir, 'debugcon.txt');
+    const r = cli('--multiboot', kernel, '--append', 'hello multiboot', '--module', `${mod}=first-module`,
+      '--debugcon', `0xe9=${out}`, '--exit-port', '0xf4', '--timeout', '30');
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.status).toBe((1 << 1) | 1);
+    expect(readFileSync(out, 'utf8')).toBe('hello multiboot\nDATA first-module');
   });
 });
