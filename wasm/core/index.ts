@@ -199,13 +199,16 @@ export function run(budget: u32): u32 {
   let poll: u32 = TIMER_POLL_INSTRUCTIONS;
   while (n < budget) {
     if (n >= poll) { lapicPoll(); poll = n + TIMER_POLL_INSTRUCTIONS; }
-    if (load<u32>(S, OFF_INT_SHADOW)) store<u32>(S, 0, OFF_INT_SHADOW);
-    else if (atomic.load<u32>(S + OFF_PENDING) != 0) {
-      takePending();
-      if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); break; }
-      if (C.exitReq) break;
+    // One test for the three rare conditions (interrupt shadow, pending event, halted).
+    if ((load<u32>(S, OFF_INT_SHADOW) | atomic.load<u32>(S + OFF_PENDING) | load<u32>(S, OFF_HALTED)) != 0) {
+      if (load<u32>(S, OFF_INT_SHADOW)) store<u32>(S, 0, OFF_INT_SHADOW);
+      else if (atomic.load<u32>(S + OFF_PENDING) != 0) {
+        takePending();
+        if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); break; }
+        if (C.exitReq) break;
+      }
+      if (load<u32>(S, OFF_HALTED)) { C.requestExit(C.EXIT_HLT); break; }
     }
-    if (load<u32>(S, OFF_HALTED)) { C.requestExit(C.EXIT_HLT); break; }
     const eip = load<u32>(S, OFF_EIP);
     const trap = (fl & TF) != 0;
     C.startIp = eip;
@@ -214,6 +217,8 @@ export function run(budget: u32): u32 {
     C.setPrefixDefaults(C.code32);
     let op = fetch8();
     // Prefixes: at most 14 before the opcode (an instruction is at most 15 bytes).
+    // Cheap pre-test: 26 2E 36 3E (x & E7 == 26), 64-67, F0-F3 (F1 is not a prefix: the loop breaks).
+    if ((op & 0xE7) == 0x26 || (op & 0xFC) == 0x64 || (op & 0xFC) == 0xF0)
     for (let k = 0; k < 15 && !fault; k++) {
       if (op == 0x66) C.opsz32 = !C.code32;
       else if (op == 0x67) C.adsz32 = !C.code32;
@@ -237,13 +242,13 @@ export function run(budget: u32): u32 {
       if (v != 1 && v != 3 && v != 4 && v != 8 && v != 18) setFlags(getFlags() | RF);
       deliver(C.faultVec, C.faultErr, C.faultHasErr, 0);
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
-    } else if (trap && op != 0xCC && op != 0xCD && op != 0xCE && op != 0xF1) {
+    } else if (trap) { if (op != 0xCC && op != 0xCD && op != 0xCE && op != 0xF1) {
       // INT n, INT3, INTO and INT1 clear TF for their handler and take no single-step trap.
       store<u32>(S, C.ip, OFF_EIP);
       store<u32>(S + 24, load<u32>(S + 24, OFF_DR) | 0x4000, OFF_DR); // DR6.BS
       deliver(1, 0, false, 0);
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
-    }
+    } }
     store<u32>(S, C.ip, OFF_EIP);
     if (fl & RF) { if (!fault) setFlags(getFlags() & ~RF); }
     if (C.exitReq) break;
