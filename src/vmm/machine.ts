@@ -53,6 +53,8 @@ export class Machine {
   readonly apic: LapicBus;
   private running = false;
   private resetPending = false;
+  /** Each local vCPU's pending word when it last halted. */
+  private readonly haltPending: number[] = [];
   private wake: (() => void) | null = null;
   private a20Sources = new Map<string, boolean>();
   private startMs = 0;
@@ -236,6 +238,7 @@ export class Machine {
             const r = v.run(SLICE_INSTRUCTIONS);
             if (r === EXIT.SHUTDOWN) this.onTripleFault(v);
             if (r !== EXIT.HLT) allHalted = false;
+            else this.haltPending[v.block.index] = v.block.pending();
           }
           if (!this.running || this.resetPending) break;
         } while (!allHalted && performance.now() < deadline);
@@ -294,9 +297,13 @@ export class Machine {
     else this.requestReset();
   }
 
-  /** Wait for an interrupt, console input or the next device timer (all halted). */
+  /**
+   * Wait for an interrupt, console input or the next device timer (all halted). A vCPU may halt
+   * with events pending that it cannot take yet (IF=0, TPR): only a change of its pending word,
+   * a kick or a deadline wakes it, so a halted machine does not spin.
+   */
   private sleepUntilEvent(): Promise<void> {
-    if (this.vcpus.some((v) => v.block.pending() !== 0)) return yieldToEventLoop();
+    if (this.locals.some((v) => v.block.pending() !== this.haltPending[v.block.index])) return yieldToEventLoop();
     return new Promise((resolve) => {
       let next = this.mb.clock.nextDeadline();
       for (const v of this.locals) next = Math.min(next, lapicDeadlineNs(this.memory, v.block.index));
