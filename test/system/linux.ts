@@ -1,5 +1,6 @@
 // Booting the committed Linux image in Node for system tests: a scripted serial console.
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../../src/vmm/machine.ts';
 import { loadCoreModule } from '../../src/vmm/core-module-node.ts';
@@ -20,7 +21,7 @@ export interface Session {
   done: Promise<{ code: number; reason: string }>;
 }
 
-export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot?: boolean; append?: string } = {}): Session {
+export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot?: boolean; append?: string; initrd?: Uint8Array } = {}): Session {
   let text = '';
   let mark = 0;
   let waiter: (() => void) | null = null;
@@ -28,7 +29,7 @@ export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot
     ramMiB: 256, cpus: opts.cpus ?? 1, placement: opts.placement ?? 's', machine: 'pc', noReboot: opts.noReboot ?? true,
     boot: {
       kind: 'linux', kernel: new Uint8Array(readFileSync(images + 'bzImage')), kernelName: 'images/bzImage',
-      initrd: new Uint8Array(readFileSync(images + 'initramfs.cpio.gz')), initrdName: 'images/initramfs.cpio.gz',
+      initrd: opts.initrd ?? new Uint8Array(readFileSync(images + 'initramfs.cpio.gz')), initrdName: 'images/initramfs.cpio.gz',
       append: opts.append ?? 'console=ttyS0',
     },
   }, {
@@ -70,4 +71,20 @@ export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot
     done,
   };
   return s;
+}
+
+/** A gzip'd newc cpio archive with the given files (mode 0755), to append to an initramfs. */
+export function cpioArchive(files: { name: string; data: Uint8Array }[]): Uint8Array {
+  const parts: Buffer[] = [];
+  const hex = (n: number) => n.toString(16).padStart(8, '0');
+  const pad4 = (n: number) => Buffer.alloc((4 - (n % 4)) % 4);
+  let ino = 1000;
+  const entry = (name: string, data: Uint8Array, mode: number) => {
+    const hdr = '070701' + [ino++, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, name.length + 1, 0].map(hex).join('');
+    const h = Buffer.from(hdr + name + '\0', 'latin1');
+    parts.push(h, pad4(h.length), Buffer.from(data), pad4(data.length));
+  };
+  for (const f of files) entry(f.name, f.data, 0o100755);
+  entry('TRAILER!!!', new Uint8Array(0), 0);
+  return new Uint8Array(gzipSync(Buffer.concat(parts)));
 }
