@@ -29,7 +29,8 @@ export function flushFetch(): void { fetchPage = 0xFFFFFFFF; }
 @inline export function fetch8(): u32 {
   const off = C.ip;
   const lin = csBase + off;
-  if ((lin & 0xFFFFF000) != fetchPage || csLimitChecked) return fetchSlow(off, lin);
+  // fetchPage is never set while CS needs limit checks, so one compare covers both conditions.
+  if ((lin & 0xFFFFF000) != fetchPage) return fetchSlow(off, lin);
   C.ip = off + 1;
   return load<u8>(fetchAdd + lin);
 }
@@ -43,8 +44,11 @@ function fetchSlow(off: u32, lin: u32): u32 {
       C.ip = off + 1;
       return rdSlow(lin, 1);
     }
-    fetchPage = lin & 0xFFFFF000;
-    fetchAdd = (a & 0xFFFFF000) - fetchPage;
+    C.ip = off + 1;
+    const page = lin & 0xFFFFF000;
+    const add = (a & 0xFFFFF000) - page;
+    if (!csLimitChecked) { fetchPage = page; fetchAdd = add; }
+    return load<u8>(add + lin);
   }
   C.ip = off + 1;
   return load<u8>(fetchAdd + lin);

@@ -119,7 +119,7 @@ export function lazyIncDec(op: u32, a: u32, r: u32, sign: u32): void {
 @inline export function setLcin(c: u32): void { lcin = c; }
 
 /** Condition codes 0..15 as Jcc/SETcc/CMOVcc encode them. */
-export function cond(cc: u32): bool {
+@inline export function cond(cc: u32): bool {
   let r: bool;
   switch (cc >> 1) {
     case 0: r = getOF(); break;
