@@ -19,7 +19,7 @@ export function refreshCs(): void {
   fetchPage = 0xFFFFFFFF;
 }
 /** A near branch target beyond the CS limit faults at the branch (#GP(0)). */
-export function branchOk(target: u32): bool {
+@inline export function branchOk(target: u32): bool {
   if (csLimitChecked && target > csLimit) { raiseGP(0); return false; }
   return true;
 }

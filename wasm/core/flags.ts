@@ -112,7 +112,7 @@ export function szp(r: u32, sign: u32): u32 {
   lop = op; la = a; lb = b; lres = r; lsign = sign;
 }
 /** INC/DEC keep CF: capture it into fl before switching the lazy op. */
-export function lazyIncDec(op: u32, a: u32, r: u32, sign: u32): void {
+@inline export function lazyIncDec(op: u32, a: u32, r: u32, sign: u32): void {
   if (lop != L_INC && lop != L_DEC) { const c = getCF(); fl = c ? fl | CF : fl & ~CF; }
   lop = op; la = a; lb = 1; lres = r; lsign = sign;
 }

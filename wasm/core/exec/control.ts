@@ -11,7 +11,7 @@ import { pushV, pop32, pop16, sp, setSp } from './stack';
   if (branchOk(t)) C.ip = t;
 }
 
-export function op_jcc8(op: u32): void {
+@inline export function op_jcc8(op: u32): void {
   const d = fetchS8();
   if (fault) return;
   if (cond(op & 15)) jumpTo(C.ip + d);

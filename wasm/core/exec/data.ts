@@ -17,8 +17,8 @@ export function op_mov_gv_ev(op: u32): void {
 }
 export function op_mov_eb_ib(op: u32): void { const v = fetch8(); if (!fault) writeE<u8>(v); }
 export function op_mov_ev_iz(op: u32): void { const v = fetchZ(); if (fault) return; if (C.opsz32) writeE<u32>(v); else writeE<u16>(v); }
-export function op_mov_r8_imm(op: u32): void { const v = fetch8(); if (!fault) w8(op & 7, v); }
-export function op_mov_r_imm(op: u32): void { const v = fetchZ(); if (fault) return; if (C.opsz32) w32(op & 7, v); else w16(op & 7, v); }
+@inline export function op_mov_r8_imm(op: u32): void { const v = fetch8(); if (!fault) w8(op & 7, v); }
+@inline export function op_mov_r_imm(op: u32): void { const v = fetchZ(); if (fault) return; if (C.opsz32) w32(op & 7, v); else w16(op & 7, v); }
 @inline function moffs(): u32 { return C.adsz32 ? fetch32() : fetch16(); }
 @inline function moffsSeg(): u32 { return C.segOv != 0xFFFFFFFF ? C.segOv : DS; }
 export function op_mov_al_ob(op: u32): void { const o = moffs(); if (fault) return; const v = rdMem<u8>(moffsSeg(), o); if (!fault) w8(0, v); }
@@ -105,12 +105,12 @@ export function op_sahf(op: u32): void { setFlags((getFlags() & ~0xD5) | (r8(4) 
 export function op_lahf(op: u32): void { w8(4, (getFlags() & 0xD5) | 2); }
 export function op_salc(op: u32): void { materialize(); w8(0, (fl & 1) ? 0xFF : 0); }
 
-export function op_inc_reg(op: u32): void {
+@inline export function op_inc_reg(op: u32): void {
   const r = op & 7;
   if (C.opsz32) { const a = r32(r); const v = a + 1; lazyIncDec(L_INC, a, v, 0x80000000); w32(r, v); }
   else { const a = r16(r); const v = a + 1; lazyIncDec(L_INC, a, v, 0x8000); w16(r, v); }
 }
-export function op_dec_reg(op: u32): void {
+@inline export function op_dec_reg(op: u32): void {
   const r = op & 7;
   if (C.opsz32) { const a = r32(r); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x80000000); w32(r, v); }
   else { const a = r16(r); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x8000); w16(r, v); }
