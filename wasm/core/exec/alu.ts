@@ -137,6 +137,51 @@ export let lockNew: u32 = 0;
 @inline export function lockedAlu<T>(k: u32, b: u32): void { lockedRmw<T>(k, b, false); }
 @inline export function lockedUnary<T>(k: u32): void { lockedRmw<T>(k, 0, true); }
 
+export const M_XCHG: u32 = 0;
+export const M_ADD: u32 = 1;
+export const M_CMPXCHG: u32 = 2;
+export const M_OR: u32 = 3;
+export const M_AND: u32 = 4;
+export const M_XOR: u32 = 5;
+/**
+ * One atomic memory operation on the operand at `lin` (already write-checked): a wasm atomic on
+ * aligned RAM, else under the machine-wide lock word (misaligned wasm atomics trap; MMIO, ROM and
+ * page-crossing operands go through the slow path). `b` is the source (for CMPXCHG the new value,
+ * `expect` the comparand). Returns the old value; `fault` may be set on the slow path.
+ */
+@inline export function atomicMem<T>(m: u32, lin: u32, b: u32, expect: u32): u32 {
+  const size = <u32>sizeof<T>();
+  const addr = rmwAddr(lin, size);
+  if (fault) return 0;
+  if (addr != 0 && (addr & (size - 1)) == 0) {
+    switch (m) {
+      case M_XCHG: return <u32>atomic.xchg<T>(addr, <T>b);
+      case M_ADD: return <u32>atomic.add<T>(addr, <T>b);
+      case M_CMPXCHG: return <u32>atomic.cmpxchg<T>(addr, <T>expect, <T>b);
+      case M_OR: return <u32>atomic.or<T>(addr, <T>b);
+      case M_AND: return <u32>atomic.and<T>(addr, <T>b);
+      default: return <u32>atomic.xor<T>(addr, <T>b);
+    }
+  }
+  globalLock();
+  const old = rdSlow(lin, size);
+  if (!fault) {
+    let nv: u32;
+    switch (m) {
+      case M_XCHG: nv = b; break;
+      case M_ADD: nv = old + b; break;
+      // The destination is always written (with its old value on failure), as the SDM says.
+      case M_CMPXCHG: nv = old == expect ? b : old; break;
+      case M_OR: nv = old | b; break;
+      case M_AND: nv = old & b; break;
+      default: nv = old ^ b; break;
+    }
+    wrSlow(lin, size, nv);
+  }
+  globalUnlock();
+  return old;
+}
+
 export function globalLock(): void {
   while (atomic.cmpxchg<u32>(SH_LOCK_WORD, 0, 1) != 0) {
     // spin: held only for one instruction by another vCPU

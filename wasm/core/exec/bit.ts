@@ -5,7 +5,7 @@ import { fetch8, linW, linR } from '../decode';
 import { setArith, materialize, fl, szp, CF, OF, ZF, AF } from '../flags';
 import { getReg, setReg, readE, readRmw, writeRmw, writeG, sign, maskOf, bits, rdLin, wrLin } from './operand';
 import { rmwAddr, rdSlow, wrSlow } from '../mmu/mem';
-import { globalLock, globalUnlock } from './alu';
+import { atomicMem, M_OR, M_AND, M_XOR } from './alu';
 
 /** k: 0 BT, 1 BTS, 2 BTR, 3 BTC */
 @inline function btApply(k: u32, v: u32, m: u32): u32 {
@@ -40,17 +40,8 @@ import { globalLock, globalUnlock } from './alu';
   }
   const l = linW(C.eaSeg, ea, size); if (fault) return;
   if (C.lockPfx) {
-    const a = rmwAddr(l, size); if (fault) return;
-    let old: u32;
-    if (a != 0 && (a & (size - 1)) == 0) {
-      old = k == 1 ? <u32>atomic.or<T>(a, <T>m) : k == 2 ? <u32>atomic.and<T>(a, <T>~m) : <u32>atomic.xor<T>(a, <T>m);
-    } else {
-      globalLock();
-      old = rdSlow(l, size);
-      if (!fault) wrSlow(l, size, btApply(k, old, m));
-      globalUnlock();
-      if (fault) return;
-    }
+    const old = atomicMem<T>(k == 1 ? M_OR : k == 2 ? M_AND : M_XOR, l, k == 2 ? ~m : m, 0);
+    if (fault) return;
     setCarry((old & m) != 0);
     return;
   }

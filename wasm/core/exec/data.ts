@@ -6,7 +6,7 @@ import { fetch8, fetch16, fetch32, fetchZ, linW } from '../decode';
 import { cond, getFlags, setFlags, lazyIncDec, L_INC, L_DEC, lazy, L_SUB, materialize, fl, setArith, ZF } from '../flags';
 import { getReg, setReg, readE, writeE, readG, writeG, rdMem, wrMem, readRmw, writeRmw, sign, maskOf, rdLin, wrLin } from './operand';
 import { rmwAddr, rdSlow, wrSlow } from '../mmu/mem';
-import { globalLock, globalUnlock, alu, K_ADD, K_CMP } from './alu';
+import { globalLock, globalUnlock, alu, K_ADD, K_CMP, atomicMem, M_XCHG, M_ADD, M_CMPXCHG } from './alu';
 
 export function op_mov_eb_gb(op: u32): void { writeE<u8>(readG<u8>()); }
 export function op_mov_ev_gv(op: u32): void { if (C.opsz32) writeE<u32>(readG<u32>()); else writeE<u16>(readG<u16>()); }
@@ -43,20 +43,10 @@ export function op_lea(op: u32): void {
   const b = getReg<T>(g);
   if (C.modrm >= 0xC0) { const a = getReg<T>(C.modrm & 7); setReg<T>(C.modrm & 7, b); setReg<T>(g, a); return; }
   // XCHG with memory is always locked.
-  const size = <u32>sizeof<T>();
-  const lin = linW(C.eaSeg, C.eaOff, size);
+  const lin = linW(C.eaSeg, C.eaOff, <u32>sizeof<T>());
   if (fault) return;
-  const addr = rmwAddr(lin, size);
+  const old = atomicMem<T>(M_XCHG, lin, b, 0);
   if (fault) return;
-  let old: u32;
-  if (addr != 0 && (addr & (size - 1)) == 0) old = <u32>atomic.xchg<T>(addr, <T>b);
-  else {
-    globalLock();
-    old = rdSlow(lin, size);
-    if (!fault) wrSlow(lin, size, b);
-    globalUnlock();
-    if (fault) return;
-  }
   setReg<T>(g, old);
 }
 export function op_xchg8(op: u32): void { xchgE<u8>(); }
@@ -127,22 +117,10 @@ export function op_salc(op: u32): void { materialize(); w8(0, (fl & 1) ? 0xFF : 
     if (d == acc) setReg<T>(C.modrm & 7, src); else setReg<T>(EAX, d);
     return;
   }
-  const size = <u32>sizeof<T>();
-  const lin = linW(C.eaSeg, C.eaOff, size);
+  const lin = linW(C.eaSeg, C.eaOff, <u32>sizeof<T>());
   if (fault) return;
-  const addr = rmwAddr(lin, size);
+  const old = atomicMem<T>(M_CMPXCHG, lin, src, acc);
   if (fault) return;
-  let old: u32;
-  if (addr != 0 && (addr & (size - 1)) == 0) {
-    old = <u32>atomic.cmpxchg<T>(addr, <T>acc, <T>src);
-  } else {
-    globalLock();
-    old = rdSlow(lin, size);
-    // The destination is always written (with its old value on failure), as the SDM says.
-    if (!fault) wrSlow(lin, size, old == acc ? src : old);
-    globalUnlock();
-    if (fault) return;
-  }
   alu<T>(K_CMP, acc, old);
   if (old != acc) setReg<T>(EAX, old);
 }
@@ -159,20 +137,10 @@ export function op_cmpxchg(op: u32): void { if (C.opsz32) cmpxchgE<u32>(); else 
     setReg<T>(C.modrm & 7, r);
     return;
   }
-  const size = <u32>sizeof<T>();
-  const lin = linW(C.eaSeg, C.eaOff, size);
+  const lin = linW(C.eaSeg, C.eaOff, <u32>sizeof<T>());
   if (fault) return;
-  const addr = rmwAddr(lin, size);
+  const old = atomicMem<T>(M_ADD, lin, src, 0);
   if (fault) return;
-  let old: u32;
-  if (addr != 0 && (addr & (size - 1)) == 0) old = <u32>atomic.add<T>(addr, <T>src);
-  else {
-    globalLock();
-    old = rdSlow(lin, size);
-    if (!fault) wrSlow(lin, size, old + src);
-    globalUnlock();
-    if (fault) return;
-  }
   alu<T>(K_ADD, old, src);
   setReg<T>(g, old);
 }
