@@ -3,6 +3,7 @@
 import { createMemory, EXIT, type CoreHost } from './core-module.ts';
 import { LocalVcpu, PEND } from './vcpu-host.ts';
 import { WorkerVcpu, type ThreadFactory } from './worker-vcpu.ts';
+import type { CrashMode, WorkerStats } from './vcpu-control.ts';
 import { LapicBus, lapicDeadlineNs } from './lapic-bus.ts';
 import { Motherboard, MachineLog } from './motherboard.ts';
 import { RealClock } from './clock.ts';
@@ -35,7 +36,11 @@ export interface MachineHooks {
   exit?(status: number, reason: string): void;
 }
 
-export interface MachineStats { vcpus: { instructions: number; exits: Record<string, number> }[]; seconds: number }
+export interface MachineStats {
+  /** thread: a worker's own counters as last reported (heartbeat, and at its stop). */
+  vcpus: { instructions: number; exits: Record<string, number>; thread?: WorkerStats }[];
+  seconds: number;
+}
 
 const SLICE_INSTRUCTIONS = 300_000;
 const SLICE_MS = 8;
@@ -91,6 +96,7 @@ export class Machine {
       this.workers.push(inWorker ? new WorkerVcpu(i, this.memory, this.coreHost(i), {
         shutdown: (v) => this.onTripleFault(this.vcpus[v.index]),
         died: (v, why) => this.finish(70, `vCPU ${v.index} worker died: ${why}`),
+        fault: (v, e) => this.mb.log.once(`mailbox-fault-${v.index}`, `vCPU ${v.index}: a host call threw: ${String(e)}`),
       }) : undefined);
     }
   }
@@ -263,16 +269,20 @@ export class Machine {
     const threads = this.hooks.threads;
     if (!threads) return;
     const offset = this.mb.clock.now() - performance.now() * 1e6;
-    await Promise.all(this.workers.map((w) => w?.start(threads, this.module, offset)));
+    // A worker that fails to start has already ended the run through died().
+    await Promise.all(this.workers.map((w) => w?.start(threads, this.module, offset).catch(() => {})));
   }
 
   private async stopWorkers(): Promise<void> {
-    const ws = this.workers.filter((w): w is WorkerVcpu => !!w);
-    for (const w of ws) w.requestStop();
-    const all = Promise.all(ws.map((w) => w.stopped));
-    const timeout = new Promise<void>((r) => setTimeout(r, 2000));
-    await Promise.race([all, timeout]);
-    for (const w of ws) w.terminate();
+    await Promise.all(this.workers.map((w) => w?.stop()));
+  }
+
+  /** Debug hook (tests, --debug-crash-vcpu, the page's devtools): kill vCPU `index`'s worker. */
+  debugCrash(index: number, how: CrashMode = 'throw'): boolean {
+    const w = this.workers[index];
+    if (!w) return false;
+    w.crash(how);
+    return true;
   }
 
   /** Placement d: the VMM only serves mailboxes and timers; look for the end every 50 ms. */
@@ -315,7 +325,9 @@ export class Machine {
 
   stats(): MachineStats {
     return {
-      vcpus: this.vcpus.map((v, i) => ({ instructions: v.block.instructions(), exits: { ...(this.workers[i]?.exits ?? v.exits) } })),
+      vcpus: this.vcpus.map((v, i) => ({
+        instructions: v.block.instructions(), exits: { ...(this.workers[i]?.exits ?? v.exits) }, thread: this.workers[i]?.lastStats,
+      })),
       seconds: (performance.now() - this.startMs) / 1000,
     };
   }

@@ -1,119 +1,180 @@
 // A vCPU in its own worker (placement `d`, and vCPUs 1..N-1 in `s`). The worker runs the core;
-// this side serves its mailbox with Atomics.waitAsync and never blocks the VMM's thread.
-import { VcpuBlock } from './vcpu-host.ts';
+// this side serves its exit mailbox (mailbox.ts) and drives it through the control plane
+// (comlink, vcpu-control.ts): start, pause, resume, stop, stats, snapshot — at slice edges only.
+// A worker that throws, exits, fails to load or stops answering is reported once through
+// events.died; every control call then fails instead of waiting forever.
+import * as Comlink from 'comlink';
+import { PEND, VcpuBlock } from './vcpu-host.ts';
+import { MailboxServer } from './mailbox.ts';
 import { VCPU } from '../shared/layout.ts';
 import type { CoreHost } from './core-module.ts';
+import {
+  oneLine, type CrashMode, type RunEnd, type ThreadFactory, type VcpuControl, type VcpuSnapshot, type WorkerStats,
+} from './vcpu-control.ts';
 
-/** The little a worker must offer; Node's worker_threads and Web Workers are both adapted to it. */
-export interface VcpuThread {
-  postMessage(m: unknown): void;
-  onMessage(fn: (m: WorkerReport) => void): void;
-  onError(fn: (message: string) => void): void;
-  terminate(): void;
+export type { ThreadFactory, VcpuThread } from './vcpu-control.ts';
+
+export interface WorkerEvents {
+  /** The vCPU shut down (triple fault); its worker is paused. */
+  shutdown(v: WorkerVcpu): void;
+  /** The worker died; `why` is one line. Called at most once. */
+  died(v: WorkerVcpu, why: string): void;
+  /** A host handler threw while serving the mailbox (the request was answered with all-ones). */
+  fault?(v: WorkerVcpu, e: unknown): void;
 }
-export type WorkerReport =
-  | { type: 'ready' } | { type: 'stopped' } | { type: 'shutdown' } | { type: 'error'; message: string };
-export type ThreadFactory = (index: number) => VcpuThread;
 
-const KIND = { IO_READ: 1, IO_WRITE: 2, MMIO_READ: 3, MMIO_WRITE: 4, INTA: 5, APIC: 6 } as const;
+/** The heartbeat asks for stats this often; a worker that misses this many answers is dead. */
+const HEARTBEAT_MS = 1000;
+const HEARTBEAT_MISSES = 30;
+/** How long stop() waits for a live worker to reach a slice edge before it terminates it. */
+const STOP_WAIT_MS = 2000;
 
 export class WorkerVcpu {
   readonly block: VcpuBlock;
-  readonly exits: Record<string, number> = { io: 0, mmio: 0, inta: 0, apic: 0 };
+  readonly mailbox: MailboxServer;
+  /** The worker's counters as last reported (heartbeat, stats(), and at stop). */
+  lastStats: WorkerStats | undefined;
   private readonly i32: Int32Array;
-  private readonly mbox: number;
-  private thread?: VcpuThread;
-  private serving = false;
-  private stoppedResolve?: () => void;
-  readonly stopped: Promise<void>;
+  private thread?: { terminate(): Promise<void> };
+  private remote?: Comlink.Remote<VcpuControl>;
+  private running: Promise<RunEnd> | null = null;
+  private deadWhy: string | null = null;
+  private stopping = false;
+  private readonly death: Promise<never>;
+  private kill!: (why: string) => void;
+  private heartbeat?: ReturnType<typeof setInterval>;
+  private missed = 0;
+  private pinging = false;
 
-  constructor(readonly index: number, readonly memory: WebAssembly.Memory, private readonly host: CoreHost,
-    private readonly events: { shutdown(v: WorkerVcpu): void; died(v: WorkerVcpu, why: string): void }) {
+  constructor(readonly index: number, readonly memory: WebAssembly.Memory, host: CoreHost, private readonly events: WorkerEvents) {
     this.block = new VcpuBlock(memory, index);
     this.i32 = new Int32Array(memory.buffer);
-    this.mbox = (this.block.base + VCPU.mailbox) >> 2;
-    this.stopped = new Promise((r) => { this.stoppedResolve = r; });
+    this.mailbox = new MailboxServer(this.i32, (this.block.base + VCPU.mailbox) >> 2, host, (e) => events.fault?.(this, e));
+    this.death = new Promise<never>((_, reject) => { this.kill = (why) => reject(new Error(why)); });
+    this.death.catch(() => {});
   }
 
-  /** Start the worker on the vCPU's current state (set up by the host beforehand). */
-  start(factory: ThreadFactory, module: WebAssembly.Module, clockOffsetNs: number): Promise<void> {
-    Atomics.store(this.i32, (this.block.base + VCPU.pause) >> 2, 0);
-    Atomics.store(this.i32, this.mbox, 0);
+  /** Mailbox exits served, by kind. */
+  get exits(): Record<string, number> { return this.mailbox.counts; }
+  /** Why the worker died, or null. */
+  get dead(): string | null { return this.deadWhy; }
+  get isRunning(): boolean { return this.running !== null; }
+
+  /** Start the worker on the vCPU's current state (set up by the host beforehand) and run it. */
+  async start(factory: ThreadFactory, module: WebAssembly.Module, clockOffsetNs: number): Promise<void> {
+    Atomics.store(this.i32, this.pauseIdx, 0);
+    Atomics.store(this.i32, this.mailbox.at, 0);
     const t = factory(this.index);
     this.thread = t;
-    const ready = new Promise<void>((resolve, reject) => {
-      t.onMessage((m) => {
-        if (m.type === 'ready') resolve();
-        else if (m.type === 'stopped') this.finished();
-        else if (m.type === 'shutdown') { this.finished(); this.events.shutdown(this); }
-        else if (m.type === 'error') { reject(new Error(m.message)); this.finished(); this.events.died(this, m.message); }
-      });
-      t.onError((why) => { reject(new Error(why)); this.finished(); this.events.died(this, why); });
-    });
-    t.postMessage({
-      type: 'init', module, memory: this.memory, index: this.index, base: this.block.base,
-      off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause, halted: VCPU.halted,
-        lapic_deadline_ns: VCPU.lapic_deadline_ns },
-      clockOffsetNs, mainTimeOrigin: performance.timeOrigin,
-    });
-    this.serving = true;
-    void this.serve();
-    return ready;
+    t.onDeath((why) => this.fail(why));
+    this.remote = Comlink.wrap<VcpuControl>(t.endpoint);
+    this.mailbox.start();
+    try {
+      await this.control(this.remote.init({
+        module, memory: this.memory, index: this.index, base: this.block.base,
+        off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause,
+          lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag },
+        clockOffsetNs, mainTimeOrigin: performance.timeOrigin,
+      }));
+    } catch (e) {
+      this.fail(`failed to start: ${oneLine(e)}`);
+      throw new Error(this.deadWhy!);
+    }
+    this.resume();
+    this.startHeartbeat();
   }
 
-  private finished(): void {
-    this.serving = false;
-    this.stoppedResolve?.();
+  /** Run from the current state (after start or pause). */
+  resume(): void {
+    if (this.running || this.deadWhy || this.stopping || !this.remote) return;
+    Atomics.store(this.i32, this.pauseIdx, 0);
+    const run = this.control(this.remote.run());
+    this.running = run;
+    run.then((end) => {
+      if (this.running === run) this.running = null;
+      if (end === 'shutdown') this.events.shutdown(this);
+    }, (e: unknown) => {
+      if (this.running === run) this.running = null;
+      this.fail(`it threw: ${oneLine(e)}`);
+    });
   }
 
-  /** Answer mailbox requests until the worker stops. */
-  private async serve(): Promise<void> {
-    const i32 = this.i32;
-    const m = this.mbox;
-    while (this.serving) {
-      const s = Atomics.load(i32, m);
-      if (s === 1) {
-        this.answer();
-        Atomics.store(i32, m, 2);
-        Atomics.notify(i32, m);
-        continue;
+  /** Stop the vCPU at its next slice edge (waking it from HLT); resolves once run() has returned. */
+  async pause(): Promise<void> {
+    const run = this.running;
+    Atomics.store(this.i32, this.pauseIdx, 1);
+    this.block.post(PEND.EXIT);
+    if (run) await run.catch(() => {});
+  }
+
+  /** The worker's counters (answered at a slice edge). */
+  async stats(): Promise<WorkerStats> {
+    if (!this.remote) throw new Error(`vCPU ${this.index}: not started`);
+    const s = await this.control(this.remote.stats());
+    this.lastStats = s;
+    return s;
+  }
+
+  /** The vCPU's architectural state, copied by the worker while paused; a running vCPU resumes after. */
+  async snapshot(): Promise<VcpuSnapshot> {
+    if (!this.remote) throw new Error(`vCPU ${this.index}: not started`);
+    const wasRunning = this.running !== null;
+    await this.pause();
+    try {
+      return await this.control(this.remote.snapshot());
+    } finally {
+      if (wasRunning) this.resume();
+    }
+  }
+
+  /** Debug: make the worker die (see CrashMode); the death is reported like any other. */
+  crash(how: CrashMode): void {
+    void this.remote?.crash(how).catch(() => {});
+  }
+
+  /** Pause, collect the last stats, end the thread and the mailbox server. Never hangs. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.stopHeartbeat();
+    if (!this.deadWhy && this.remote) {
+      const timeout = new Promise<void>((r) => setTimeout(r, STOP_WAIT_MS));
+      await Promise.race([this.pause().then(() => this.stats()).then(() => this.remote![Comlink.releaseProxy]()), timeout])
+        .catch(() => {});
+    }
+    await this.thread?.terminate();
+    await this.mailbox.stop();
+  }
+
+  /** A control call that fails (instead of waiting forever) when the worker dies. */
+  private control<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.death]);
+  }
+
+  private fail(why: string): void {
+    if (this.deadWhy || this.stopping) return;
+    this.deadWhy = why;
+    this.stopHeartbeat();
+    this.kill(why);
+    this.events.died(this, why);
+  }
+
+  private startHeartbeat(): void {
+    this.heartbeat = setInterval(() => {
+      if (this.pinging) {
+        if (++this.missed >= HEARTBEAT_MISSES) this.fail(`it stopped answering (no reply to a control call for ${HEARTBEAT_MISSES} s)`);
+        return;
       }
-      const w = Atomics.waitAsync(i32, m, s, 200);
-      if (w.async) await w.value;
-    }
+      this.pinging = true;
+      this.stats().then(() => { this.pinging = false; this.missed = 0; }, () => {});
+    }, HEARTBEAT_MS);
+    (this.heartbeat as { unref?: () => void }).unref?.();
   }
 
-  private answer(): void {
-    const i32 = this.i32;
-    const m = this.mbox;
-    const kind = i32[m + 1];
-    const a = i32[m + 2] >>> 0;
-    const b = i32[m + 3];
-    const c = i32[m + 4] >>> 0;
-    const h = this.host;
-    let r = 0;
-    switch (kind) {
-      case KIND.IO_READ: r = h.ioRead(a, b); this.exits.io++; break;
-      case KIND.IO_WRITE: h.ioWrite(a, b, c); this.exits.io++; break;
-      case KIND.MMIO_READ: r = h.mmioRead(a, b); this.exits.mmio++; break;
-      case KIND.MMIO_WRITE: h.mmioWrite(a, b, c); this.exits.mmio++; break;
-      case KIND.INTA: r = h.intAck(); this.exits.inta++; break;
-      case KIND.APIC: h.apicMessage(a, b >>> 0, c); this.exits.apic++; break;
-      default: break;
-    }
-    i32[m + 4] = r | 0;
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
-  /** Ask the worker to stop at its next slice edge (or wake it from HLT to do so). */
-  requestStop(): void {
-    Atomics.store(this.i32, (this.block.base + VCPU.pause) >> 2, 1);
-    this.block.post(0);
-    Atomics.notify(this.i32, (this.block.base + VCPU.pending) >> 2);
-  }
-
-  terminate(): void {
-    this.serving = false;
-    this.thread?.terminate();
-    this.stoppedResolve?.();
-  }
+  private get pauseIdx(): number { return (this.block.base + VCPU.pause) >> 2; }
 }

@@ -1,81 +1,141 @@
 // One vCPU in its own thread (Web Worker in browsers, worker_threads in Node).
 // Plain JavaScript on purpose: it runs unbundled under Node's worker_threads (tests, CLI) and as a
-// module Web Worker, with no TypeScript loader. Everything it needs arrives in the init message:
-// the compiled core module, the shared memory, the block offsets (from src/shared/layout.ts).
+// module Web Worker, with no TypeScript loader (docs/DESIGN-NOTES.md).
 //
-// Data plane: host calls (port and MMIO accesses, INTA, LAPIC messages) go through the vCPU's
-// mailbox in shared memory: write the request, set state 1, notify, wait for state 2 (the VMM's
-// reply), read it, set state 0. HLT sleeps in Atomics.wait on the pending word. Control plane
-// (start, stop) is postMessage, looked at only between slices via the `pause` word.
+// Control plane: the API below, exposed with comlink (src/vmm/vcpu-control.ts has its types).
+// run() loops over core.run() slices and gives its event loop a turn every few milliseconds, so
+// stats(), snapshot() and crash() are answered at slice edges; it returns when the VMM sets the
+// pause word (which it does together with PEND_EXIT, so a slice ends within an instruction, and a
+// notify, so HLT wakes).
+// Data plane: host calls go through the exit mailbox (mailbox.js); HLT sleeps in Atomics.wait on
+// the pending word; interrupts arrive as pending bits.
+import * as Comlink from 'comlink/dist/esm/comlink.mjs';
+import { KIND, mailboxClient } from './mailbox.js';
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
-/** @type {{ post(m: unknown): void; on(fn: (m: any) => void): void }} */
-let port;
-if (isNode) {
-  const wt = await import(/* @vite-ignore */ 'node:' + 'worker_threads');
-  port = { post: (m) => wt.parentPort.postMessage(m), on: (fn) => wt.parentPort.on('message', fn) };
-} else {
-  port = { post: (m) => self.postMessage(m), on: (fn) => { self.onmessage = (e) => fn(e.data); } };
-}
-
-const KIND = { IO_READ: 1, IO_WRITE: 2, MMIO_READ: 3, MMIO_WRITE: 4, INTA: 5, APIC: 6 };
 const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2 };
 const SLICE = 2_000_000;
+/** Longest HLT sleep without a LAPIC deadline (the pause word is also checked after it). */
+const HLT_MAX_MS = 100;
+/** A turn for the event loop (control calls) at the first slice edge after this many ms. */
+const YIELD_MS = 4;
 
-port.on((msg) => {
-  if (msg.type === 'init') start(msg).catch((e) => port.post({ type: 'error', message: String(e?.stack ?? e) }));
-});
+const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-async function start({ module, memory, base, off, clockOffsetNs, mainTimeOrigin }) {
-  const i32 = new Int32Array(memory.buffer);
-  const mbox = (base + off.mailbox) >> 2;
-  const pendingIdx = (base + off.pending) >> 2;
-  const pauseIdx = (base + off.pause) >> 2;
-  const haltedIdx = (base + off.halted) >> 2;
-  /** A synchronous request to the VMM thread. */
-  function call(kind, a, b, c) {
-    i32[mbox + 1] = kind; i32[mbox + 2] = a; i32[mbox + 3] = b; i32[mbox + 4] = c;
-    Atomics.store(i32, mbox, 1);
-    Atomics.notify(i32, mbox);
-    while (Atomics.load(i32, mbox) === 1) Atomics.wait(i32, mbox, 1);
-    const v = i32[mbox + 4] >>> 0;
-    Atomics.store(i32, mbox, 0);
-    Atomics.notify(i32, mbox);
-    return v;
-  }
-  // The common clock: the VMM thread's clock = its performance.now() in ns + clockOffsetNs.
-  const originDeltaMs = performance.timeOrigin - mainTimeOrigin;
-  const now = () => (originDeltaMs + performance.now()) * 1e6 + clockOffsetNs;
-  const env = {
-    memory,
-    ioRead: (p, s) => call(KIND.IO_READ, p, s, 0),
-    ioWrite: (p, s, v) => { call(KIND.IO_WRITE, p, s, v); },
-    mmioRead: (a, s) => call(KIND.MMIO_READ, a, s, 0),
-    mmioWrite: (a, s, v) => { call(KIND.MMIO_WRITE, a, s, v); },
-    intAck: () => call(KIND.INTA, 0, 0, 0),
-    timeNs: now,
-    apicMessage: (k, a, b) => { call(KIND.APIC, k, a, b); },
-  };
-  const inst = await WebAssembly.instantiate(module, { env });
-  const core = inst.exports;
-  core.attach(base);
-  port.post({ type: 'ready' });
+/** Let queued control messages in: setImmediate in Node, a MessageChannel turn in browsers. */
+const yieldToEventLoop = isNode
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : (() => {
+    const ch = new MessageChannel();
+    const waiting = [];
+    ch.port1.onmessage = () => waiting.shift()?.();
+    return () => new Promise((resolve) => { waiting.push(resolve); ch.port2.postMessage(0); });
+  })();
+
+/** @type {any} */
+let vm = null;
+/** Set by crash('reject'): the message run() fails with at its next slice edge. */
+let crashRequested = '';
+const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, yields: 0, running: false };
+
+const api = {
+  async init({ module, memory, index, base, off, clockOffsetNs, mainTimeOrigin }) {
+    const i32 = new Int32Array(memory.buffer);
+    const call = mailboxClient(i32, (base + off.mailbox) >> 2);
+    // The common clock: the VMM thread's performance.now() in ns + clockOffsetNs.
+    const originDeltaMs = performance.timeOrigin - mainTimeOrigin;
+    const now = () => (originDeltaMs + performance.now()) * 1e6 + clockOffsetNs;
+    const env = {
+      memory,
+      ioRead: (p, s) => call(KIND.IO_READ, p, s, 0),
+      ioWrite: (p, s, v) => { call(KIND.IO_WRITE, p, s, v); },
+      mmioRead: (a, s) => call(KIND.MMIO_READ, a, s, 0),
+      mmioWrite: (a, s, v) => { call(KIND.MMIO_WRITE, a, s, v); },
+      intAck: () => call(KIND.INTA, 0, 0, 0),
+      timeNs: now,
+      apicMessage: (k, a, b) => { call(KIND.APIC, k, a, b); },
+    };
+    const inst = await WebAssembly.instantiate(module, { env });
+    inst.exports.attach(base);
+    vm = {
+      core: inst.exports, memory, index, base, off, i32, now,
+      pendingIdx: (base + off.pending) >> 2, pauseIdx: (base + off.pause) >> 2,
+    };
+  },
+
+  async run() {
+    if (!vm) throw new Error('run() before init()');
+    if (stats.running) throw new Error('run() while running');
+    stats.running = true;
+    try {
+      return await runLoop(vm);
+    } finally {
+      stats.running = false;
+    }
+  },
+
+  stats() { return { ...stats }; },
+
+  snapshot() {
+    if (!vm) throw new Error('snapshot() before init()');
+    if (stats.running) throw new Error('snapshot() while running: pause first');
+    const state = new Uint8Array(vm.memory.buffer, vm.base, vm.off.tlb_tag).slice();
+    return Comlink.transfer({ index: vm.index, state, stats: { ...stats } }, [state.buffer]);
+  },
+
+  crash(how) {
+    const message = `vCPU ${vm?.index ?? '?'}: debug crash (${how})`;
+    if (how === 'exit') {
+      if (isNode) process.exit(3);
+      else self.close();
+    } else if (how === 'reject') {
+      // run() fails at its next slice edge, as it would on a trap in the core.
+      crashRequested = message;
+    } else {
+      // An uncaught error in a task of its own (reaches the Worker's error event).
+      setTimeout(() => { throw new Error(message); });
+    }
+  },
+};
+
+async function runLoop(v) {
+  const { core, i32, pendingIdx, pauseIdx } = v;
+  let lastYield = performance.now();
   for (;;) {
-    if (Atomics.load(i32, pauseIdx) !== 0) break;
+    if (Atomics.load(i32, pauseIdx) !== 0) return 'paused';
     // Read the pending word before running: an event that arrives during run() changes it, so
     // the HLT wait below returns at once instead of missing it.
     const before = Atomics.load(i32, pendingIdx);
+    const t0 = performance.now();
     const r = core.run(SLICE);
-    if (r === EXIT.SHUTDOWN) { port.post({ type: 'shutdown' }); break; }
+    let t = performance.now();
+    stats.slices++;
+    stats.runMs += t - t0;
+    if (r === EXIT.SHUTDOWN) return 'shutdown';
     if (r === EXIT.HLT) {
-      // Sleep until an interrupt, IPI, INIT/SIPI or a stop request changes the pending word.
-      const p = before;
-      if (Atomics.load(i32, pauseIdx) !== 0) break;
-      const deadline = Number(new DataView(memory.buffer).getBigInt64(base + off.lapic_deadline_ns, true));
-      const ms = deadline > 0 ? Math.max(0, (deadline - now()) / 1e6) : 100;
-      Atomics.wait(i32, pendingIdx, p, Math.min(ms, 100));
-      if (Atomics.load(i32, haltedIdx) === 0 && p === 0) continue;
+      stats.halts++;
+      if (Atomics.load(i32, pauseIdx) !== 0) return 'paused';
+      // Sleep until an interrupt, IPI, INIT/SIPI or a pause request changes the pending word.
+      const deadline = Number(new DataView(v.memory.buffer).getBigInt64(v.base + v.off.lapic_deadline_ns, true));
+      const ms = deadline > 0 ? Math.max(0, (deadline - v.now()) / 1e6) : HLT_MAX_MS;
+      const w = Atomics.wait(i32, pendingIdx, before, Math.min(ms, HLT_MAX_MS));
+      if (w === 'ok') stats.woken++; else if (w === 'timed-out') stats.timedOut++;
+      const t1 = performance.now();
+      stats.haltMs += t1 - t;
+      t = t1;
+    }
+    if (t - lastYield >= YIELD_MS) {
+      await yieldToEventLoop();
+      stats.yields++;
+      lastYield = performance.now();
+      if (crashRequested) throw new Error(crashRequested);
     }
   }
-  port.post({ type: 'stopped' });
+}
+
+if (isNode) {
+  const { parentPort } = await import(/* @vite-ignore */ 'node:' + 'worker_threads');
+  const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
+  Comlink.expose(api, nodeEndpoint(parentPort));
+} else {
+  Comlink.expose(api);
 }
