@@ -15,6 +15,8 @@ export interface VcpuInit {
   /** The common clock: the VMM thread's clock = its performance.now() in ns + this. */
   clockOffsetNs: number;
   mainTimeOrigin: number;
+  /** Longest HLT sleep when no LAPIC deadline is armed (default 100 ms; tests lengthen it). */
+  hltMaxMs?: number;
 }
 
 /** Why run() returned: the pause word was set, or the vCPU shut down (triple fault). */
@@ -24,7 +26,7 @@ export type RunEnd = 'paused' | 'shutdown';
 export interface WorkerStats {
   /** run() slices executed. */
   slices: number;
-  /** HLT exits, and how the sleep after each one ended: woken by a notify, or its timeout. */
+  /** HLT exits, and how the sleep after each one ended: the pending word changed (a notify), or the timeout. */
   halts: number;
   woken: number;
   timedOut: number;

@@ -34,6 +34,8 @@ export class WorkerVcpu {
   readonly mailbox: MailboxServer;
   /** The worker's counters as last reported (heartbeat, stats(), and at stop). */
   lastStats: WorkerStats | undefined;
+  /** Longest HLT sleep without a LAPIC deadline (VcpuInit.hltMaxMs); set before start(). */
+  hltMaxMs: number | undefined;
   private readonly i32: Int32Array;
   private thread?: { terminate(): Promise<void> };
   private remote?: Comlink.Remote<VcpuControl>;
@@ -74,7 +76,7 @@ export class WorkerVcpu {
         module, memory: this.memory, index: this.index, base: this.block.base,
         off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause,
           lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag },
-        clockOffsetNs, mainTimeOrigin: performance.timeOrigin,
+        clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs,
       }));
     } catch (e) {
       this.fail(`failed to start: ${oneLine(e)}`);

@@ -38,7 +38,7 @@ let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, yields: 0, running: false };
 
 const api = {
-  async init({ module, memory, index, base, off, clockOffsetNs, mainTimeOrigin }) {
+  async init({ module, memory, index, base, off, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
     const i32 = new Int32Array(memory.buffer);
     const call = mailboxClient(i32, (base + off.mailbox) >> 2);
     // The common clock: the VMM thread's performance.now() in ns + clockOffsetNs.
@@ -57,7 +57,7 @@ const api = {
     const inst = await WebAssembly.instantiate(module, { env });
     inst.exports.attach(base);
     vm = {
-      core: inst.exports, memory, index, base, off, i32, now,
+      core: inst.exports, memory, index, base, off, i32, now, hltMaxMs: hltMaxMs ?? HLT_MAX_MS,
       pendingIdx: (base + off.pending) >> 2, pauseIdx: (base + off.pause) >> 2,
     };
   },
@@ -116,9 +116,9 @@ async function runLoop(v) {
       if (Atomics.load(i32, pauseIdx) !== 0) return 'paused';
       // Sleep until an interrupt, IPI, INIT/SIPI or a pause request changes the pending word.
       const deadline = Number(new DataView(v.memory.buffer).getBigInt64(v.base + v.off.lapic_deadline_ns, true));
-      const ms = deadline > 0 ? Math.max(0, (deadline - v.now()) / 1e6) : HLT_MAX_MS;
-      const w = Atomics.wait(i32, pendingIdx, before, Math.min(ms, HLT_MAX_MS));
-      if (w === 'ok') stats.woken++; else if (w === 'timed-out') stats.timedOut++;
+      const ms = deadline > 0 ? Math.max(0, (deadline - v.now()) / 1e6) : v.hltMaxMs;
+      if (Atomics.wait(i32, pendingIdx, before, Math.min(ms, v.hltMaxMs)) === 'timed-out') stats.timedOut++;
+      else stats.woken++;
       const t1 = performance.now();
       stats.haltMs += t1 - t;
       t = t1;
