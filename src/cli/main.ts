@@ -91,8 +91,13 @@ async function main(argv: string[]): Promise<number> {
       }
     });
   }
+  const crash = o.crashVcpu;
+  const crashTimer = crash ? setTimeout(() => {
+    if (!machine!.debugCrash(crash.index, 'throw')) process.stderr.write(`[seoulweb] --debug-crash-vcpu: vCPU ${crash.index} has no worker\n`);
+  }, crash.afterMs) : undefined;
   const st = await machine.run();
   if (timer) clearTimeout(timer);
+  clearTimeout(crashTimer);
   if (interactive) { process.stdin.setRawMode(false); process.stdin.pause(); }
   if (o.stats) printStats(machine);
   if (timedOut) { process.stderr.write(`\n[seoulweb] timeout after ${o.timeout} s\n`); return 124; }
@@ -108,7 +113,9 @@ function printStats(m: Machine): void {
   const s = m.stats();
   for (const [i, v] of s.vcpus.entries()) {
     process.stderr.write(`[seoulweb] vCPU ${i}: ${(v.instructions / 1e6).toFixed(1)} M instructions, ` +
-      `${(v.instructions / s.seconds / 1e6).toFixed(1)} MIPS over ${s.seconds.toFixed(2)} s, exits ${JSON.stringify(v.exits)}\n`);
+      `${(v.instructions / s.seconds / 1e6).toFixed(1)} MIPS over ${s.seconds.toFixed(2)} s, exits ${JSON.stringify(v.exits)}` +
+      (v.thread ? `, worker: ${v.thread.slices} slices, ${v.thread.halts} HLT, ${(v.thread.runMs / 1000).toFixed(2)} s running, ` +
+        `${(v.thread.haltMs / 1000).toFixed(2)} s asleep` : '') + '\n');
   }
 }
 

@@ -33,12 +33,15 @@ const yieldToEventLoop = isNode
 
 /** @type {any} */
 let vm = null;
+/** This worker's vCPU index (known from the start of init, before vm is ready). */
+let vcpuIndex = '?';
 /** Set by crash('reject'): the message run() fails with at its next slice edge. */
 let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, yields: 0, running: false };
 
 const api = {
   async init({ module, memory, index, base, off, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
+    vcpuIndex = index;
     const i32 = new Int32Array(memory.buffer);
     const call = mailboxClient(i32, (base + off.mailbox) >> 2);
     // The common clock: the VMM thread's performance.now() in ns + clockOffsetNs.
@@ -83,7 +86,7 @@ const api = {
   },
 
   crash(how) {
-    const message = `vCPU ${vm?.index ?? '?'}: debug crash (${how})`;
+    const message = `vCPU ${vcpuIndex}: debug crash (${how})`;
     if (how === 'exit') {
       if (isNode) process.exit(3);
       else self.close();

@@ -74,6 +74,11 @@ describe('seoulweb CLI', () => {
     const r = cli('--rom', rom('exit.rom', 'mov al, 5\n out 0xf4, al\n hlt'), '--exit-port', '0xf4');
     expect(r.status).toBe(11);
   });
+  it('a vCPU worker that dies ends the run: one line naming the vCPU and the cause, status 70', () => {
+    const r = cli('--rom', rom('spin.rom', 'jmp start'), '--placement', 'd', '--debug-crash-vcpu', '0,0', '--timeout', '60');
+    expect(r.status).toBe(70);
+    expect(r.stderr.trim().split('\n')).toEqual(['[seoulweb] vCPU 0 worker died: vCPU 0: debug crash (throw)']);
+  });
   it('ends with status 0 when every vCPU halts with interrupts off', () => {
     const r = cli('--rom', rom('halt.rom', 'cli\n hlt'));
     expect(r.status).toBe(0);

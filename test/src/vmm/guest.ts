@@ -23,12 +23,14 @@ export interface GuestRun {
   cpus?: number;
   placement?: 's' | 'd';
   threads?: ThreadFactory;
+  /** A guest reset reboots (default: it ends the run). */
+  reboot?: boolean;
 }
 
-/** A machine (pc + debug-exit at 0xf4, no reboot) booting `kernel`; not started. */
+/** A machine (pc + debug-exit at 0xf4) booting `kernel`; not started. */
 export function guestMachine(kernel: Uint8Array, o: GuestRun = {}): Machine {
   return new Machine(loadCoreModule(), {
-    ramMiB: 16, cpus: o.cpus ?? 1, placement: o.placement ?? 'd', machine: 'pc', extraDevices: 'debugexit:0xf4', noReboot: true,
+    ramMiB: 16, cpus: o.cpus ?? 1, placement: o.placement ?? 'd', machine: 'pc', extraDevices: 'debugexit:0xf4', noReboot: !o.reboot,
     boot: { kind: 'multiboot', kernel, kernelName: 'test-kernel', modules: [] },
   }, { threads: o.threads ?? nodeThreads });
 }
