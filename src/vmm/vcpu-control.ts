@@ -12,6 +12,8 @@ export interface VcpuInit {
   /** The vCPU's state block and the offsets the worker touches (from src/shared/layout.ts). */
   base: number;
   off: { mailbox: number; pending: number; pause: number; lapic_deadline_ns: number; tlb_tag: number };
+  /** The pending bit that makes run() return at the next instruction (PEND.EXIT). */
+  pendExit: number;
   /** The common clock: the VMM thread's clock = its performance.now() in ns + this. */
   clockOffsetNs: number;
   mainTimeOrigin: number;

@@ -76,6 +76,7 @@ export class WorkerVcpu {
         module, memory: this.memory, index: this.index, base: this.block.base,
         off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause,
           lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag },
+        pendExit: PEND.EXIT,
         clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs,
       }));
     } catch (e) {

@@ -18,6 +18,10 @@ const SLICE = 2_000_000;
 const HLT_MAX_MS = 100;
 /** A turn for the event loop (control calls) at the first slice edge after this many ms. */
 const YIELD_MS = 4;
+/** A slice that makes host calls ends after about this many ms (see init). */
+const SLICE_MS = 10;
+/** When the running slice should end; read by the mailbox call wrapper. */
+let sliceEnd = Infinity;
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
@@ -40,10 +44,20 @@ let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, yields: 0, running: false };
 
 const api = {
-  async init({ module, memory, index, base, off, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
+  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
     vcpuIndex = index;
     const i32 = new Int32Array(memory.buffer);
-    const call = mailboxClient(i32, (base + off.mailbox) >> 2);
+    const pendingIdx = (base + off.pending) >> 2;
+    const request = mailboxClient(i32, (base + off.mailbox) >> 2);
+    // A slice of port reads takes far longer than one of plain instructions: end it by time too
+    // (PEND_EXIT makes run() return at the next instruction), so control calls wait at most
+    // about SLICE_MS for a slice edge.
+    let calls = 0;
+    const call = (kind, a, b, c) => {
+      const r = request(kind, a, b, c);
+      if ((++calls & 15) === 0 && performance.now() >= sliceEnd) Atomics.or(i32, pendingIdx, pendExit);
+      return r;
+    };
     // The common clock: the VMM thread's performance.now() in ns + clockOffsetNs.
     const originDeltaMs = performance.timeOrigin - mainTimeOrigin;
     const now = () => (originDeltaMs + performance.now()) * 1e6 + clockOffsetNs;
@@ -61,7 +75,7 @@ const api = {
     inst.exports.attach(base);
     vm = {
       core: inst.exports, memory, index, base, off, i32, now, hltMaxMs: hltMaxMs ?? HLT_MAX_MS,
-      pendingIdx: (base + off.pending) >> 2, pauseIdx: (base + off.pause) >> 2,
+      pendingIdx, pauseIdx: (base + off.pause) >> 2,
     };
   },
 
@@ -109,6 +123,7 @@ async function runLoop(v) {
     // the HLT wait below returns at once instead of missing it.
     const before = Atomics.load(i32, pendingIdx);
     const t0 = performance.now();
+    sliceEnd = t0 + SLICE_MS;
     const r = core.run(SLICE);
     let t = performance.now();
     stats.slices++;

@@ -243,6 +243,21 @@ describe('page: console, errors, environment', () => {
     await page.close();
   }, 60_000);
 
+  // Debug hook: window.seoulweb.machine.debugCrash(vcpu, 'throw' | 'reject' | 'exit') (src/main.ts).
+  for (const [how, shown] of [['throw', /vCPU 0 worker died: .*vCPU 0: debug crash \(throw\)/], ['exit', /vCPU 0 worker died: it stopped answering/]] as const) {
+    it(`a vCPU worker that dies (${how}) shows its error on the page`, async () => {
+      const ctx = await launch();
+      const page = await open(ctx, `${pageUrl}?rom=/echo-rom.bin&placement=d`);
+      await waitFor(page, 'the ROM prompt', 60_000, (v) => /^rom# /m.test(v.text));
+      expect(await page.evaluate((h) => window.seoulweb.machine!.debugCrash(0, h), how)).toBe(true);
+      // 'exit' (the worker closes itself) raises no event in a browser: the heartbeat finds it within ~30 s.
+      await page.waitForFunction(() => window.seoulweb.state === 'error', null, { timeout: 90_000 });
+      expect(await page.locator('#messages .msg.error').first().textContent()).toMatch(shown);
+      expect(await page.evaluate(() => window.seoulweb.text())).toMatch(/machine stopped: vCPU 0 worker died/);
+      await page.close();
+    }, 180_000);
+  }
+
   it('says plainly when the page is not cross-origin isolated', async () => {
     const ctx = await launch();
     const page = await open(ctx, plainUrl);
