@@ -71,6 +71,19 @@ describe('vCPU worker control plane', () => {
   });
 });
 
+describe('a vCPU worker that shuts down', () => {
+  it('a triple fault in a worker ends the run naming the vCPU and its state (--no-reboot)', async () => {
+    const m = guestMachine(multiboot(`
+        lidt [idtr]
+        int3
+      idtr: dw 0
+            dd 0`));
+    const st = await within('the end of the run', m.run());
+    expect(st.code).toBe(3);
+    expect(st.reason).toMatch(/^triple fault on vCPU 0: cs=\w+ eip=\w+ /);
+  });
+});
+
 describe('a dead vCPU worker stops the machine with one line naming it', () => {
   const cases: [CrashMode, RegExp][] = [
     ['throw', /^vCPU 0 worker died: vCPU 0: debug crash \(throw\)$/],
