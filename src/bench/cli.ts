@@ -1,18 +1,20 @@
-// `seoulweb bench [--cpus 1,2,4] [--placement s,d] [--repeat N] [--rounds N] [--json FILE]
-//  [--kernel F] [--initrd F] [--timeout S]`: the placement matrix in Node; Markdown on stdout,
+// `seoulweb bench [--cpus 1,2,4] [--placement s,d] [--repeat N] [--workload lua|tiny] [--rounds N]
+//  [--json FILE] [--kernel F] [--initrd F] [--timeout S]`: the placement matrix in Node; Markdown on stdout,
 // progress on stderr, JSON (with the machine description) to FILE.
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import {
-  runMatrix, nodeGuest, matrix, benchCommand, EXPECTED_CHECKSUM, DEFAULT_ROUNDS, type Placement,
-} from './placement.ts';
+import { runMatrix, matrix, DEFAULT_ROUNDS, type Placement } from './placement.ts';
+import { nodeGuest } from './node-guest.ts';
+import { workload, type WorkloadName } from './workloads.ts';
+import { nodeEnvironment } from './environment.ts';
 import { toMarkdown, toJson, type BenchReport, type MachineDescription } from './table.ts';
 
 export const BENCH_USAGE = `usage: seoulweb bench [options]
   --cpus LIST        vCPU counts (default 1,2,4)
   --placement LIST   s (vCPU 0 shares the VMM's thread), d (dedicated); default s,d
   --repeat N         runs per cell, median reported (default 1)
+  --workload W       lua (tcc builds Lua 5.4, the real one) or tiny (a small C program, seconds); default lua
   --rounds N         rounds of the 33 Lua compile units (default ${DEFAULT_ROUNDS})
   --json FILE        also write the results as JSON
   --kernel FILE      kernel (default images/bzImage)
@@ -20,12 +22,12 @@ export const BENCH_USAGE = `usage: seoulweb bench [options]
   --timeout S        per-run limit in seconds (default 1800)`;
 
 export interface BenchArgs {
-  cpus: number[]; placement: Placement[]; repeat: number; rounds: number; json?: string;
+  cpus: number[]; placement: Placement[]; repeat: number; workload: WorkloadName; rounds: number; json?: string;
   kernel?: string; initrd?: string; timeout: number; help: boolean;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  const a: BenchArgs = { cpus: [1, 2, 4], placement: ['s', 'd'], repeat: 1, rounds: DEFAULT_ROUNDS, timeout: 1800, help: false };
+  const a: BenchArgs = { cpus: [1, 2, 4], placement: ['s', 'd'], repeat: 1, workload: 'lua', rounds: DEFAULT_ROUNDS, timeout: 1800, help: false };
   const int = (v: string | undefined, what: string, lo: number, hi: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`${what}: '${v}' is not an integer ${lo}..${hi}`);
@@ -41,6 +43,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         return x;
       }); break;
       case '--repeat': a.repeat = int(v(), '--repeat', 1, 100); break;
+      case '--workload': {
+        const w = v();
+        if (w !== 'lua' && w !== 'tiny') throw new Error(`--workload: '${w}' is not lua or tiny`);
+        a.workload = w;
+        break;
+      }
       case '--rounds': a.rounds = int(v(), '--rounds', 1, 1000); break;
       case '--json': a.json = v(); break;
       case '--kernel': a.kernel = v(); break;
@@ -74,15 +82,15 @@ export async function benchMain(argv: string[]): Promise<number> {
     return 2;
   }
   if (a.help) { console.log(BENCH_USAGE); return 0; }
-  const command = benchCommand(a.rounds);
+  const w = workload(a.workload, a.rounds);
   const cells = await runMatrix(nodeGuest({ kernel: a.kernel, initrd: a.initrd }), {
-    cells: matrix(a.cpus, a.placement), repeat: a.repeat, command, checksum: EXPECTED_CHECKSUM,
+    cells: matrix(a.cpus, a.placement), repeat: a.repeat, command: w.command, checksum: w.checksum,
     bootTimeoutMs: 300_000, runTimeoutMs: a.timeout * 1000,
     progress: (l) => process.stderr.write(`[bench] ${l}\n`),
   });
   const report: BenchReport = {
-    environment: 'seoulweb-node', date: new Date().toISOString(), machine: describeNodeHost(),
-    options: { repeat: a.repeat, rounds: a.rounds, command }, cells,
+    environment: nodeEnvironment(process.versions.node), date: new Date().toISOString(), machine: describeNodeHost(),
+    options: { repeat: a.repeat, command: w.command, workload: w.name, description: w.description, rounds: w.rounds }, cells,
   };
   process.stdout.write(toMarkdown(report));
   if (a.json) writeFileSync(a.json, toJson(report));

@@ -1,20 +1,16 @@
-// The placement benchmark (issue 9): boot a fresh VM per cell (vCPUs × placement s/d), run
-// the guest's /bin/seoulweb-bench (a tcc build of Lua, images/bench/), time it on the host
-// between the guest's START and END markers, read the guest's own figure and checksum, and
+// The placement benchmark (issue 9): boot a fresh VM per cell (vCPUs × placement s/d), run a
+// guest workload (src/bench/workloads.ts: the tcc build of Lua, or the tiny one), time it on the
+// host between the guest's START and END markers, read the guest's own figure and checksum, and
 // report the medians. A cell whose guest panics, stops, hangs or computes a wrong checksum is
-// failed with the reason, never given a time. DOM-free: the page can reuse everything but
-// `nodeGuest` (which reads the images from disk).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Machine } from '../vmm/machine.ts';
-import { loadCoreModule } from '../vmm/core-module-node.ts';
-import { nodeThreads } from '../vmm/threads-node.ts';
+// failed with the reason, never given a time. DOM-free and Node-free: the CLI (node-guest.ts)
+// and the page (src/ui/bench-*.ts) each bring their own GuestFactory.
+import { LUA_CHECKSUM, luaWorkload } from './workloads.ts';
 
 export type Placement = 's' | 'd';
 export interface CellSpec { cpus: number; placement: Placement }
 
 /** md5 of check.lua's output under the Lua the guest builds; the same for any rounds/jobs. */
-export const EXPECTED_CHECKSUM = '0a05b8dd025ed130ba742ead787b9a81';
+export const EXPECTED_CHECKSUM = LUA_CHECKSUM;
 /** Rounds of the 33 Lua compile units (8 = 264 units, the size of the issue's reference benchmark; 1 already takes ~75 s on one vCPU). */
 export const DEFAULT_ROUNDS = 1;
 export const PROMPT = '~ # ';
@@ -43,10 +39,27 @@ export interface BenchOptions {
   progress?(line: string): void;
   /** Host clock in ms (performance.now); tests pass a fake. */
   now?(): number;
+  /** Live progress for a UI: which cell is booting, when its timed part started, results. */
+  events?: BenchEvents;
+  /** Aborting fails the running cell and every later one with "cancelled". */
+  signal?: AbortSignal;
 }
 
+/** Cell indexes are positions in BenchOptions.cells; runs count from 0. */
+export interface BenchEvents {
+  booting?(cell: number, run: number): void;
+  /** The prompt came and the command was typed. */
+  prompt?(cell: number, run: number): void;
+  /** The START marker arrived at host time `t` (ms, the options' clock). */
+  started?(cell: number, run: number, t: number): void;
+  runDone?(cell: number, run: number, r: RunResult): void;
+  cellDone?(cell: number, r: CellResult): void;
+}
+
+export const CANCELLED = 'cancelled';
+
 export function benchCommand(rounds: number, jobs?: number): string {
-  return `SEOULWEB_BENCH_ROUNDS=${rounds} seoulweb-bench${jobs ? ' ' + jobs : ''}`;
+  return luaWorkload(rounds, jobs).command;
 }
 
 export type RunResult =
@@ -91,7 +104,7 @@ export function parseMarkers(text: string): BenchMarkers {
 
 // ---- one run ---------------------------------------------------------------------------
 /** Boot, wait for the prompt, run the command once; host time between the markers. */
-export async function runOnce(guest: GuestConsole, o: BenchOptions): Promise<RunResult> {
+export async function runOnce(guest: GuestConsole, o: BenchOptions, at?: { cell: number; run: number }): Promise<RunResult> {
   const now = o.now ?? (() => performance.now());
   let text = '';
   let benchFrom = -1; // text offset where the command was typed
@@ -104,16 +117,19 @@ export async function runOnce(guest: GuestConsole, o: BenchOptions): Promise<Run
     if (benchFrom >= 0) {
       const t = now();
       const m = parseMarkers(text.slice(benchFrom));
-      if (tStart < 0 && m.started) tStart = t;
+      if (tStart < 0 && m.started) { tStart = t; if (at) o.events?.started?.(at.cell, at.run, t); }
       if (tEnd < 0 && m.end) tEnd = t;
     }
     wake?.();
   });
   void guest.done.then((st) => { stopped = st.reason; wake?.(); });
+  const onAbort = () => wake?.();
+  o.signal?.addEventListener('abort', onAbort);
   const waitFor = async (ok: () => boolean, ms: number, what: string): Promise<string | null> => {
     const until = now() + ms;
     for (;;) {
       if (ok()) return null;
+      if (o.signal?.aborted) return CANCELLED;
       const panic = parseMarkers(text).panic;
       if (panic) return `guest panic: ${panic}`;
       if (stopped !== null) return `machine stopped (${stopped}) ${what}`;
@@ -127,6 +143,7 @@ export async function runOnce(guest: GuestConsole, o: BenchOptions): Promise<Run
     if (bootErr) return { ok: false, reason: bootErr };
     benchFrom = text.length;
     guest.send(o.command + '\r');
+    if (at) o.events?.prompt?.(at.cell, at.run);
     const runErr = await waitFor(() => {
       const m = parseMarkers(text.slice(benchFrom));
       return m.end !== undefined || m.fail !== undefined;
@@ -141,6 +158,7 @@ export async function runOnce(guest: GuestConsole, o: BenchOptions): Promise<Run
     }
     return { ok: true, hostSeconds: (tEnd - tStart) / 1000, guestSeconds: end.seconds, checksum: end.checksum };
   } finally {
+    o.signal?.removeEventListener('abort', onAbort);
     await guest.stop();
   }
 }
@@ -154,17 +172,21 @@ export function median(xs: number[]): number {
 /** Runs every cell `repeat` times on a fresh guest each; a cell fails at its first failed run. */
 export async function runMatrix(factory: GuestFactory, o: BenchOptions): Promise<CellResult[]> {
   const out: CellResult[] = [];
-  for (const cell of o.cells) {
+  for (const [ci, cell] of o.cells.entries()) {
     const res: CellResult = { ...cell, runs: [], ok: true };
     for (let i = 0; i < o.repeat; i++) {
-      o.progress?.(`cell ${cellLabel(cell)} run ${i + 1}/${o.repeat}: booting`);
       let r: RunResult;
-      try {
-        r = await runOnce(factory(cell), o);
+      if (o.signal?.aborted) {
+        r = { ok: false, reason: CANCELLED };
+      } else try {
+        o.progress?.(`cell ${cellLabel(cell)} run ${i + 1}/${o.repeat}: booting`);
+        o.events?.booting?.(ci, i);
+        r = await runOnce(factory(cell), o, { cell: ci, run: i });
       } catch (e) {
         r = { ok: false, reason: `error: ${e instanceof Error ? e.message : String(e)}` };
       }
       res.runs.push(r);
+      o.events?.runDone?.(ci, i, r);
       o.progress?.(`cell ${cellLabel(cell)} run ${i + 1}/${o.repeat}: ` +
         (r.ok ? `host ${r.hostSeconds.toFixed(2)} s, guest ${r.guestSeconds.toFixed(2)} s, checksum ${r.checksum}` : `FAILED: ${r.reason}`));
       if (!r.ok) { res.ok = false; res.reason = r.reason; break; }
@@ -176,6 +198,7 @@ export async function runMatrix(factory: GuestFactory, o: BenchOptions): Promise
       res.skew = res.guestSeconds > 0 ? res.hostSeconds / res.guestSeconds - 1 : undefined;
     }
     out.push(res);
+    o.events?.cellDone?.(ci, res);
   }
   return out;
 }
@@ -187,33 +210,3 @@ export function matrix(cpus: number[], placements: Placement[]): CellSpec[] {
   return cpus.flatMap((n) => placements.map((p) => ({ cpus: n, placement: p })));
 }
 
-// ---- the real guest in Node ---------------------------------------------------------------
-const IMAGES = fileURLToPath(new URL('../../images/', import.meta.url));
-export interface NodeGuestOptions { kernel?: string; initrd?: string; ramMiB?: number; append?: string }
-
-export function nodeGuest(g: NodeGuestOptions = {}): GuestFactory {
-  const kernelFile = g.kernel ?? IMAGES + 'bzImage';
-  const initrdFile = g.initrd ?? IMAGES + 'initramfs-bench.cpio.gz';
-  const kernel = new Uint8Array(readFileSync(kernelFile));
-  const initrd = new Uint8Array(readFileSync(initrdFile));
-  return (cell) => {
-    let out: ((t: string) => void) | null = null;
-    let early = '';
-    const decoder = new TextDecoder('latin1');
-    const machine = new Machine(loadCoreModule(), {
-      ramMiB: g.ramMiB ?? 256, cpus: cell.cpus, placement: cell.placement, machine: 'pc', noReboot: true,
-      boot: { kind: 'linux', kernel, kernelName: kernelFile, initrd, initrdName: initrdFile, append: g.append ?? 'console=ttyS0' },
-    }, {
-      threads: nodeThreads,
-      console: (b) => { const t = decoder.decode(b, { stream: true }); if (out) out(t); else early += t; },
-      log: () => {},
-    });
-    const done = machine.run();
-    return {
-      onOutput: (cb) => { out = cb; if (early) { cb(early); early = ''; } },
-      send: (t) => machine.sendConsole(new TextEncoder().encode(t)),
-      done,
-      stop: async () => { machine.stop('benchmark done'); await done; },
-    };
-  };
-}

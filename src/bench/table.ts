@@ -6,6 +6,7 @@
 // percentages against 1 (d); plus the host-vs-guest time agreement of every cell (flagged
 // beyond 1%), and Markdown / JSON exports with a description of the machine.
 import { cellLabel, type CellResult } from './placement.ts';
+import type { WorkloadName } from './workloads.ts';
 
 /** Host and guest time may disagree by this much before a cell is flagged. */
 export const SKEW_LIMIT = 0.01;
@@ -16,14 +17,24 @@ export interface MachineDescription {
   runtime: string;
   platform: string;
   commit: string;
+  /** The browser's user agent string (page runs only). */
+  userAgent?: string;
 }
 
 export interface BenchReport {
-  /** Row name: the environment (seoulweb-node, seoulweb-chromium, …). */
+  /** Row name: the environment, "Node 20.20" or the browser engine, "Chromium 156". */
   environment: string;
   date: string;
   machine: MachineDescription;
-  options: { repeat: number; rounds: number; command: string };
+  options: {
+    repeat: number; command: string;
+    /** Absent in reports written before the tiny workload existed (they are all lua). */
+    workload?: WorkloadName;
+    /** What the workload does, e.g. "tcc builds Lua 5.4, 1 × 33 units". */
+    description?: string;
+    /** Lua rounds (lua workload). */
+    rounds?: number;
+  };
   cells: CellResult[];
 }
 
@@ -64,6 +75,33 @@ export function tableRows(r: BenchReport): string[][] {
   ];
 }
 
+/**
+ * Several reports (e.g. Node and Chromium) in one table: the union of their cells as columns in
+ * the seed's order, one row per report ("-" where it has no such cell), percentages against
+ * each row's own 1 (d).
+ */
+export function combinedRows(reports: BenchReport[]): string[][] {
+  const keys = new Map<string, { cpus: number; placement: string }>();
+  for (const r of reports) for (const c of r.cells) keys.set(cellLabel(c), c);
+  const cols = [...keys.entries()].sort(([, a], [, b]) => a.cpus - b.cpus || (a.placement < b.placement ? 1 : a.placement > b.placement ? -1 : 0));
+  return [
+    ['kernel/vcpu', ...cols.map(([k]) => k)],
+    ...reports.map((r) => {
+      const base = baseline(r.cells);
+      return [r.environment, ...cols.map(([k]) => {
+        const c = r.cells.find((x) => cellLabel(x) === k);
+        return c ? cellText(c, base) : '-';
+      })];
+    }),
+  ];
+}
+
+export function workloadText(r: BenchReport): string {
+  const o = r.options;
+  const name = o.workload ?? 'lua';
+  return name === 'lua' ? `\`${o.command}\` (${o.description ?? `tcc builds Lua 5.4, ${o.rounds ?? 1} × 33 units`})` : `${name} (${o.description ?? ''})`;
+}
+
 /** Plain aligned text, as in the seed. */
 export function toText(r: BenchReport): string {
   const rows = tableRows(r);
@@ -86,8 +124,23 @@ export function toMarkdown(r: BenchReport): string {
     '',
     `Median host time between SEOULWEB-BENCH-START and -END over ${r.options.repeat} run(s) per cell, ` +
       `a fresh VM each; percentages against 1 (d). "host vs guest": host time / guest time − 1 (flagged beyond ` +
-      `${SKEW_LIMIT * 100}%). Workload: \`${r.options.command}\` (tcc builds Lua 5.4, ${r.options.rounds} × 33 units).`,
+      `${SKEW_LIMIT * 100}%). Workload: ${workloadText(r)}.`,
     `Machine: ${m.hostCores} host cores (${m.cpuModel}), ${m.runtime}, ${m.platform}, commit ${m.commit}.`,
+    '',
+  ].join('\n');
+}
+
+/** Several reports as one Markdown table (rows per environment), each report's details below. */
+export function toMarkdownCombined(reports: BenchReport[]): string {
+  const rows = combinedRows(reports);
+  const line = (row: string[]) => `| ${row.map(mdEscape).join(' | ')} |`;
+  return [
+    line(rows[0]),
+    line(rows[0].map(() => '---')),
+    ...rows.slice(1).map(line),
+    '',
+    ...reports.map((r) => `- ${r.environment}, ${r.date}: ${workloadText(r)}, ${r.options.repeat} run(s) per cell; ` +
+      `${r.machine.hostCores} host cores, ${r.machine.runtime}, commit ${r.machine.commit}.`),
     '',
   ].join('\n');
 }

@@ -5,9 +5,10 @@ import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  parseMarkers, runMatrix, matrix, median, nodeGuest, benchCommand, EXPECTED_CHECKSUM,
+  parseMarkers, runMatrix, matrix, median, benchCommand, EXPECTED_CHECKSUM,
   type GuestConsole, type CellSpec, type BenchOptions,
 } from '../../../src/bench/placement.ts';
+import { nodeGuest } from '../../../src/bench/node-guest.ts';
 import { toText, toMarkdown, toJson, cellText, formatPercent, type BenchReport } from '../../../src/bench/table.ts';
 import { parseBenchArgs } from '../../../src/bench/cli.ts';
 
