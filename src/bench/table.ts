@@ -148,3 +148,9 @@ export function toMarkdownCombined(reports: BenchReport[]): string {
 export function toJson(r: BenchReport): string {
   return JSON.stringify(r, null, 2) + '\n';
 }
+
+/** A file name for a report: seoulweb-bench-2026-11-26T10-20-00-chromium-156.md */
+export function exportFileName(date: string, environment: string, ext: string): string {
+  const d = date.replace(/\.\d+Z$/, '').replace(/[^0-9T-]/g, '-');
+  return `seoulweb-bench-${d}-${environment.toLowerCase().replace(/[^a-z0-9.]+/g, '-')}.${ext}`;
+}

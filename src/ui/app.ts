@@ -62,16 +62,27 @@ export class App {
     window.addEventListener('unhandledrejection', (ev) => this.internalError(ev.reason));
   }
 
-  async start(): Promise<void> {
+  /** `boot: false` sets the page up without booting (the benchmark takes over); `query` replaces the address's. */
+  async start(o: { boot?: boolean; query?: string } = {}): Promise<void> {
     const stored = sanitizeStored(await loadValue('settings'));
-    const { settings, problems } = settingsFromQuery(location.search, stored);
+    const { settings, problems } = settingsFromQuery(o.query ?? location.search, stored);
     this.settings = settings;
     await this.refreshUserImages(settings);
     this.controls.write(settings);
     this.applyPresentation(settings.presentation);
     // Kept across boots (sticky): the address stays wrong until the user changes it.
     for (const p of problems) this.status.message('warn', 'Address:', p).dataset.sticky = '1';
+    if (o.boot === false) { this.state = 'stopped'; this.status.phase('not booted'); return; }
     await this.boot(settings);
+  }
+
+  /** Stop the page's machine (and any boot in progress) for something else that runs VMs. */
+  async yieldTo(what: string): Promise<void> {
+    ++this.generation;
+    await this.halt(`stopped for ${what}`);
+    this.state = 'stopped';
+    this.status.progressDone();
+    this.status.phase(`${what} is running`);
   }
 
   /** Stop whatever runs, then boot `s` (the page's one entry point for booting). */
@@ -134,7 +145,7 @@ export class App {
     );
   }
 
-  private coreModule(): Promise<WebAssembly.Module> {
+  coreModule(): Promise<WebAssembly.Module> {
     this.core ??= compileCore().catch((e: unknown) => {
       this.core = null;
       throw e instanceof ImageLoadError ? e : new Error(`core.wasm does not compile in this browser: ${errorText(e)}`);

@@ -3,25 +3,19 @@
 // checks the console plumbing (output, key encoding, autorun); broken images and a page
 // without cross-origin isolation must say so on the page. Also: the dev server (npm start).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build, createServer, type ViteDevServer } from 'vite';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-// @ts-expect-error plain JavaScript module without types
-import { serveStatic } from '../../scripts/serve-isolated.mjs';
 import type { App } from '../../src/ui/app.ts';
+import { ARTIFACTS, ROOT, buildPage, cleanup, launch, onCleanup, open, requireChromium, serve } from './browser.ts';
 
 declare global {
   interface Window { seoulweb: App }
 }
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ARTIFACTS = join(ROOT, 'test-artifacts');
 /** Linux in the interpreter on a 2-core machine: be generous. */
 const BOOT_MS = 300_000;
 /** The kernel's first line comes after its decompressor: about 15 s today. */
@@ -32,37 +26,9 @@ const PROMPT_LINE = /^~ #( |$)/m;
 /** Output after which the guest will not reach its prompt: fail at once, with the evidence. */
 const GUEST_DEAD = /Kernel panic|Giving up, no FPU|machine stopped:/;
 
-const tmp: string[] = [];
-const closers: (() => Promise<unknown>)[] = [];
 let pageUrl = '';
 let romBytes: number[] = [];
 let plainUrl = '';
-
-function tempDir(prefix: string): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  tmp.push(d);
-  return d;
-}
-
-async function launch(): Promise<BrowserContext> {
-  const ctx = await chromium.launchPersistentContext(tempDir('seoulweb-chromium-'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  closers.push(() => ctx.close());
-  return ctx;
-}
-
-async function open(ctx: BrowserContext, url: string): Promise<Page> {
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
-  await page.goto(url);
-  await page.waitForFunction(() => window.seoulweb !== undefined, null, { timeout: 30_000 });
-  return page;
-}
 
 interface PageView { text: string; state: string; messages: string; vcpus: string; timings: { bootStart: number; firstOutput?: number; prompt?: number } }
 
@@ -128,24 +94,15 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`);
-  }
-  const outDir = tempDir('seoulweb-page-');
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  requireChromium();
+  const outDir = await buildPage();
   execFileSync('nasm', ['-f', 'bin', '-o', join(outDir, 'echo-rom.bin'), join(ROOT, 'test/ui/fixtures/echo-rom.asm')]);
   romBytes = [...readFileSync(join(outDir, 'echo-rom.bin'))];
-  const iso = await serveStatic({ root: outDir });
-  const plain = await serveStatic({ root: outDir, isolation: false });
-  closers.push(() => new Promise((ok) => iso.server.close(ok)), () => new Promise((ok) => plain.server.close(ok)));
-  pageUrl = iso.url;
-  plainUrl = plain.url;
+  pageUrl = await serve(outDir);
+  plainUrl = await serve(outDir, false);
 }, 180_000);
 
-afterAll(async () => {
-  for (const c of closers.reverse()) await c().catch(() => {});
-  for (const d of tmp) rmSync(d, { recursive: true, force: true });
-});
+afterAll(cleanup);
 
 describe('page: the built-in Linux', () => {
   let ctx: BrowserContext;
@@ -272,7 +229,7 @@ describe('page: console, errors, environment', () => {
       root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn',
       server: { host: '127.0.0.1', port, strictPort: true, hmr: false },
     });
-    closers.push(() => server.close());
+    onCleanup(() => server.close());
     await server.listen();
     const ctx = await launch();
     const page = await open(ctx, `http://127.0.0.1:${port}/`);
