@@ -1,25 +1,89 @@
-// `npm run bench`: prints the results table. Figures come from here, never from tests.
-import { intmix, aluLoop, type CpuBenchResult } from './cpu.ts';
+// `npm run bench [-- PART…] [--no-record] [--note TEXT] [--workload tiny|lua] [--rounds N]`:
+// the project's speed figures in one results table, and a dated entry in docs/bench-history.md.
+// PARTs (default all): cpu (MIPS micro-benchmarks), exits (round trip per placement), boot
+// (boot-to-prompt seconds: 1 vCPU s and d, 2 vCPUs d), matrix (the placement benchmark on the
+// tiny workload: vCPUs 1,2 × s,d). Figures come from here, never from tests.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { intmix, aluLoop } from './cpu.ts';
 import { exitRoundTrip } from './exits.ts';
+import { bootToPrompt } from './boot.ts';
+import { runMatrix, matrix, cellLabel } from './placement.ts';
+import { nodeGuest } from './node-guest.ts';
+import { workload } from './workloads.ts';
+import { baseline, cellText, skewText } from './table.ts';
+import { describeNodeHost } from './cli.ts';
+import { historyEntry, prependEntry, resultsTable, type ResultRow } from './record.ts';
+import { parseRunArgs, type RunArgs } from './run-args.ts';
 
-function row(r: CpuBenchResult): string {
-  return `| ${r.name} | ${(r.instructions / 1e6).toFixed(1)} M | ${r.seconds.toFixed(2)} s | ${r.mips.toFixed(0)} |`;
-}
-const only = process.argv.slice(2);
-const want = (k: string) => only.length === 0 || only.includes(k);
+const HISTORY_FILE = fileURLToPath(new URL('../../docs/bench-history.md', import.meta.url));
 
-console.log(`seoulweb bench — node ${process.version}, ${new Date().toISOString()}\n`);
-if (want('cpu')) {
-  console.log('| CPU workload | instructions | time | MIPS |\n|---|---|---|---|');
-  for (const f of [aluLoop, intmix]) {
-    f(); // warm-up: let V8 tier up the module
-    console.log(row(f()));
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+async function measure(a: RunArgs): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  const add = (r: ResultRow) => { rows.push(r); log(`${r.part}: ${r.what}: ${r.figure}`); };
+  if (a.parts.includes('cpu')) {
+    for (const f of [aluLoop, intmix]) {
+      f(); // warm-up: let V8 tier up the module
+      const r = f();
+      add({ part: 'cpu', what: r.name, figure: `${r.mips.toFixed(0)} MIPS (${(r.instructions / 1e6).toFixed(1)} M instructions in ${r.seconds.toFixed(2)} s)` });
+    }
   }
-}
-if (want('exits')) {
-  console.log('\n| exit round trip (65,536 port reads) | µs per exit |\n|---|---|');
-  for (const p of ['s', 'd'] as const) {
-    await exitRoundTrip(p); // warm-up
-    console.log(`| placement ${p} | ${(await exitRoundTrip(p)).toFixed(2)} |`);
+  if (a.parts.includes('exits')) {
+    for (const p of ['s', 'd'] as const) {
+      await exitRoundTrip(p); // warm-up
+      add({ part: 'exits', what: `exit round trip, placement ${p} (65,536 port reads)`, figure: `${(await exitRoundTrip(p)).toFixed(2)} µs` });
+    }
   }
+  if (a.parts.includes('boot')) {
+    for (const [cpus, p] of [[1, 's'], [1, 'd'], [2, 'd']] as const) {
+      const b = await bootToPrompt(cpus, p);
+      add({
+        part: 'boot', what: `Linux to shell prompt, ${cpus} vCPU${cpus > 1 ? 's' : ''} (${p})`,
+        figure: b.seconds !== undefined ? `${b.seconds.toFixed(1)} s (first output ${b.firstOutput?.toFixed(1)} s)` : `FAILED: ${b.error}`,
+      });
+    }
+  }
+  if (a.parts.includes('matrix')) {
+    const w = workload(a.workload, a.rounds);
+    const cells = await runMatrix(nodeGuest(), {
+      cells: matrix([1, 2], ['s', 'd']), repeat: 1, command: w.command, checksum: w.checksum,
+      bootTimeoutMs: 600_000, runTimeoutMs: 3_600_000, progress: log,
+    });
+    const base = baseline(cells);
+    for (const c of cells) {
+      add({
+        part: 'matrix', what: `${w.name} workload, ${cellLabel(c)}`,
+        figure: c.ok ? `${cellText(c, base)}, host vs guest ${skewText(c)}` : cellText(c, base),
+      });
+    }
+  }
+  return rows;
 }
+
+async function main(): Promise<number> {
+  let a: RunArgs;
+  try { a = parseRunArgs(process.argv.slice(2)); } catch (e) { process.stderr.write(`npm run bench: ${(e as Error).message}\n`); return 2; }
+  const host = describeNodeHost();
+  const date = new Date().toISOString();
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  log(`node ${process.version}, commit ${host.commit}, parts ${a.parts.join(' ')}, load average ${load}`);
+  const rows = await measure(a);
+  const loadAfter = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`seoulweb bench — ${date}, commit ${host.commit}, Node ${process.version}\n`);
+  console.log(resultsTable(rows));
+  if (a.record) {
+    const entry = historyEntry({
+      date: date.replace(/:\d\d\.\d+Z$/, ' UTC').replace('T', ' '), commit: host.commit, node: process.version,
+      host: `${host.hostCores} × ${host.cpuModel}, load average ${load} before and ${loadAfter} after`, note: a.note,
+      parts: a.workload === 'tiny' ? a.parts : a.parts.map((p) => (p === 'matrix' ? `matrix (${a.workload}, ${a.rounds} round(s))` : p)),
+    }, rows);
+    writeFileSync(HISTORY_FILE, prependEntry(existsSync(HISTORY_FILE) ? readFileSync(HISTORY_FILE, 'utf8') : undefined, entry));
+    log(`added an entry to ${HISTORY_FILE}`);
+  }
+  return rows.some((r) => r.figure.startsWith('FAILED') || r.figure.startsWith('failed')) ? 1 : 0;
+}
+
+process.exitCode = await main();
