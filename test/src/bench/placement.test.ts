@@ -157,6 +157,9 @@ describe('bench orchestration on fake guests', () => {
     expect(parseBenchArgs(['--cpus', '1,2', '--placement', 'd', '--repeat', '3', '--json', 'r.json']))
       .toMatchObject({ cpus: [1, 2], placement: ['d'], repeat: 3, json: 'r.json' });
     expect(() => parseBenchArgs(['--placement', 'x'])).toThrow(/not s or d/);
+    expect(parseBenchArgs([]).workload).toBe('lua');
+    expect(parseBenchArgs(['--workload', 'tiny']).workload).toBe('tiny');
+    expect(() => parseBenchArgs(['--workload', 'kernel'])).toThrow(/not lua or tiny/);
     expect(() => parseBenchArgs(['--cpus', '9'])).toThrow(/1\.\.8/);
   });
 });
