@@ -16,6 +16,7 @@ import type { App } from './app.ts';
 import { loadBenchImages, webGuest } from './bench-guest.ts';
 import { BenchHistoryView } from './bench-history-view.ts';
 import { copy, download } from './bench-export.ts';
+import { checkCapabilities } from './capabilities.ts';
 
 declare const __SEOULWEB_COMMIT__: string;
 const COMMIT = typeof __SEOULWEB_COMMIT__ === 'string' ? __SEOULWEB_COMMIT__ : 'unknown';
@@ -120,6 +121,8 @@ export class BenchPanel {
   async run(plan: BenchPlan): Promise<BenchReport | null> {
     if (this.state === 'running') return null;
     this.open(true);
+    const fatal = [...new Set(plan.placement)].flatMap((p) => checkCapabilities(p)).filter((p) => p.fatal);
+    if (fatal.length) { this.say(`Cannot run the benchmark here: ${fatal[0].title} ${fatal[0].detail}`); return null; }
     this.state = 'running';
     this.setBusy(true);
     history.replaceState(null, '', `${location.pathname}${planToQuery(plan)}${location.hash}`);
