@@ -4,6 +4,9 @@
 // The kernel's real-mode setup code never runs: we do its job. The zero page is built from
 // zeros plus the setup header copied from the image at 0x1F1, the protected-mode kernel is
 // loaded at 1 MiB and entered at its start in flat 32-bit mode with ESI = zero page.
+// By default a gzip payload is unpacked by the host instead (vmlinux.ts): the ELF segments go
+// to their physical addresses and the kernel is entered at startup_32, as its decompressor
+// would; a gzip initrd is handed over as a plain cpio archive. `hostUnpack: false` turns both off.
 //
 // Placement (see boot-state.ts for the whole low-memory table):
 //   zero page 0x7000, command line 0x20000, GDT 0x500, kernel 0x100000 (a relocatable kernel
@@ -22,6 +25,7 @@ import {
   writeChecked, type BootState, type GuestMemory,
 } from './boot-state.ts';
 import { contiguousRam, encodeE820, ramEnd, type E820Entry } from './e820.ts';
+import { bzPayload, unpackInitrd, unpackVmlinux, type Vmlinux } from './vmlinux.ts';
 
 /** setup_header field offsets in the image and in boot_params (they coincide). */
 export const HDR = {
@@ -86,6 +90,11 @@ export interface LinuxBootOptions {
   acpiRsdp?: number;
   /** File names for messages. */
   names?: { kernel?: string; initrd?: string };
+  /**
+   * Unpack a gzip kernel payload and a gzip initrd on the host (vmlinux.ts), default true; false
+   * boots the image exactly as a BIOS boot loader would, the guest decompressing both.
+   */
+  hostUnpack?: boolean;
 }
 
 export interface LinuxBoot {
@@ -96,6 +105,8 @@ export interface LinuxBoot {
   /** RAM the kernel occupies from its load address to the end of its init_size area. */
   kernel: { base: number; end: number };
   initrd?: { base: number; size: number };
+  /** Set when the host unpacked the kernel: where its ELF segments went. */
+  vmlinux?: { lo: number; hi: number; entry: number };
 }
 
 /** Parses and validates the setup header of a bzImage. */
@@ -172,23 +183,45 @@ export function loadLinux(mem: GuestMemory, image: Uint8Array, opts: LinuxBootOp
       `${kname}: needs RAM up to ${hex(kernel.end)} (init_size ${sizeText(hdr.initSize)}), but RAM from 1 MiB ends at ${hex(KERNEL_LOAD_ADDRESS + extended)}`,
     );
   }
-  writeChecked(mem, KERNEL_LOAD_ADDRESS, image.subarray(hdr.setupBytes, hdr.setupBytes + hdr.kernelBytes), kname);
+  const hostUnpack = opts.hostUnpack ?? true;
+  const vml = hostUnpack ? hostKernel(image, hdr, kernel, kname) : undefined;
+  if (vml) {
+    for (const s of vml.segments) writeChecked(mem, s.paddr, s.data, kname);
+  } else {
+    writeChecked(mem, KERNEL_LOAD_ADDRESS, image.subarray(hdr.setupBytes, hdr.setupBytes + hdr.kernelBytes), kname);
+  }
 
   const cmdline = placeCmdline(mem, hdr, opts.cmdline ?? '');
   let initrd: LinuxBoot['initrd'];
   if (opts.initrd && opts.initrd.length > 0) {
     const iname = opts.names?.initrd ?? 'initrd';
-    const base = placeInitrd(hdr, e820, opts.initrd.length, kernel, iname);
-    writeChecked(mem, base, opts.initrd, iname);
-    initrd = { base, size: opts.initrd.length };
+    const bytes = hostUnpack ? unpackInitrd(opts.initrd) : opts.initrd;
+    const base = placeInitrd(hdr, e820, bytes.length, kernel, iname);
+    writeChecked(mem, base, bytes, iname);
+    initrd = { base, size: bytes.length };
   }
 
   const bp = buildZeroPage(image, hdr, { e820, cmdline: cmdline.addr, initrd, acpiRsdp: opts.acpiRsdp });
   writeChecked(mem, ZERO_PAGE, bp, 'zero page');
 
   // boot.rst: ESI = boot_params, EBP = EDI = EBX = 0, CS = __BOOT_CS, DS = ES = SS = __BOOT_DS.
-  const state = flat32State(mem, KERNEL_LOAD_ADDRESS, { esi: ZERO_PAGE, ebp: 0, edi: 0, ebx: 0, eax: 0 });
-  return { state, header: hdr, zeroPage: ZERO_PAGE, cmdline, kernel, initrd };
+  // The unpacked kernel's startup_32 takes the same state, at its ELF entry.
+  const state = flat32State(mem, vml ? vml.entry : KERNEL_LOAD_ADDRESS, { esi: ZERO_PAGE, ebp: 0, edi: 0, ebx: 0, eax: 0 });
+  const loaded: LinuxBoot = { state, header: hdr, zeroPage: ZERO_PAGE, cmdline, kernel, initrd };
+  if (vml) loaded.vmlinux = { lo: vml.lo, hi: vml.hi, entry: vml.entry };
+  return loaded;
+}
+
+/**
+ * The kernel unpacked on the host, if its payload is gzip and its segments lie inside the RAM the
+ * header asks for (from 1 MiB to the end of init_size); otherwise the guest decompresses it.
+ */
+function hostKernel(image: Uint8Array, hdr: LinuxHeader, kernel: { base: number; end: number }, name: string): Vmlinux | undefined {
+  const payload = bzPayload(image, hdr.setupBytes, hdr.version);
+  if (!payload) return undefined;
+  const vml = unpackVmlinux(payload, name);
+  if (!vml || vml.lo < kernel.base || vml.hi > kernel.end) return undefined;
+  return vml;
 }
 
 /** [load address, end of what the kernel touches before it reads the memory map). */

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const corePath = fileURLToPath(new URL('../../wasm/build/core.wasm', import.meta.url));
+/** SEOULWEB_CORE_WASM selects another build of the core (A/B benchmarks of two builds). */
+const corePath = process.env.SEOULWEB_CORE_WASM || fileURLToPath(new URL('../../wasm/build/core.wasm', import.meta.url));
 let cached: WebAssembly.Module | undefined;
 
 export function loadCoreModule(): WebAssembly.Module {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BootError } from '../../../src/boot/boot-state.ts';
 import { pcMemoryMap } from '../../../src/boot/e820.ts';
@@ -7,7 +8,7 @@ import { MiB, cstr, fakeBzImage, put16, put32, ram, same, u16, u32, u64, u8 } fr
 
 const ZP = 0x7000;
 
-function boot(size = 64 * MiB, img = fakeBzImage(), extra: { cmdline?: string; initrd?: Uint8Array } = {}) {
+function boot(size = 64 * MiB, img = fakeBzImage(), extra: { cmdline?: string; initrd?: Uint8Array; hostUnpack?: boolean } = {}) {
   const { mem, bytes } = ram(size);
   const e820 = pcMemoryMap(size).reserve(0xfec00000, 0x1000, 'IOAPIC').reserve(0xfee00000, 0x1000, 'LAPIC').build();
   const r = loadLinux(mem, img, { e820, ...extra });
@@ -207,7 +208,7 @@ const BZIMAGE = new URL('../../../images/bzImage', import.meta.url);
 const INITRAMFS = new URL('../../../images/initramfs.cpio.gz', import.meta.url);
 
 describe.skipIf(!existsSync(BZIMAGE))('linux: the project kernel images/bzImage', () => {
-  it('has a protocol >= 2.06 header and loads with the initramfs into 256 MiB', () => {
+  it('has a protocol >= 2.06 header and loads as-is with the gzip initramfs (hostUnpack: false)', () => {
     const img = new Uint8Array(readFileSync(BZIMAGE));
     const h = parseBzImage(img);
     expect(h.version).toBeGreaterThanOrEqual(0x0206);
@@ -215,15 +216,47 @@ describe.skipIf(!existsSync(BZIMAGE))('linux: the project kernel images/bzImage'
     expect(h.setupBytes + h.kernelBytes).toBeLessThanOrEqual(img.length);
     expect(h.cmdlineSize).toBeGreaterThanOrEqual(255);
     expect(h.kernelVersion).toMatch(/^\d+\.\d+/);
-    const initrd = existsSync(INITRAMFS) ? new Uint8Array(readFileSync(INITRAMFS)) : undefined;
-    const { r, zp, bytes } = boot(256 * MiB, img, { cmdline: 'console=ttyS0 earlyprintk=serial,ttyS0,115200', initrd });
+    const initrd = new Uint8Array(readFileSync(INITRAMFS));
+    const { r, zp, bytes } = boot(256 * MiB, img, { cmdline: 'console=ttyS0', initrd, hostUnpack: false });
     expect(same(bytes.subarray(0x100000, 0x100000 + h.kernelBytes), img.subarray(h.setupBytes, h.setupBytes + h.kernelBytes))).toBe(true);
+    expect(r.state.eip).toBe(0x100000);
+    expect(r.vmlinux).toBeUndefined();
     expect(u32(zp, 0x202)).toBe(0x53726448);
-    if (initrd) {
-      expect(r.initrd!.base % 4096).toBe(0);
-      expect(r.initrd!.base + initrd.length).toBeLessThanOrEqual(256 * MiB);
-      expect(r.initrd!.base).toBeGreaterThanOrEqual(r.kernel.end);
-      expect(bytes[r.initrd!.base]).toBe(0x1f); // gzip magic
+    expect(r.initrd!.base % 4096).toBe(0);
+    expect(r.initrd!.base + initrd.length).toBeLessThanOrEqual(256 * MiB);
+    expect(r.initrd!.base).toBeGreaterThanOrEqual(r.kernel.end);
+    expect(bytes[r.initrd!.base]).toBe(0x1f); // gzip magic
+  });
+
+  it('is unpacked on the host by default: ELF segments at their physical addresses, entry = startup_32, cpio initrd', () => {
+    const img = new Uint8Array(readFileSync(BZIMAGE));
+    const h = parseBzImage(img);
+    const initrdGz = new Uint8Array(readFileSync(INITRAMFS));
+    const { r, bytes } = boot(256 * MiB, img, { cmdline: 'console=ttyS0', initrd: initrdGz });
+    // Checked against an independent inflater (node:zlib) and ELF reading of our own here.
+    const dv = new DataView(img.buffer, img.byteOffset, img.byteLength);
+    const payload = img.subarray(h.setupBytes + dv.getUint32(0x248, true), h.setupBytes + dv.getUint32(0x248, true) + dv.getUint32(0x24c, true));
+    const elf = new Uint8Array(gunzipSync(payload));
+    const ev = new DataView(elf.buffer, elf.byteOffset, elf.byteLength);
+    const phoff = ev.getUint32(28, true);
+    let loads = 0;
+    for (let i = 0; i < ev.getUint16(44, true); i++) {
+      const p = phoff + i * ev.getUint16(42, true);
+      if (ev.getUint32(p, true) !== 1) continue;
+      loads++;
+      const off = ev.getUint32(p + 4, true), paddr = ev.getUint32(p + 12, true), filesz = ev.getUint32(p + 16, true);
+      expect(same(bytes.subarray(paddr, paddr + filesz), elf.subarray(off, off + filesz))).toBe(true);
     }
+    expect(loads).toBeGreaterThan(0);
+    expect(r.vmlinux!.entry).toBe(ev.getUint32(24, true));
+    expect(r.state.eip).toBe(r.vmlinux!.entry);
+    expect(r.state.regs.esi).toBe(ZP);
+    expect(r.vmlinux!.lo).toBeGreaterThanOrEqual(r.kernel.base);
+    expect(r.vmlinux!.hi).toBeLessThanOrEqual(r.kernel.end);
+    const cpio = new Uint8Array(gunzipSync(initrdGz));
+    expect(r.initrd!.size).toBe(cpio.length);
+    expect(same(bytes.subarray(r.initrd!.base, r.initrd!.base + cpio.length), cpio)).toBe(true);
+    expect(new TextDecoder().decode(bytes.subarray(r.initrd!.base, r.initrd!.base + 6))).toBe('070701');
+    expect(r.initrd!.base).toBeGreaterThanOrEqual(r.kernel.end);
   });
 });

@@ -9,6 +9,9 @@ import { getReg, setReg, rdMem, wrMem, sign, maskOf } from './operand';
 import { getZF } from '../flags';
 import { hostIoRead, hostIoWrite } from '../host';
 import { ioAllowed } from './system';
+import { segFast } from '../decode';
+import { tlbHostR, tlbHostW } from '../mmu/mem';
+import { segBase } from '../cpu';
 
 const CHUNK: u32 = 1024;
 
@@ -63,19 +66,72 @@ const CHUNK: u32 = 1024;
   }
 }
 
+/**
+ * REP MOVS / REP STOS, forward, 32-bit addresses, flat segments: whole runs of elements that stay
+ * inside one page of the source and one of the destination, both already in the TLB, move as
+ * one block (the per-element path fills the TLB, faults and handles page-crossing elements).
+ * A MOVS whose destination overlaps the source from above is element-wise replication on x86,
+ * not memmove: left to the per-element path. Returns the elements done (at most `limit`).
+ */
+@inline function repBlock<T>(kind: u32, limit: u32): u32 {
+  const size = <u32>sizeof<T>();
+  const src = srcSeg();
+  if (!C.adsz32 || (fl & DF) || !(segFast & (1 << (ES + 8))) || (kind == 0 && !(segFast & (1 << src)))) return 0;
+  let n = r32(ECX);
+  if (n > limit) n = limit;
+  let done: u32 = 0;
+  while (n != 0) {
+    const edi = r32(EDI);
+    const dLin = segBase(ES) + edi;
+    const dh = tlbHostW(dLin);
+    if (dh == 0) break;
+    let m: u32 = (0x1000 - (dLin & 0xFFF)) / size;
+    if (m > n) m = n;
+    if (kind == 0) {
+      const esi = r32(ESI);
+      const sLin = segBase(src) + esi;
+      const sh = tlbHostR(sLin);
+      if (sh == 0) break;
+      const ms: u32 = (0x1000 - (sLin & 0xFFF)) / size;
+      if (ms < m) m = ms;
+      if (m == 0) break;
+      const bytes = m * size;
+      if (dh > sh && dh - sh < bytes) break; // overlapping from above: replicate element-wise
+      memory.copy(dh, sh, bytes);
+      w32(ESI, esi + bytes);
+    } else {
+      if (m == 0) break;
+      const v = getReg<T>(0);
+      if (size == 1) memory.fill(dh, <u8>v, m);
+      else for (let k: u32 = 0; k < m; k++) store<T>(dh + k * size, <T>v);
+    }
+    w32(EDI, edi + m * size);
+    n -= m;
+    done += m;
+    w32(ECX, r32(ECX) - m);
+  }
+  return done;
+}
+
 @inline function str<T>(kind: u32): void {
   if ((kind == 5 || kind == 6) && !ioAllowed(r16(2), <u32>sizeof<T>())) { raiseGP(0); return; }
   if (C.repPfx == 0) { one<T>(kind); return; }
   const cond = kind == 3 || kind == 4;
-  let n = count();
   let i: u32 = 0;
+  let n = count();
   while (n != 0) {
+    if (kind <= 1) { // block moves first; the per-element path takes what they leave
+      i += repBlock<T>(kind, CHUNK - i);
+      n = count();
+      if (n == 0) break;
+      if (i >= CHUNK) { C.ip = C.startIp; return; }
+    }
     one<T>(kind);
     if (fault) return;
     n--;
     setCount(n);
     if (cond && (C.repPfx == 0xF3 ? !getZF() : getZF())) return;
-    if (++i == CHUNK && n != 0) { C.ip = C.startIp; return; } // continue after pending events
+    if (++i >= CHUNK && n != 0) { C.ip = C.startIp; return; } // continue after pending events
   }
 }
 export function op_movs8(op: u32): void { str<u8>(0); }

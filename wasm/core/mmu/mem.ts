@@ -43,6 +43,11 @@ import { apicWin, lapicRead, lapicWrite } from '../lapic';
   wrSlow(lin, 4, v);
 }
 
+/** Host address of `lin` if the read TLB holds its page now (RAM or ROM), else 0. No fill, no fault. */
+@inline export function tlbHostR(lin: u32): u32 { return hitR(lin, 1) ? hostAddr(lin) : 0; }
+/** Host address of `lin` if the write TLB holds its page now (writable RAM), else 0. */
+@inline export function tlbHostW(lin: u32): u32 { return hitW(lin, 1) ? hostAddr(lin) : 0; }
+
 /** Read one piece that lies within a page. */
 function rdPage(lin: u32, size: u32): u32 {
   const a = fill(lin, false);
