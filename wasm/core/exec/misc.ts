@@ -2,7 +2,7 @@
 import * as C from '../cpu';
 import { fault, w32, r32, EAX, EBX, ECX, EDX, raiseGP, raise, raiseUD, requestExit, EXIT_HLT } from '../cpu';
 import { materialize, fl, setFlags, getFlags, CF, DF, IF, IOPL } from '../flags';
-import { OFF_HALTED, OFF_INT_SHADOW, OFF_CR0, OFF_CR4, OFF_TSC_OFFSET, OFF_APIC_ID, SH_CLOCK_HZ } from '../state';
+import { OFF_HALTED, OFF_INT_SHADOW, OFF_CR0, OFF_CR4, OFF_TSC_OFFSET, OFF_APIC_ID, SH_CLOCK_HZ, SH_NUM_VCPUS } from '../state';
 import { lapicHwEnabled } from '../lapic';
 import { clockNs } from '../clock';
 
@@ -63,8 +63,11 @@ const SIGNATURE: u32 = 0x619;
 // Leaves beyond 1 exist only to tell the guest about its time base, so that Linux takes the TSC
 // rate from CPUID (arch/x86/kernel/tsc.c native_calibrate_tsc) instead of calibrating it against
 // the PIT with tight port-read loops, which host stalls and mailbox round trips (~20 µs in
-// placement d, more than Linux's 10 µs per loop) make fail. Every other leaf up to the maximum
-// reads as zeros ("nothing here"); Linux walks leaves 2, 4, 6, 7, 0xA, 0xB with that meaning.
+// placement d, more than Linux's 10 µs per loop) make fail. Leaf 0xB puts every vCPU in one
+// package (one core each, APIC ID = core number): vCPUs share one clock, and Linux then takes an
+// AP's delay-loop rate from a sibling instead of calibrating it against jiffies. Every other leaf
+// up to the maximum reads as zeros ("nothing here"); Linux walks leaves 2, 4, 6, 0xA with that
+// meaning.
 const MAX_BASIC: u32 = 0x16;
 const MAX_EXTENDED: u32 = 0x80000007;
 /** The LAPIC timer's input (the APIC bus, lapic.ts APIC_TICK_NS) is the "core crystal" of leaf 0x15. */
@@ -81,6 +84,16 @@ function cpuidOut(a: u32, b: u32, c: u32, d: u32): void {
   w32(EDX, d);
 }
 
+/** Leaf 0xB (extended topology), sub-leaf `sub`: level 0 = SMT (1 thread), 1 = core (all vCPUs). */
+function topology(sub: u32): void {
+  const id = load<u32>(C.S, OFF_APIC_ID);
+  const n = load<u32>(SH_NUM_VCPUS);
+  if (sub == 0) { cpuidOut(0, 1, (1 << 8), id); return; }
+  // EAX: APIC ID bits below the package level.
+  if (sub == 1) { cpuidOut(n > 1 ? 32 - clz<u32>(n - 1) : 0, n, (2 << 8) | 1, id); return; }
+  cpuidOut(0, 0, sub & 0xFF, id);
+}
+
 export function op_cpuid(op: u32): void {
   let leaf = r32(EAX);
   const sub = r32(ECX);
@@ -94,6 +107,7 @@ export function op_cpuid(op: u32): void {
       cpuidOut(SIGNATURE, load<u32>(C.S, OFF_APIC_ID) << 24, 0, lapicHwEnabled() ? CPUID_FEATURES : CPUID_FEATURES & ~FEAT_APIC);
       return;
     case 7: cpuidOut(0, sub == 0 ? FEAT7_TSC_ADJUST : 0, 0, 0); return;
+    case 0xB: topology(sub); return;
     // TSC = crystal × EBX / EAX; ECX = crystal Hz.
     case 0x15: cpuidOut(CRYSTAL_MHZ, tscMhz, CRYSTAL_MHZ * 1000000, 0); return;
     // Base and maximum frequency, bus (reference) frequency, in MHz.

@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import {
   protMachine, runTo, code, setDesc, seg, GDT, CODE, USER, TSS1, K_DATA, U_DATA, TO_RING3, TSS1_SEL,
 } from './env.ts';
+import { SHARED } from '../../../../src/shared/layout.ts';
 
 describe('system: descriptor queries', () => {
   it('LAR and LSL return access rights and limits, ZF=0 for unusable selectors', () => {
@@ -181,10 +182,20 @@ describe('system: the time base in CPUID and IA32_TSC_ADJUST', () => {
     expect(cpuid(7, 1)).toEqual([0, 0, 0, 0]);
     expect(cpuid(0x80000000)[0]).toBe(0x80000007);
     expect(cpuid(0x80000007)).toEqual([0, 0, 0, 0x100]);
-    for (const leaf of [2, 4, 6, 0xa, 0xb, 0xd, 0x80000001, 0x80000004]) expect(cpuid(leaf)).toEqual([0, 0, 0, 0]);
+    for (const leaf of [2, 4, 6, 0xa, 0xd, 0x80000001, 0x80000004]) expect(cpuid(leaf)).toEqual([0, 0, 0, 0]);
     // Above the maximum basic or extended leaf: the highest basic leaf's data.
     expect(cpuid(0x17)).toEqual(cpuid(0x16));
     expect(cpuid(0x80000008)).toEqual(cpuid(0x16));
+  });
+
+  it('puts every vCPU in one package (leaf 0xB: one thread per core, num_vcpus cores)', () => {
+    cpu.setField('apic_id', 5);
+    for (const [n, shift] of [[1, 0], [2, 1], [3, 2], [4, 2], [5, 3], [8, 3]]) {
+      cpu.dv.setUint32(SHARED.num_vcpus, n, true);
+      expect(cpuid(0xb, 0)).toEqual([0, 1, 0x100, 5]);
+      expect(cpuid(0xb, 1)).toEqual([shift, n, 0x201, 5]);
+      expect(cpuid(0xb, 2)).toEqual([0, 0, 2, 5]);
+    }
   });
 
   it('IA32_TSC_ADJUST moves the TSC, and a TSC write moves IA32_TSC_ADJUST', () => {
