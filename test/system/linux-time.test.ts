@@ -2,15 +2,35 @@
 // Linux must keep the TSC as its clocksource: its rate comes from CPUID (no PIT calibration), the
 // TSC is monotonic across vCPUs (no warp at AP bring-up) and invariant (no watchdog verdict).
 //
-// How the rate is measured robustly on a loaded host: the guest prints its uptime (CLOCK_BOOTTIME,
-// 10 ms steps) in groups of samples one second apart, before and after a `sleep 10`; the host
-// stamps the moment each line reaches the console. host - guest = a fixed offset + the line's
-// delivery delay (never negative), so the smallest value of a group estimates the offset however
-// late a single line was. The offset may move by at most 1% of the guest interval between the
-// groups, i.e. guest and host clocks agree within 1%. A `sleep 10` measured on the host is checked
-// too, loosely (it also holds the guest's fork and exec times), and `date` against the host's.
+// How to measure the rate robustly on a loaded host: console lines arrive late by a delay that
+// varies by hundreds of ms here (load 13 on 2 cores), so they cannot carry a 1% check. The host
+// instead reads the guest kernel's `jiffies` (System.map) straight from guest memory, with its own
+// clock read at the same instant, every 100 ms while the guest runs; with the TSC as clocksource
+// (NOHZ, high-res timers) jiffies are computed from the guest's clock, 10 ms per jiffy. Over the
+// ~16 s of the run they must agree with the host's clock within 1%. Around that, a `sleep 10`
+// timed on both clocks (guest: /proc/uptime; host: when the lines arrive) and `date` against the
+// host's wall clock, bounded by when the command was sent and when its answer came back.
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { bootLinux, PROMPT, type Session } from './linux.ts';
+import { RAM_BASE } from '../../src/shared/layout.ts';
+
+const HZ = 100;
+const PAGE_OFFSET = 0xc0000000;
+const JIFFIES = (() => {
+  const map = gunzipSync(readFileSync(fileURLToPath(new URL('../../images/System.map.gz', import.meta.url)))).toString();
+  const m = /^([0-9a-f]{8}) [Dd] jiffies_64$/m.exec(map);
+  if (!m) throw new Error('jiffies_64 not in images/System.map.gz');
+  return parseInt(m[1], 16) - PAGE_OFFSET;
+})();
+
+/** Guest jiffies_64 and host ms, read back to back (a torn 64-bit read is off by 2^32: seen at once). */
+function jiffiesNow(s: Session): { j: number; ms: number } {
+  const j = Number(new DataView(s.machine.memory.buffer).getBigUint64(RAM_BASE + JIFFIES, true));
+  return { j, ms: performance.now() };
+}
 
 /** Samples printed by the guest as `@<tag>: <uptime>`, with the host time (s) each one arrived. */
 function samples(s: Session, from: number): Map<string, { guest: number; host: number }> {
@@ -24,48 +44,62 @@ function samples(s: Session, from: number): Map<string, { guest: number; host: n
   return out;
 }
 
-const sample = (tag: string) => `read u x </proc/uptime; echo "@${tag}: $u"`;
-
 async function checkTime(s: Session, cpus: number): Promise<void> {
   expect(await s.cmd('cat /sys/devices/system/clocksource/clocksource0/current_clocksource')).toBe('tsc');
   const bad = await s.cmd('dmesg | grep -i -e "calibration failed" -e "unable to calibrate" -e unstable -e "tsc.*warp" -e "skew is too large"; echo end');
   expect(bad).toBe('end');
 
-  // Every vCPU busy for the whole measurement.
-  await s.cmd(`P=""; for j in $(seq ${cpus}); do (while :; do :; done) & P="$P $!"; done`);
+  // Every vCPU busy for the whole measurement, at the lowest priority so that the sampling shell
+  // gets the CPU at once (its lines are the measurement; the loops keep the vCPUs from idling).
+  await s.cmd(`P=""; for j in $(seq ${cpus}); do (while :; do :; done) & P="$P $!"; done; renice -n 19 $P >/dev/null`);
+  // A short command line: its echo must not still be draining through the UART when a0 prints.
+  // No kernel messages on the console in the middle of a sample line (e.g. "hrtimer: interrupt
+  // took N ns" after a host stall).
+  await s.cmd('dmesg -n 1; t() { read u x </proc/uptime; echo "@$1: $u"; }');
   const from = s.output().length;
-  const script = [
-    sample('a0'), 'sleep 1', sample('a1'), 'sleep 1', sample('a2'),
-    'sleep 10',
-    sample('b0'), 'sleep 1', sample('b1'), 'sleep 1', sample('b2'),
-  ].join('; ');
-  await s.cmd(script, 120_000);
-  const hostNow = Date.now() / 1000;
+  const ticks = [jiffiesNow(s)];
+  const sampler = setInterval(() => ticks.push(jiffiesNow(s)), 100);
+  try {
+    await s.cmd('t w; sleep 1; t a0; sleep 1; t a1; sleep 1; t a2; sleep 10; t b0; sleep 1; t b1; sleep 1; t b2', 120_000);
+  } finally {
+    clearInterval(sampler);
+  }
+  ticks.push(jiffiesNow(s));
+  const sentWall = Date.now() / 1000;
   const guestDate = Number(await s.cmd('date +%s'));
+  const backWall = Date.now() / 1000;
   await s.cmd('kill $P; wait');
 
+  // Jiffies never run ahead of the guest's clock, but lag it until the next tick updates them
+  // (10 ms, or a host stall more): the largest guest-minus-host value of the first and of the
+  // last second of reads estimates the clocks' offset at each end.
+  const offset = (part: { j: number; ms: number }[]) => Math.max(...part.map((t) => t.j / HZ - t.ms / 1000));
+  const hostS = (ticks[ticks.length - 1].ms - ticks[0].ms) / 1000;
+  const drift = offset(ticks.slice(-10)) - offset(ticks.slice(0, 10));
+  const rateErr = drift / hostS;
+
   const got = samples(s, from);
-  expect([...got.keys()]).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
-  const offset = (tags: string[]) => Math.min(...tags.map((t) => got.get(t)!.host - got.get(t)!.guest));
+  expect([...got.keys()], s.output().slice(from)).toEqual(['w', 'a0', 'a1', 'a2', 'b0', 'b1', 'b2']);
   const a2 = got.get('a2')!;
   const b0 = got.get('b0')!;
   const guestSleep = b0.guest - a2.guest;
   const hostSleep = b0.host - a2.host;
-  const interval = got.get('b2')!.guest - got.get('a0')!.guest;
-  const drift = offset(['b0', 'b1', 'b2']) - offset(['a0', 'a1', 'a2']);
-  console.log(`${cpus} vCPUs: sleep 10 = ${guestSleep.toFixed(2)} s guest, ${hostSleep.toFixed(3)} s host; ` +
-    `clock drift ${(drift * 1000).toFixed(0)} ms over ${interval.toFixed(2)} s (${((100 * drift) / interval).toFixed(2)}%); ` +
-    `date - host ${(guestDate - hostNow).toFixed(2)} s`);
+  console.log(`${cpus} vCPUs: guest clock drift ${(drift * 1000).toFixed(0)} ms over ${hostS.toFixed(2)} s host (${(100 * rateErr).toFixed(2)}%); ` +
+    `sleep 10 = ${guestSleep.toFixed(2)} s guest, ${hostSleep.toFixed(3)} s host (console); ` +
+    `date ${guestDate} in host [${sentWall.toFixed(2)}, ${backWall.toFixed(2)}]`);
+  expect(hostS).toBeGreaterThan(15);
+  expect(Math.abs(rateErr)).toBeLessThanOrEqual(0.01);
   // The guest's interval holds fork, exec and scheduling next to busy loops: up to seconds on a
-  // loaded host, hence the loose upper bound; the 1% bound is on the clocks' drift.
+  // loaded host, hence the loose upper bound. On the host the two lines may arrive late by
+  // different delays (hundreds of ms here), hence its loose bounds.
   expect(guestSleep).toBeGreaterThanOrEqual(10);
   expect(guestSleep).toBeLessThan(15);
-  expect(Math.abs(drift)).toBeLessThanOrEqual(0.01 * interval);
-  // The same sleep on the host's clock: never shorter, and longer only by the two lines' delays.
-  expect(hostSleep).toBeGreaterThanOrEqual(0.99 * guestSleep);
-  expect(hostSleep).toBeLessThanOrEqual(1.01 * guestSleep + 0.5);
-  // The RTC gives whole seconds at boot and `date +%s` truncates: within 1.5 s of the host.
-  expect(Math.abs(guestDate - hostNow)).toBeLessThan(1.5);
+  expect(hostSleep).toBeGreaterThan(9.5);
+  expect(hostSleep).toBeLessThan(16);
+  // The RTC gives whole seconds at boot (the guest starts up to 1 s behind) and `date +%s`
+  // truncates; the guest read its clock between sending and the answer.
+  expect(guestDate).toBeGreaterThanOrEqual(Math.floor(sentWall) - 2);
+  expect(guestDate).toBeLessThanOrEqual(backWall + 0.5);
 }
 
 async function withLinux(cpus: number, placement: 's' | 'd', body: (s: Session) => Promise<void>): Promise<void> {
