@@ -15,6 +15,8 @@ export interface Session {
   output(): string;
   /** Wait until the output after the last mark matches `re`; returns the text up to the match. */
   expect(re: RegExp | string, timeoutMs?: number): Promise<string>;
+  /** Host time (performance.now(), ms) at which the console received the character at `index` of output(). */
+  arrivedAt(index: number): number;
   /** Type a command and return what it printed before the next prompt. */
   cmd(line: string, timeoutMs?: number): Promise<string>;
   send(text: string): void;
@@ -25,6 +27,8 @@ export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot
   let text = '';
   let mark = 0;
   let waiter: (() => void) | null = null;
+  /** [output length after a chunk, host ms when it arrived], in order. */
+  const arrivals: [number, number][] = [];
   const machine = new Machine(loadCoreModule(), {
     ramMiB: 256, cpus: opts.cpus ?? 1, placement: opts.placement ?? 's', machine: 'pc', noReboot: opts.noReboot ?? true,
     boot: {
@@ -34,13 +38,23 @@ export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot
     },
   }, {
     threads: nodeThreads,
-    console: (b) => { text += Buffer.from(b).toString('latin1'); waiter?.(); },
+    console: (b) => { text += Buffer.from(b).toString('latin1'); arrivals.push([text.length, performance.now()]); waiter?.(); },
     log: () => {},
   });
   const done = machine.run();
   const s: Session = {
     machine,
     output: () => text,
+    arrivedAt(index) {
+      let lo = 0;
+      let hi = arrivals.length - 1;
+      if (hi < 0 || index >= arrivals[hi][0]) throw new Error(`no output at ${index} yet`);
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (arrivals[mid][0] > index) hi = mid; else lo = mid + 1;
+      }
+      return arrivals[lo][1];
+    },
     send: (t) => machine.sendConsole(new TextEncoder().encode(t)),
     async expect(re, timeoutMs = 120_000) {
       const rx = typeof re === 'string' ? new RegExp(re.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : re;

@@ -29,7 +29,8 @@ import {
   OFF_LAPIC, OFF_APIC_ID, OFF_APIC_BASE, OFF_PENDING, OFF_CPU_INDEX, OFF_LAPIC_ESR_ACC,
   OFF_LAPIC_TIMER_START, OFF_LAPIC_DEADLINE_NS,
 } from './state';
-import { hostTimeNs, hostApicMessage } from './host';
+import { hostApicMessage } from './host';
+import { clockNs } from './clock';
 
 /** `pending` bit: IRR or ESR of this LAPIC changed (another thread, the timer, an EOI, TPR). */
 export const PEND_LAPIC: u32 = 16;
@@ -93,7 +94,7 @@ export let apicWin: u32 = 1;
 @inline function vecWord(arr: u32, vec: u32): u32 { return S + OFF_LAPIC + arr + ((vec >> 5) << 4); }
 @inline function vecBit(vec: u32): u32 { return 1 << (vec & 31); }
 @inline function postSelf(): void { atomic.or<u32>(S + OFF_PENDING, PEND_LAPIC); }
-@inline function now(): i64 { return <i64>hostTimeNs(); }
+@inline function now(): i64 { return clockNs(); }
 
 /** Highest vector set in the 256-bit array at `arr` (ISR, TMR, IRR), or -1. */
 function highest(arr: u32): i32 {

@@ -13,6 +13,8 @@ import { flushFetch } from '../decode';
 const MSR_TSC: u32 = 0x10;
 const MSR_PLATFORM_ID: u32 = 0x17;
 const MSR_APIC_BASE: u32 = 0x1B;
+/** IA32_TSC_ADJUST: this vCPU's TSC offset from the common clock (SDM 17.17.3). */
+const MSR_TSC_ADJUST: u32 = 0x3B;
 const MSR_BIOS_SIGN_ID: u32 = 0x8B;
 const MSR_MTRRCAP: u32 = 0xFE;
 const MSR_SYSENTER_CS: u32 = 0x174;
@@ -47,6 +49,7 @@ function readMsr(msr: u32): u64 {
     case MSR_TSC: return tscNow();
     case MSR_PLATFORM_ID: return 0;
     case MSR_APIC_BASE: return <u64>load<u32>(S, OFF_APIC_BASE);
+    case MSR_TSC_ADJUST: return load<u64>(S, OFF_TSC_OFFSET);
     case MSR_BIOS_SIGN_ID: return 0; // no microcode update loaded
     case MSR_MTRRCAP: return MTRRCAP_VALUE;
     case MSR_SYSENTER_CS: return <u64>load<u32>(S, OFF_SYSENTER_CS);
@@ -63,8 +66,9 @@ function readMsr(msr: u32): u64 {
 /** Returns false for an unknown or read-only MSR. */
 function writeMsr(msr: u32, v: u64): bool {
   switch (msr) {
+    case MSR_TSC_ADJUST: store<u64>(S, v, OFF_TSC_OFFSET); return true;
     case MSR_TSC: {
-      // Writing the TSC moves this vCPU's offset so that it reads `v` now.
+      // Writing the TSC moves this vCPU's offset (so IA32_TSC_ADJUST too) so that it reads `v` now.
       const off = load<u64>(S, OFF_TSC_OFFSET);
       store<u64>(S, off + (v - tscNow()), OFF_TSC_OFFSET);
       return true;

@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import {
   protMachine, runTo, code, setDesc, seg, GDT, CODE, USER, TSS1, K_DATA, U_DATA, TO_RING3, TSS1_SEL,
 } from './env.ts';
+import { SHARED } from '../../../../src/shared/layout.ts';
 
 describe('system: descriptor queries', () => {
   it('LAR and LSL return access rights and limits, ZF=0 for unusable selectors', () => {
@@ -153,6 +154,76 @@ describe('system: MSRs', () => {
     runTo(h);
     expect(h.reg('eax')).toBe(0x5000);
     expect(h.reg('edx')).toBe(0);
+  });
+});
+
+describe('system: the time base in CPUID and IA32_TSC_ADJUST', () => {
+  const cpu = protMachine();
+  const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+  /** CPUID with EAX = leaf, ECX = sub-leaf; returns [EAX, EBX, ECX, EDX]. */
+  const cpuid = (leaf: number, sub = 0) => {
+    cpu.write(CODE, [0xb8, ...le32(leaf), 0xb9, ...le32(sub), 0x0f, 0xa2, 0xf4]); // mov eax; mov ecx; cpuid; hlt
+    cpu.setField('eip', CODE);
+    cpu.setField('halted', 0);
+    runTo(cpu);
+    return [cpu.reg('eax'), cpu.reg('ebx'), cpu.reg('ecx'), cpu.reg('edx')];
+  };
+
+  it('reports the TSC as crystal × ratio (leaf 0x15) and the frequencies (leaf 0x16) at the 1 GHz clock', () => {
+    expect(cpuid(0)).toEqual([0x16, 0x756e6547, 0x6c65746e, 0x49656e69]); // max leaf, "GenuineIntel"
+    const [den, num, crystalHz] = cpuid(0x15);
+    expect(crystalHz).toBe(100_000_000); // the LAPIC timer's 100 MHz bus clock
+    expect((crystalHz * num) / den).toBe(1e9); // = SHARED.clock_hz
+    expect(cpuid(0x16).slice(0, 3)).toEqual([1000, 1000, 100]);
+  });
+
+  it('flags IA32_TSC_ADJUST (leaf 7) and an invariant TSC (leaf 0x80000007); the rest is zeros', () => {
+    expect(cpuid(7)).toEqual([0, 2, 0, 0]);
+    expect(cpuid(7, 1)).toEqual([0, 0, 0, 0]);
+    expect(cpuid(0x80000000)[0]).toBe(0x80000007);
+    expect(cpuid(0x80000007)).toEqual([0, 0, 0, 0x100]);
+    for (const leaf of [2, 4, 6, 0xa, 0xd, 0x80000001, 0x80000004]) expect(cpuid(leaf)).toEqual([0, 0, 0, 0]);
+    // Above the maximum basic or extended leaf: the highest basic leaf's data.
+    expect(cpuid(0x17)).toEqual(cpuid(0x16));
+    expect(cpuid(0x80000008)).toEqual(cpuid(0x16));
+  });
+
+  it('puts every vCPU in one package (leaf 0xB: one thread per core, num_vcpus cores)', () => {
+    cpu.setField('apic_id', 5);
+    for (const [n, shift] of [[1, 0], [2, 1], [3, 2], [4, 2], [5, 3], [8, 3]]) {
+      cpu.dv.setUint32(SHARED.num_vcpus, n, true);
+      expect(cpuid(0xb, 0)).toEqual([0, 1, 0x100, 5]);
+      expect(cpuid(0xb, 1)).toEqual([shift, n, 0x201, 5]);
+      expect(cpuid(0xb, 2)).toEqual([0, 0, 2, 5]);
+    }
+  });
+
+  it('IA32_TSC_ADJUST moves the TSC, and a TSC write moves IA32_TSC_ADJUST', () => {
+    const h = protMachine();
+    h.timeNs = 1000;
+    code(h, CODE, `
+      mov ecx, 0x3b
+      rdmsr
+      mov ebx, eax
+      mov eax, 0x10000
+      xor edx, edx
+      wrmsr
+      rdtsc
+      mov esi, eax
+      mov ecx, 0x10
+      mov eax, 0x5000
+      xor edx, edx
+      wrmsr
+      mov ecx, 0x3b
+      rdmsr
+      mov edi, eax
+      mov ebp, edx
+      hlt`);
+    runTo(h);
+    expect(h.reg('ebx')).toBe(0); // 0 at power-on
+    expect(h.reg('esi')).toBe(1000 + 0x10000);
+    expect(h.reg('edi')).toBe(0x5000 - 1000);
+    expect(h.reg('ebp')).toBe(0);
   });
 });
 
