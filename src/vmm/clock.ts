@@ -295,8 +295,15 @@ export class RealClock implements MachineClock {
     this.armHost();
   }
 
+  /**
+   * Called when at() arms a timer that becomes the earliest one. The machine uses it to cut short
+   * a slice that a vCPU on this thread is running, which would otherwise end after that deadline.
+   */
+  onEarliest: ((atNs: number) => void) | null = null;
+
   at(atNs: number, fn: () => void): number {
     const h = this.timers.at(atNs, fn);
+    if (this.onEarliest && this.timers.nextDeadline() === atNs) this.onEarliest(atNs);
     this.armHost();
     return h;
   }

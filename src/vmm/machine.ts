@@ -10,6 +10,7 @@ import { RealClock } from './clock.ts';
 import { resolveMachine } from './machines.ts';
 import { setupBoot, applyBootState, type BootSpec } from './boot-setup.ts';
 import { SHARED, VCPU } from '../shared/layout.ts';
+import { SliceBudget } from './slice-budget.ts';
 import type { CpuMessage, SystemMessage } from './messages.ts';
 import type { Uart16550 } from '../devices/uart16550.ts';
 
@@ -34,6 +35,11 @@ export interface MachineHooks {
   log?(line: string): void;
   /** The run ended: status as the CLI reports it, and why. */
   exit?(status: number, reason: string): void;
+  /**
+   * Host time in ms for the machine's clock (default performance.now()). Tests drive a machine
+   * on virtual time with it; vCPUs in workers read their own host clock and ignore it.
+   */
+  hostNowMs?: () => number;
 }
 
 export interface MachineStats {
@@ -42,7 +48,6 @@ export interface MachineStats {
   seconds: number;
 }
 
-const SLICE_INSTRUCTIONS = 300_000;
 const SLICE_MS = 8;
 const MAX_RAM_MIB = 3072;
 
@@ -66,6 +71,11 @@ export class Machine {
   private uart?: Uart16550;
   private rxQueue: Uint8Array[] = [];
   private status: { code: number; reason: string } | null = null;
+  /** Local vCPUs run until the next device timer is due (slice-budget.ts). */
+  private readonly budget = new SliceBudget();
+  /** The local vCPU inside run() and the clock time its slice is expected to end. */
+  private runningLocal: LocalVcpu | null = null;
+  private sliceEndNs = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly opts: MachineOptions, readonly hooks: MachineHooks = {}) {
     if (!Number.isInteger(opts.ramMiB) || opts.ramMiB < 2 || opts.ramMiB > MAX_RAM_MIB) {
@@ -76,7 +86,11 @@ export class Machine {
     this.memory = createMemory(this.ramBytes);
     const log = new MachineLog((line) => (hooks.log ? hooks.log(line) : undefined));
     const spec = [resolveMachine(opts.machine), opts.extraDevices ?? ''].join(' ').trim();
-    this.mb = Motherboard.fromConfig(spec, { clock: new RealClock(), log });
+    const clock = new RealClock(hooks.hostNowMs);
+    // A device timer armed during a local slice (the guest programmed the PIT, say) that is due
+    // before the slice's planned end: end the slice so the VMM can fire it on time.
+    clock.onEarliest = (at) => { if (this.runningLocal && at < this.sliceEndNs) this.runningLocal.block.post(PEND.EXIT); };
+    this.mb = Motherboard.fromConfig(spec, { clock, log });
     this.apic = new LapicBus(this.memory, {
       count: opts.cpus,
       wake: () => this.kick(),
@@ -240,8 +254,16 @@ export class Machine {
         do {
           allHalted = true;
           this.mb.clock.poll();
-          for (const v of this.locals) {
-            const r = v.run(SLICE_INSTRUCTIONS);
+          const locals = this.locals;
+          const budget = this.budget.budget((this.mb.clock.nextDeadline() - this.mb.clock.now()) / locals.length);
+          for (const v of locals) {
+            const before = v.block.instructions();
+            const t0 = this.mb.clock.now();
+            this.runningLocal = v;
+            this.sliceEndNs = t0 + this.budget.nsFor(budget);
+            const r = v.run(budget);
+            this.runningLocal = null;
+            this.budget.record(v.block.instructions() - before, this.mb.clock.now() - t0);
             if (r === EXIT.SHUTDOWN) this.onTripleFault(v);
             if (r !== EXIT.HLT) allHalted = false;
             else this.haltPending[v.block.index] = v.block.pending();

@@ -139,4 +139,15 @@ describe('RealClock', () => {
     expect(c.nextDeadline()).toBe(Infinity);
     c.dispose();
   });
+
+  it('tells onEarliest when a newly armed timer becomes the earliest, and only then', () => {
+    const c = new RealClock(() => 0);
+    const seen: number[] = [];
+    c.onEarliest = (at) => void seen.push(at);
+    c.at(5e6, () => {});
+    c.at(9e6, () => {}); // later than the earliest: nothing to cut short
+    c.at(3e6, () => {});
+    expect(seen).toEqual([5e6, 3e6]);
+    c.dispose();
+  });
 });
