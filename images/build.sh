@@ -5,7 +5,8 @@
 #   sudo bash images/build.sh kernel     # selected stages only (see STAGES below)
 #
 # Outputs (committed): images/bzImage, images/System.map.gz, images/initramfs.cpio.gz,
-# images/kernel.config, images/manifest.txt. The kernel tree and downloaded .debs live in $SEOULWEB_BUILD_DIR
+# images/debian/vmlinuz-<abi> (Debian's stock kernel, as packaged), images/kernel.config,
+# images/manifest.txt. The kernel tree and downloaded .debs live in $SEOULWEB_BUILD_DIR
 # (default /var/tmp/seoulweb-build), never inside the repository. Idempotent: a re-run
 # reuses downloads and the extracted tree and rebuilds the outputs.
 #
@@ -33,6 +34,13 @@ LINUX_LIBC_DEV_VERSION=${LINUX_LIBC_DEV_VERSION:-6.1.176-1}
 LUA_SRC_PKG=lua5.4
 LUA_SRC_VERSION=${LUA_SRC_VERSION:-5.4.4-3+deb12u1}
 LUA_ORIG=lua5.4_5.4.4.orig.tar.gz
+# Debian's stock i386 kernel (the 686 flavour: no PAE), committed as it comes in the package
+# so every test run checks that a kernel we did not configure boots (issue 6). Point releases
+# drop old ABIs from the mirror: then pin the current linux-image-686 dependency, re-run the
+# debian_kernel and manifest stages, and rename the file the system test boots.
+DEBIAN_KERNEL_ABI=${DEBIAN_KERNEL_ABI:-6.1.0-50-686}
+DEBIAN_KERNEL_PKG=linux-image-$DEBIAN_KERNEL_ABI:i386
+DEBIAN_KERNEL_VERSION=${DEBIAN_KERNEL_VERSION:-6.1.176-1}
 HOST_PACKAGES=(build-essential bc bison flex libelf-dev libssl-dev cpio gzip xz-utils file)
 
 # Reproducible kernel build identity.
@@ -134,6 +142,7 @@ stage_fetch() {
 	fetch_deb libc6:i386 "$LIBC_VERSION"
 	fetch_deb libc6-dev:i386 "$LIBC_VERSION"
 	fetch_deb linux-libc-dev:i386 "$LINUX_LIBC_DEV_VERSION"
+	fetch_deb "$DEBIAN_KERNEL_PKG" "$DEBIAN_KERNEL_VERSION"
 	fetch_source "$LUA_SRC_PKG" "$LUA_SRC_VERSION"
 	check_pinned_file "$LUA_ORIG" "$BUILD/src/$LUA_ORIG"
 }
@@ -223,6 +232,23 @@ stage_check_bzimage() {
 	[ "$magic" = 1f8b ] || die "bzImage: payload is not gzip (magic $magic)"
 	log "bzImage ok: boot protocol $((ver >> 8)).$(printf %02d $((ver & 255))), setup_sects $setup_sects," \
 		"relocatable, kernel_alignment $(printf 0x%x "$align"), gzip payload, $(stat -c %s "$k") bytes"
+}
+
+# ---- stage: Debian's stock kernel ----------------------------------------------------
+# Only boot/vmlinuz-<abi> of the package (~5.7 MB, XZ-compressed bzImage); its modules are
+# not needed: 8250 console, PIT, APICs, ACPI and MP table support are built in.
+stage_debian_kernel() {
+	local deb=$(deb_file "$DEBIAN_KERNEL_PKG" "$DEBIAN_KERNEL_VERSION") x=$BUILD/x/debian-kernel
+	[ -n "$deb" ] || die "run the fetch stage first ($DEBIAN_KERNEL_PKG=$DEBIAN_KERNEL_VERSION)"
+	rm -rf "$x"
+	mkdir -p "$x" "$IMAGES/debian"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" "./boot/vmlinuz-$DEBIAN_KERNEL_ABI"
+	rm -f "$IMAGES"/debian/vmlinuz-*
+	install -m 0644 "$x/boot/vmlinuz-$DEBIAN_KERNEL_ABI" "$IMAGES/debian/vmlinuz-$DEBIAN_KERNEL_ABI"
+	local k=$IMAGES/debian/vmlinuz-$DEBIAN_KERNEL_ABI
+	[ "$(u16 "$k" 0x1fe)" = $((0xAA55)) ] && [ "$(u32 "$k" 0x202)" = $((0x53726448)) ] \
+		|| die "$k: not a bzImage"
+	log "debian/vmlinuz-$DEBIAN_KERNEL_ABI: $(stat -c %s "$k") bytes"
 }
 
 # ---- initramfs stages ----------------------------------------------------------------
@@ -348,6 +374,8 @@ stage_manifest() {
 			v=${p#*:}; d=$(deb_file "${p%%:*}:i386" "$v")
 			printf 'deb\t%s\t%s\t%s\tsha256=%s\t%s\n' "${p%%:*}" "$v" i386 "$(sha "$d")" "$(basename "$d")"
 		done
+		d=$(deb_file "$DEBIAN_KERNEL_PKG" "$DEBIAN_KERNEL_VERSION")
+		printf 'deb\t%s\t%s\t%s\tsha256=%s\t%s\n' "${DEBIAN_KERNEL_PKG%%:*}" "$DEBIAN_KERNEL_VERSION" i386 "$(sha "$d")" "$(basename "$d")"
 		printf 'source\t%s\t%s\t%s\tsha256=%s\t%s\n' "$LUA_ORIG" "$LUA_SRC_VERSION" - "$(sha "$BUILD/src/$LUA_ORIG")" "of the Debian source package $LUA_SRC_PKG"
 		printf 'tool\tgcc\t%s\n' "$(dpkg-query -W -f='${Version}' gcc-12 2>/dev/null || echo unknown)"
 		printf 'tool\tbinutils\t%s\n' "$(dpkg-query -W -f='${Version}' binutils 2>/dev/null || echo unknown)"
@@ -357,16 +385,16 @@ stage_manifest() {
 		for f in kernel-fragment.config kernel.config init build.sh bench/seoulweb-bench bench/check.lua; do
 			printf 'input\timages/%s\t-\t-\tsha256=%s\n' "$f" "$(sha "$IMAGES/$f")"
 		done
-		for f in "$IMAGES"/bzImage "$IMAGES"/System.map.gz "$IMAGES"/initramfs*.cpio.gz; do
+		for f in "$IMAGES"/bzImage "$IMAGES"/System.map.gz "$IMAGES"/initramfs*.cpio.gz "$IMAGES"/debian/vmlinuz-*; do
 			[ -f "$f" ] || continue
-			printf 'output\timages/%s\t-\t-\tsha256=%s\t%s bytes\n' "${f##*/}" "$(sha "$f")" "$(stat -c %s "$f")"
+			printf 'output\timages/%s\t-\t-\tsha256=%s\t%s bytes\n' "${f#"$IMAGES"/}" "$(sha "$f")" "$(stat -c %s "$f")"
 		done
 	} >"$MANIFEST.tmp"
 	mv "$MANIFEST.tmp" "$MANIFEST"
 	log "wrote $MANIFEST"
 }
 
-STAGES=(host fetch kernel_source kernel_config kernel_build initramfs manifest)
+STAGES=(host fetch kernel_source kernel_config kernel_build initramfs debian_kernel manifest)
 main() {
 	local s
 	mkdir -p "$BUILD"
@@ -375,7 +403,7 @@ main() {
 		case "$s" in
 		kernel) stage_fetch; stage_kernel_source; stage_kernel_config; stage_kernel_build ;;
 		check) stage_check_bzimage ;;
-		host | fetch | kernel_source | kernel_config | kernel_build | initramfs | manifest) "stage_$s" ;;
+		host | fetch | kernel_source | kernel_config | kernel_build | initramfs | debian_kernel | manifest) "stage_$s" ;;
 		*) die "unknown stage '$s' (stages: ${STAGES[*]} kernel check)" ;;
 		esac
 	done
