@@ -23,7 +23,11 @@ export interface Session {
   done: Promise<{ code: number; reason: string }>;
 }
 
-export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot?: boolean; append?: string; initrd?: Uint8Array } = {}): Session {
+export function bootLinux(opts: {
+  cpus?: number; placement?: 's' | 'd'; noReboot?: boolean; append?: string; initrd?: Uint8Array;
+  /** Kernel file under images/ (default bzImage, our own). */
+  kernel?: string;
+} = {}): Session {
   let text = '';
   let mark = 0;
   let waiter: (() => void) | null = null;
@@ -32,7 +36,7 @@ export function bootLinux(opts: { cpus?: number; placement?: 's' | 'd'; noReboot
   const machine = new Machine(loadCoreModule(), {
     ramMiB: 256, cpus: opts.cpus ?? 1, placement: opts.placement ?? 's', machine: 'pc', noReboot: opts.noReboot ?? true,
     boot: {
-      kind: 'linux', kernel: new Uint8Array(readFileSync(images + 'bzImage')), kernelName: 'images/bzImage',
+      kind: 'linux', kernel: new Uint8Array(readFileSync(images + (opts.kernel ?? 'bzImage'))), kernelName: `images/${opts.kernel ?? 'bzImage'}`,
       initrd: opts.initrd ?? new Uint8Array(readFileSync(images + 'initramfs.cpio.gz')), initrdName: 'images/initramfs.cpio.gz',
       append: opts.append ?? 'console=ttyS0',
     },
