@@ -14,7 +14,7 @@
 // Payloads in other formats (xz, lzma, zstd, lz4, bzip2) are left to the guest's decompressor.
 // Why: in our interpreter inflating a 5 MB kernel costs ~50 M guest instructions, a third of a
 // boot; here it takes milliseconds.
-import { gunzipSync, inflateSync } from 'fflate';
+import { inflateSync } from 'fflate';
 import { BootError, hex } from './boot-state.ts';
 
 /** Setup header fields of protocol 2.08 (relative to the image start). */
@@ -50,13 +50,20 @@ export function unpackVmlinux(payload: Uint8Array, name: string): Vmlinux | unde
   if (payload.length < 18 || payload[0] !== 0x1f || payload[1] !== 0x8b) return undefined;
   let elf: Uint8Array;
   try {
-    // Raw inflate after the gzip header: fflate's gunzipSync sizes its output by the last four
-    // bytes of the input, which need not be this member's size.
-    elf = inflateSync(payload.subarray(gzipHeaderLength(payload)));
+    elf = gunzipFirst(payload);
   } catch (e) {
     throw new BootError(`${name}: the kernel's gzip payload is broken (${(e as Error).message})`);
   }
   return parseElf32(elf, name);
+}
+
+/**
+ * The first gzip member of `b`, inflated. Raw inflate after the header, not fflate's gunzipSync:
+ * that one sizes its output by the input's last four bytes, which are the last member's size
+ * (or, in a kernel payload, whatever follows the member).
+ */
+function gunzipFirst(b: Uint8Array): Uint8Array {
+  return inflateSync(b.subarray(gzipHeaderLength(b)));
 }
 
 /** Length of a gzip member's header (RFC 1952 §2.3: FEXTRA, FNAME, FCOMMENT, FHCRC). */
@@ -118,7 +125,7 @@ export function parseElf32(elf: Uint8Array, name: string): Vmlinux {
 export function unpackInitrd(bytes: Uint8Array): Uint8Array {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   let out: Uint8Array;
-  try { out = gunzipSync(bytes); } catch { return bytes; }
+  try { out = gunzipFirst(bytes); } catch { return bytes; }
   // One member exactly: the file's trailer is this output's CRC-32 and size.
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;

@@ -6,6 +6,7 @@ import benchInitrdUrl from '../../images/initramfs-bench.cpio.gz?url';
 import { Machine } from '../vmm/machine.ts';
 import type { BootSpec } from '../vmm/boot-setup.ts';
 import type { GuestFactory } from '../bench/placement.ts';
+import { machineGuest } from '../bench/machine-guest.ts';
 import { BUILTIN, loadBuiltin, unpackInitramfs } from './images.ts';
 import { webThreads } from './threads-web.ts';
 
@@ -37,27 +38,11 @@ export interface WebGuestOptions {
 }
 
 export function webGuest(o: WebGuestOptions): GuestFactory {
-  return (cell) => {
-    let out: ((t: string) => void) | null = null;
-    let early = '';
-    const decoder = new TextDecoder('latin1');
-    const machine = new Machine(o.module, {
-      ramMiB: o.ramMiB ?? 256, cpus: cell.cpus, placement: cell.placement, machine: 'pc', noReboot: true, boot: o.boot,
-    }, {
-      threads: webThreads,
-      console: (b) => {
-        o.console?.(b);
-        const t = decoder.decode(b, { stream: true });
-        if (out) out(t); else early += t;
-      },
-      log: o.log,
-    });
-    const done = machine.run();
-    return {
-      onOutput: (cb) => { out = cb; if (early) { cb(early); early = ''; } },
-      send: (t) => machine.sendConsole(new TextEncoder().encode(t)),
-      done,
-      stop: async () => { machine.stop('benchmark done'); await done; },
-    };
-  };
+  return (cell) => machineGuest((tap) => new Machine(o.module, {
+    ramMiB: o.ramMiB ?? 256, cpus: cell.cpus, placement: cell.placement, machine: 'pc', noReboot: true, boot: o.boot,
+  }, {
+    threads: webThreads,
+    console: (b) => { o.console?.(b); tap(b); },
+    log: o.log,
+  }));
 }
