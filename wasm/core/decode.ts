@@ -53,8 +53,22 @@ function fetchSlow(off: u32, lin: u32): u32 {
   C.ip = off + 1;
   return load<u8>(fetchAdd + lin);
 }
-@inline export function fetch16(): u32 { const lo = fetch8(); return lo | (fetch8() << 8); }
-@inline export function fetch32(): u32 { const lo = fetch16(); return lo | (fetch16() << 16); }
+// Wide fetches: one page test and one unaligned load when the bytes are in the cached code page
+// (fetchPage is only set while CS needs no limit checks); byte by byte otherwise.
+@inline export function fetch16(): u32 {
+  const off = C.ip;
+  const lin = csBase + off;
+  if ((lin & 0xFFFFF000) == fetchPage && (lin & 0xFFF) <= 0xFFE) { C.ip = off + 2; return load<u16>(fetchAdd + lin); }
+  return fetch16Bytes();
+}
+@inline export function fetch32(): u32 {
+  const off = C.ip;
+  const lin = csBase + off;
+  if ((lin & 0xFFFFF000) == fetchPage && (lin & 0xFFF) <= 0xFFC) { C.ip = off + 4; return load<u32>(fetchAdd + lin); }
+  return fetch32Bytes();
+}
+function fetch16Bytes(): u32 { const lo = fetch8(); return lo | (fetch8() << 8); }
+function fetch32Bytes(): u32 { const lo = fetch16Bytes(); return lo | (fetch16Bytes() << 16); }
 /** Immediate of operand size (Iz): 16 or 32 bits. */
 @inline export function fetchZ(): u32 { return C.opsz32 ? fetch32() : fetch16(); }
 @inline export function fetchS8(): u32 { return <u32>(<i32>(<i8>fetch8())); }
