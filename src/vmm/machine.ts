@@ -65,6 +65,8 @@ export class Machine {
   private resetPending = false;
   /** Each local vCPU's pending word when it last halted. */
   private readonly haltPending: number[] = [];
+  /** The memory as Int32Array, for Atomics.waitAsync on local vCPUs' pending words. */
+  private get pendingWords(): Int32Array { return new Int32Array(this.memory.buffer); }
   private wake: (() => void) | null = null;
   private a20Sources = new Map<string, boolean>();
   private startMs = 0;
@@ -340,8 +342,16 @@ export class Machine {
       let next = this.mb.clock.nextDeadline();
       for (const v of this.locals) next = Math.min(next, lapicDeadlineNs(this.memory, v.block.index));
       const ms = Number.isFinite(next) ? Math.max(0, (next - this.mb.clock.now()) / 1e6) : 50;
-      const t = setTimeout(() => { this.wake = null; resolve(); }, Math.min(ms, 50));
+      const wait = Math.min(ms, 50);
+      const t = setTimeout(() => { this.wake = null; resolve(); }, wait);
       this.wake = () => { clearTimeout(t); resolve(); };
+      // Other cores deliver IPIs straight into a local vCPU's state block and notify its pending
+      // word (wasm/core/lapic.ts busFixed): wake on that too, not only on a host-side kick.
+      for (const v of this.locals) {
+        const r = Atomics.waitAsync(this.pendingWords, (v.block.base + VCPU.pending) >> 2, this.haltPending[v.block.index], wait + 5);
+        if (r.async) void r.value.then((how) => { if (how === 'ok') this.kick(); });
+        else { this.kick(); break; }
+      }
     });
   }
 

@@ -3,9 +3,10 @@
 // lapic_deadline_ns. The MMIO window at IA32_APIC_BASE is served here, never through the host and
 // never through the TLB (physAddr classifies it as MMIO).
 //
-// Other threads (src/vmm/lapic-bus.ts: IOAPIC messages, IPIs from other vCPUs) set IRR and TMR bits
-// with Atomics.or/and and then set PEND_LAPIC in `pending`; so IRR/TMR words are only touched with
-// atomics here too. ISR and every other register belong to this vCPU alone.
+// Other threads (src/vmm/lapic-bus.ts: IOAPIC messages and the IPIs the host delivers; other cores:
+// fixed and lowest-priority IPIs, busFixed below) set IRR and TMR bits with atomic or/and and then
+// set PEND_LAPIC in `pending` (and notify it); so IRR/TMR words are only touched with atomics here
+// too. ISR and every other register belong to this vCPU alone (others only read them).
 //
 // Choices where the SDM leaves room:
 // - Version 0x14 with 6 LVT entries (max LVT 5: timer, thermal, perf, LINT0, LINT1, error), no
@@ -27,7 +28,7 @@
 import { S } from './cpu';
 import {
   OFF_LAPIC, OFF_APIC_ID, OFF_APIC_BASE, OFF_PENDING, OFF_CPU_INDEX, OFF_LAPIC_ESR_ACC,
-  OFF_LAPIC_TIMER_START, OFF_LAPIC_DEADLINE_NS,
+  OFF_LAPIC_TIMER_START, OFF_LAPIC_DEADLINE_NS, VCPU_BASE, VCPU_BLOCK_SIZE, MAX_VCPUS, SH_NUM_VCPUS,
 } from './state';
 import { hostApicMessage } from './host';
 import { clockNs } from './clock';
@@ -244,7 +245,71 @@ function sendIpi(lo: u32): void {
     if (mode == 0 && (reg(SVR) & SVR_ENABLE)) localFixed(vec);
     return;
   }
+  // Fixed and lowest-priority IPIs (the ones a running kernel sends: reschedule, call-function,
+  // TLB shootdown) go straight into the targets' state blocks, as the host's LapicBus would put
+  // them, and wake a target parked in Atomics.wait; the rest (NMI, INIT, STARTUP, ExtINT, SMI,
+  // reserved) goes through the host.
+  if (mode <= 1) { busFixed(lo, reg(ICR_HI) >> 24, load<u32>(S, OFF_CPU_INDEX)); return; }
   hostApicMessage(APIC_MSG_IPI, lo, (reg(ICR_HI) & 0xFF000000) | load<u32>(S, OFF_CPU_INDEX));
+}
+
+// ---- the APIC bus for fixed and lowest-priority IPIs, core to core (same rules as
+// src/vmm/lapic-bus.ts: targets(), lowest(), accept(); keep the two in step) ----
+
+/** Register `off` of vCPU i's APIC. */
+@inline function busReg(i: u32, off: u32): u32 { return atomic.load<u32>(VCPU_BASE + i * VCPU_BLOCK_SIZE + OFF_LAPIC + off); }
+@inline function busVecSet(i: u32, arr: u32, vec: u32): bool {
+  return (busReg(i, arr + ((vec >> 5) << 4)) & vecBit(vec)) != 0;
+}
+function busCount(): u32 {
+  const n = load<u32>(SH_NUM_VCPUS);
+  return n == 0 ? 1 : n > MAX_VCPUS ? MAX_VCPUS : n;
+}
+@inline function busHwEnabled(i: u32): bool { return (load<u32>(VCPU_BASE + i * VCPU_BLOCK_SIZE + OFF_APIC_BASE) & 0x800) != 0; }
+@inline function busSwEnabled(i: u32): bool { return (busReg(i, SVR) & SVR_ENABLE) != 0; }
+function busMatches(i: u32, dest: u32, logical: bool): bool {
+  if (dest == 0xFF) return true;
+  if (!logical) return (busReg(i, ID) >> 24) == dest;
+  const ldr = busReg(i, LDR) >> 24;
+  if ((busReg(i, DFR) >> 28) == 0xF) return (ldr & dest) != 0;
+  return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xF) != 0;
+}
+
+/** Deliver a fixed (mode 0) or lowest-priority (mode 1) IPI from vCPU `src`; vector >= 16. */
+function busFixed(lo: u32, dest: u32, src: u32): void {
+  const n = busCount();
+  const vec = lo & 0xFF;
+  const shorthand = (lo >> 18) & 3;
+  let mask: u32 = 0;
+  const all: u32 = (1 << n) - 1;
+  if (shorthand == 2) mask = all;
+  else if (shorthand == 3) mask = all & ~(1 << src);
+  else for (let i: u32 = 0; i < n; i++) if (busMatches(i, dest, (lo & 0x800) != 0)) mask |= 1 << i;
+  for (let i: u32 = 0; i < n; i++) if (!busHwEnabled(i)) mask &= ~(1 << i);
+  if (((lo >> 8) & 7) == 1) {
+    // Lowest priority: a focus processor (vector in IRR or ISR, focus checking on) wins, else the
+    // lowest TPR, ties to the lowest index.
+    let best: i32 = -1;
+    let bestTpr: u32 = 0x100;
+    for (let i: u32 = 0; i < n; i++) {
+      if (!((mask >> i) & 1) || !busSwEnabled(i)) continue;
+      if ((busReg(i, SVR) & 0x200) == 0 && (busVecSet(i, IRR, vec) || busVecSet(i, ISR, vec))) { best = <i32>i; break; }
+      const tpr = busReg(i, TPR) & 0xFF;
+      if (tpr < bestTpr) { best = <i32>i; bestTpr = tpr; }
+    }
+    mask = best < 0 ? 0 : 1 << <u32>best;
+  }
+  const level = (lo & 0x8000) != 0;
+  for (let i: u32 = 0; i < n; i++) {
+    if (!((mask >> i) & 1) || !busSwEnabled(i)) continue;
+    const b = VCPU_BASE + i * VCPU_BLOCK_SIZE;
+    const w = (vec >> 5) << 4;
+    if (level) atomic.or<u32>(b + OFF_LAPIC + TMR + w, vecBit(vec));
+    else atomic.and<u32>(b + OFF_LAPIC + TMR + w, ~vecBit(vec));
+    atomic.or<u32>(b + OFF_LAPIC + IRR + w, vecBit(vec));
+    atomic.or<u32>(b + OFF_PENDING, PEND_LAPIC);
+    atomic.notify(b + OFF_PENDING, 1);
+  }
 }
 
 // ---------------------------------------------------------------- timer

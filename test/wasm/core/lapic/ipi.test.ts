@@ -35,7 +35,7 @@ describe('ipi: fixed, physical destinations', () => {
     const smp = machine(3);
     send(smp.cpus[0], 2, ASSERT | FIXED | 0x50);
     expect(smp.cpus[0].read(REG.ICR_LO) & 0x1000).toBe(0);
-    expect(smp.messages.map((m) => m.slice(0, 2))).toEqual([[0, 1]]);
+    expect(smp.messages).toEqual([]); // core to core: no host message for a fixed IPI
     runAll(smp);
     expect(logs(smp)).toEqual([[], [], [0x50]]);
   });
@@ -74,6 +74,31 @@ describe('ipi: fixed, physical destinations', () => {
     expect(smp.cpus[1].vecBit(REG.TMR, 0x55)).toBe(true);
     runAll(smp);
     expect(smp.eois).toEqual([0x55]);
+  });
+});
+
+describe('ipi: core to core', () => {
+  it('wakes a vCPU parked on its pending word (Atomics.notify from the sending core)', async () => {
+    const smp = machine(2);
+    const i32 = new Int32Array(smp.mem.buffer);
+    const at = (smp.cpus[1].base + VCPU.pending) >> 2;
+    const w = Atomics.waitAsync(i32, at, Atomics.load(i32, at), 5000);
+    expect(w.async).toBe(true);
+    send(smp.cpus[0], 1, ASSERT | FIXED | 0x58);
+    expect(await w.value).toBe('ok');
+    expect(Atomics.load(i32, at) & PEND.LAPIC).toBe(PEND.LAPIC);
+    expect(smp.messages).toEqual([]);
+  });
+
+  it('does not reach an APIC that is globally disabled (IA32_APIC_BASE bit 11 clear)', () => {
+    const smp = machine(3);
+    const b = smp.cpus[2].base + VCPU.apic_base;
+    smp.dv.setUint32(b, smp.dv.getUint32(b, true) & ~0x800, true);
+    send(smp.cpus[0], 0xff, ASSERT | FIXED | 0x59);
+    send(smp.cpus[0], 0, ALL | ASSERT | LOWEST | 0x5a);
+    runAll(smp);
+    // vCPU 2 gets neither; the lowest-priority one goes to the lowest index of equal TPR.
+    expect(logs(smp)).toEqual([[0x59, 0x5a], [0x59], []]);
   });
 });
 
