@@ -17,6 +17,7 @@ import { fetch8, refreshCs, refreshSegFast, flushFetch } from './decode';
 import { selectTags, tlbFlush } from './mmu/paging';
 import { dispatch } from './gen/dispatch';
 import { deliver } from './interrupt';
+import * as D from './debug';
 import { hostIntAck } from './host';
 import {
   PEND_LAPIC, lapicReset, lapicSyncBase, lapicTake, lapicService, lapicAcceptsPic, lapicPoll,
@@ -136,6 +137,7 @@ export function refresh(): void {
   tlbFlush(false);
   flushFetch();
   lapicSyncBase();
+  D.rearm();
 }
 
 /** Make the state block authoritative (flags materialised). */
@@ -210,6 +212,8 @@ export function run(budget: u32): u32 {
       if (load<u32>(S, OFF_HALTED)) { C.requestExit(C.EXIT_HLT); break; }
     }
     const eip = load<u32>(S, OFF_EIP);
+    // Debug registers (debug.ts): instruction breakpoints and a pending task-switch trap.
+    if (D.armed) { if (D.before(eip)) { n++; if (C.exitReq) break; continue; } }
     const trap = (fl & TF) != 0;
     C.startIp = eip;
     C.startEsp = r32(ESP);
@@ -242,15 +246,13 @@ export function run(budget: u32): u32 {
       if (v != 1 && v != 3 && v != 4 && v != 8 && v != 18) setFlags(getFlags() | RF);
       deliver(C.faultVec, C.faultErr, C.faultHasErr, 0);
       if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
-    } else if (trap) { if (op != 0xCC && op != 0xCD && op != 0xCE && op != 0xF1) {
-      // INT n, INT3, INTO and INT1 clear TF for their handler and take no single-step trap.
-      store<u32>(S, C.ip, OFF_EIP);
-      store<u32>(S + 24, load<u32>(S + 24, OFF_DR) | 0x4000, OFF_DR); // DR6.BS
-      deliver(1, 0, false, 0);
-      if (C.fault) { C.clearFault(); C.requestExit(C.EXIT_SHUTDOWN); }
-    } }
+    } else if (trap || D.hits != 0) {
+      // Single step and data/I-O breakpoints: one #DB trap. INT n, INT3, INTO and INT1 clear TF
+      // for their handler and take no single-step trap.
+      D.trapAfter(trap && op != 0xCC && op != 0xCD && op != 0xCE && op != 0xF1);
+    }
     store<u32>(S, C.ip, OFF_EIP);
-    if (fl & RF) { if (!fault) setFlags(getFlags() & ~RF); }
+    if (fl & RF) D.rfEnd();
     if (C.exitReq) break;
   }
   store<u64>(S, load<u64>(S, OFF_INSTRET) + n, OFF_INSTRET);

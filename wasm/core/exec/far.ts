@@ -7,6 +7,7 @@ import {
   segAttr, cpl,
 } from '../cpu';
 import { fetch16, fetch8, fetchZ, ATTR_UNUSABLE } from '../decode';
+import { flagsLoaded } from '../debug';
 import { getFlags, setFlags, getOF, ARITH, TF, DF, NT, RF, AC, ID, IF, IOPL, VIF, VIP, VM } from '../flags';
 import {
   fetchDesc, setAccessed, dLo, dHi, descLimit, descBase, descAttr, descDpl, descPresent, descType,
@@ -271,6 +272,7 @@ function iretFlags(t: u32, o32: bool, c: u32): void {
   if (c <= ((old >> 12) & 3)) m |= IF;
   if (c == 0) { m |= IOPL; if (o32) m |= VIF | VIP; }
   setFlags((old & ~m) | (t & m));
+  flagsLoaded();
 }
 
 /** Real mode, or v86 mode with IOPL 3: pop IP, CS, FLAGS. */
@@ -291,6 +293,7 @@ function iretReal(): void {
   loadSegReal(CS, sel);
   C.ip = eip;
   setFlags((old & keep) | (t & ~keep));
+  flagsLoaded();
 }
 
 /** Protected-mode IRET without NT: same level, outer level, or back to v86 mode. */
@@ -331,6 +334,7 @@ function iretToV86(eip: u32, sel: u32, t: u32): void {
   // The SDM checks EIP against the CS limit, which in v86 mode is 64 KiB.
   if (eip > 0xFFFF) { raiseGP(0); return; }
   setFlags(t);
+  flagsLoaded();
   setCpl(3);
   refreshModes();
   loadSegReal(CS, sel);
