@@ -8,6 +8,8 @@ import {
 } from '../cpu';
 import { fetch16, fetch8, fetchZ, ATTR_UNUSABLE } from '../decode';
 import { flagsLoaded } from '../debug';
+import { iretV86, intV86 } from './vme';
+import { OFF_CR4 } from '../state';
 import { getFlags, setFlags, getOF, ARITH, TF, DF, NT, RF, AC, ID, IF, IOPL, VIF, VIP, VM } from '../flags';
 import {
   fetchDesc, setAccessed, dLo, dHi, descLimit, descBase, descAttr, descDpl, descPresent, descType,
@@ -349,7 +351,7 @@ function iretToV86(eip: u32, sel: u32, t: u32): void {
 
 export function op_iret(op: u32): void {
   if (!C.protMode) {
-    if (C.v86 && ((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+    if (C.v86 && ((getFlags() >> 12) & 3) != 3) { iretV86(C.opsz32); return; }
     iretReal();
     return;
   }
@@ -361,8 +363,12 @@ export function op_iret(op: u32): void {
 export function op_int_imm(op: u32): void {
   const v = fetch8();
   if (fault) return;
-  // Without CR4.VME, INT n in v86 mode is IOPL-sensitive; INT3, INTO and INT1 are not.
-  if (C.v86 && ((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+  // INT n in v86 mode: with CR4.VME the TSS redirection bitmap may send it to the 8086 program's
+  // own vector table; otherwise it is IOPL-sensitive. INT3, INTO and INT1 are neither.
+  if (C.v86) {
+    if ((load<u32>(C.S, OFF_CR4) & 1) && intV86(v)) return;
+    if (((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+  }
   deliver(v, 0, false, 2);
 }
 export function op_int3(op: u32): void { deliver(3, 0, false, 3); }
