@@ -10,7 +10,7 @@
 import * as C from './cpu';
 import { S, fault, CS, segBase, requestExit, EXIT_SHUTDOWN } from './cpu';
 import { OFF_DR, OFF_CR4, OFF_EIP } from './state';
-import { fl, getFlags, setFlags, RF } from './flags';
+import { fl, getFlags, setFlags, RF, TF } from './flags';
 import { tlbFlush } from './mmu/paging';
 import { deliver } from './interrupt';
 
@@ -26,6 +26,8 @@ export let armed: bool = false;
 export let dataArmed: bool = false;
 /** I/O breakpoints are enabled (CR4.DE): IN/OUT/INS/OUTS call ioCheck(). */
 export let ioArmed: bool = false;
+/** The current instruction did not execute (a frozen x87 instruction): no single-step trap. */
+let stepBlocked: bool = false;
 /** B0-B3 of the data or I/O breakpoints hit by the current instruction (a trap after it). */
 export let hits: u32 = 0;
 /** IRET or a task switch loaded EFLAGS.RF = 1 during this instruction: it stays for the next. */
@@ -137,6 +139,7 @@ export function before(eip: u32): bool {
  * breakpoints it hit, as one #DB with EIP at the next instruction.
  */
 export function trapAfter(step: bool): void {
+  if (stepBlocked) { stepBlocked = false; step = false; }
   const h = hits;
   hits = 0;
   if (!step && h == 0) return;
@@ -146,6 +149,12 @@ export function trapAfter(step: bool): void {
   if (step) dr6 |= DR6_BS;
   deliverDb(dr6);
 }
+
+/**
+ * The current instruction stopped before executing without a fault: no single-step trap after it.
+ * trapAfter() runs for this instruction exactly when TF was set at its start.
+ */
+export function noStepTrap(): void { stepBlocked = (fl & TF) != 0; }
 
 /** An exception or interrupt is being delivered: breakpoint hits of a faulting instruction are void. */
 export function eventDelivered(): void { hits = 0; rfLoaded = false; }
