@@ -136,7 +136,7 @@ const CHUNK: u32 = 1024;
     setCount(n);
     if (cond && (C.repPfx == 0xF3 ? !getZF() : getZF())) return;
     // A breakpoint hit traps after this iteration; the instruction resumes with the next one.
-    if (D.hits != 0) { if (n != 0) C.ip = C.startIp; return; }
+    if (D.hits() != 0) { if (n != 0) C.ip = C.startIp; return; }
     if (++i >= CHUNK && n != 0) { C.ip = C.startIp; return; } // continue after pending events
   }
 }
