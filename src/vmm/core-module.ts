@@ -11,6 +11,8 @@ export interface CoreHost {
   intAck(): number;
   timeNs(): number;
   apicMessage(kind: number, a: number, b: number): void;
+  /** FERR# of this vCPU (1 asserted, 0 released); returns IGNNE# (0/1). Absent: IGNNE# low. */
+  fpuError?(level: number): number;
 }
 
 export interface CoreExports {
@@ -59,6 +61,7 @@ export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.
     intAck: () => host.intAck(),
     timeNs: () => host.timeNs(),
     apicMessage: (k: number, a: number, b: number) => host.apicMessage(k, a >>> 0, b >>> 0),
+    fpuError: (level: number) => (host.fpuError ? host.fpuError(level) : 0),
   };
   const inst = new WebAssembly.Instance(module, { env });
   const ex = inst.exports as unknown as CoreExports;

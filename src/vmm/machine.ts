@@ -130,6 +130,7 @@ export class Machine {
       intAck: () => (index === 0 ? mb.intAck() : 0x100),
       timeNs: () => mb.clock.now(),
       apicMessage: (kind, a, b) => this.apic.coreMessage(kind, a, b),
+      fpuError: (level) => mb.fpuError(index, level),
     };
   }
 

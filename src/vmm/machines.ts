@@ -12,6 +12,7 @@ import '../devices/uart16550.ts';
 import '../devices/i8042.ts';
 import '../devices/ioapic.ts';
 import '../devices/pci-host.ts';
+import '../devices/fpu-error.ts';
 
 export interface MachinePreset {
   name: string;
@@ -24,8 +25,8 @@ const PC_CORE = 'pic:0x20,,0x4d0 pic:0xa0,2,0x4d1 pit:0x40,0 sysctrl post:0x80';
 export const MACHINES: readonly MachinePreset[] = [
   {
     name: 'pc',
-    help: 'The default PC: 8259 pair, 8254, port 0x61/0x92, RTC, COM1, 8042, IOAPIC, PCI host, POST port.',
-    config: 'pic:0x20,,0x4d0 pic:0xa0,2,0x4d1 pit:0x40,0 sysctrl rtc:0x70,8 uart:0x3f8,4 kbc:0x60,1,12 ioapic pcihost:0xcf8 post:0x80',
+    help: 'The default PC: 8259 pair, 8254, port 0x61/0x92, RTC, COM1, 8042, IOAPIC, PCI host, POST port, x87 error logic (0xf0, IRQ 13).',
+    config: 'pic:0x20,,0x4d0 pic:0xa0,2,0x4d1 pit:0x40,0 sysctrl rtc:0x70,8 uart:0x3f8,4 kbc:0x60,1,12 ioapic pcihost:0xcf8 post:0x80 ferr:0xf0,13',
   },
   {
     name: 'pc-debug',

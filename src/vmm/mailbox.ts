@@ -7,7 +7,7 @@ import type { CoreHost } from './core-module.ts';
 export { KIND, MBOX, STATE };
 
 /** The host calls a mailbox can carry (a CoreHost without the clock). */
-export type MailboxHost = Pick<CoreHost, 'ioRead' | 'ioWrite' | 'mmioRead' | 'mmioWrite' | 'intAck' | 'apicMessage'>;
+export type MailboxHost = Pick<CoreHost, 'ioRead' | 'ioWrite' | 'mmioRead' | 'mmioWrite' | 'intAck' | 'apicMessage' | 'fpuError'>;
 
 /** waitAsync's timeout: how soon a stopped server notices without a notify. */
 const IDLE_WAIT_MS = 200;
@@ -80,6 +80,7 @@ export class MailboxServer {
       case KIND.MMIO_WRITE: this.counts.mmio++; h.mmioWrite(a, b, c); return 0;
       case KIND.INTA: this.counts.inta++; return h.intAck();
       case KIND.APIC: this.counts.apic++; h.apicMessage(a, b >>> 0, c); return 0;
+      case KIND.FERR: return h.fpuError ? h.fpuError(a) : 0;
       default: return -1;
     }
   }

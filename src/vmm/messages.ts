@@ -65,6 +65,20 @@ export interface PitOutMessage {
 
 export type PitMessage = PitGateMessage | PitOutMessage;
 
+// ───────────── x87 error signalling (bus `fpu`, delivery 'first') ─────────────
+
+/**
+ * A vCPU's FERR# output changed or is sampled (CR0.NE = 0: a pending unmasked x87 exception at a
+ * waiting instruction). The coprocessor-error logic answers with its IGNNE# output.
+ */
+export interface FerrMessage {
+  kind: 'ferr';
+  cpu: number;
+  level: boolean;
+  /** Written by the answering device: IGNNE# asserted. */
+  ignne: boolean;
+}
+
 // ───────────── Machine control to the host (bus `system`) ─────────────
 
 /** The A20 gate changed. `source` names the gate (port 0x92, the 8042): the host ORs them. */

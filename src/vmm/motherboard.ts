@@ -12,6 +12,7 @@ import type {
   CpuMessage,
   DebugconMessage,
   EoiMessage,
+  FerrMessage,
   IntAckMessage,
   PitMessage,
   SystemMessage,
@@ -71,6 +72,8 @@ export class Motherboard {
   readonly system = new Bus<SystemMessage>('system');
   /** Debug console bytes (port 0xe9) to the host. */
   readonly debugcon = new Bus<DebugconMessage>('debugcon');
+  /** FERR# from the vCPUs to the coprocessor-error logic, which answers IGNNE#. First answer wins. */
+  readonly fpu = new Bus<FerrMessage>('fpu', 'first');
 
   readonly io: IoSpace;
   readonly irqs = new IrqRouter();
@@ -81,6 +84,7 @@ export class Motherboard {
   readonly ctx: DeviceContext;
 
   private readonly intaMsg: IntAckMessage = { kind: 'inta', cascade: -1, vector: 0 };
+  private readonly ferrMsg: FerrMessage = { kind: 'ferr', cpu: 0, level: false, ignne: false };
 
   constructor(opts: MotherboardOptions = {}) {
     this.clock = opts.clock ?? new ManualClock();
@@ -144,6 +148,20 @@ export class Motherboard {
     if (this.inta.send(m)) return m.vector;
     this.log.once('inta-no-pic', 'INTA cycle with no 8259 on the board: vector 0xff');
     return 0xff;
+  };
+
+  /**
+   * A vCPU's FERR# (level 1 asserted, 0 released); returns IGNNE# as 0/1. Without the
+   * coprocessor-error logic on the board FERR# goes nowhere and IGNNE# stays low.
+   */
+  readonly fpuError = (cpu: number, level: number): number => {
+    const m = this.ferrMsg;
+    m.cpu = cpu;
+    m.level = level !== 0;
+    m.ignne = false;
+    if (this.fpu.send(m)) return m.ignne ? 1 : 0;
+    if (level) this.log.once('ferr-nowhere', 'FERR# asserted (CR0.NE = 0) but no coprocessor-error logic on the board');
+    return 0;
   };
 
   // ───────────── machine state ─────────────

@@ -8,7 +8,7 @@
 // The requester writes [1..4], stores state 1 and notifies; the VMM answers into [4], stores 2
 // and notifies; the requester reads [4] and stores 0. One request at a time per mailbox.
 
-export const KIND = Object.freeze({ IO_READ: 1, IO_WRITE: 2, MMIO_READ: 3, MMIO_WRITE: 4, INTA: 5, APIC: 6 });
+export const KIND = Object.freeze({ IO_READ: 1, IO_WRITE: 2, MMIO_READ: 3, MMIO_WRITE: 4, INTA: 5, APIC: 6, FERR: 7 });
 export const MBOX = Object.freeze({ STATE: 0, KIND: 1, A: 2, B: 3, DATA: 4 });
 export const STATE = Object.freeze({ IDLE: 0, REQUEST: 1, REPLY: 2 });
 

@@ -70,6 +70,7 @@ const api = {
       intAck: () => call(KIND.INTA, 0, 0, 0),
       timeNs: now,
       apicMessage: (k, a, b) => { call(KIND.APIC, k, a, b); },
+      fpuError: (level) => call(KIND.FERR, level, 0, 0),
     };
     const inst = await WebAssembly.instantiate(module, { env });
     inst.exports.attach(base);

@@ -14,6 +14,7 @@ describe('Linux on one vCPU', () => {
       expect(cpuinfo).toMatch(/vendor_id\s+: GenuineIntel/);
       expect(cpuinfo).toMatch(/cpu family\s+: 6/);
       expect(cpuinfo).toMatch(/^fpu\s+: yes/m);
+      expect(cpuinfo).toMatch(/^flags\s+:.* vme de /m);
       expect(await s.cmd('nproc')).toBe('1');
       // The guest's wall clock comes from the CMOS RTC, which follows the host's.
       const guest = Number(await s.cmd('date +%s'));

@@ -21,21 +21,28 @@ export class CoreHarness {
   /** Vector the PIC hands out on INTA. */
   intVector = 0x20;
   timeNs = 0;
+  /** FERR# levels the core signalled, in order. */
+  readonly ferr: number[] = [];
+  /** IGNNE# as answered to FERR# (when no hook answers). */
+  ignne = 0;
+  /** Host calls a test wants to handle itself (e.g. with a real motherboard). */
+  hooks: Partial<CoreHost> = {};
 
   constructor(ramBytes = 16 << 20) {
     this.mem = createMemory(ramBytes);
     const host: CoreHost = {
       ioRead: (port, size) => {
-        const v = this.portValues.get(port) ?? (size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff);
+        const v = this.hooks.ioRead?.(port, size) ?? this.portValues.get(port) ?? (size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff);
         this.io.push({ dir: 'in', port, size, value: v });
         return v;
       },
-      ioWrite: (port, size, value) => { this.io.push({ dir: 'out', port, size, value }); },
+      ioWrite: (port, size, value) => { this.io.push({ dir: 'out', port, size, value }); this.hooks.ioWrite?.(port, size, value); },
       mmioRead: (_a, size) => (size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff),
       mmioWrite: () => {},
-      intAck: () => this.intVector,
+      intAck: () => this.hooks.intAck?.() ?? this.intVector,
       timeNs: () => this.timeNs,
       apicMessage: () => {},
+      fpuError: (level) => { this.ferr.push(level); return this.hooks.fpuError?.(level) ?? this.ignne; },
     };
     this.core = instantiateCore(loadCoreModule(), this.mem, 0, host);
     this.base = vcpuBase(0);

@@ -11,3 +11,9 @@
 @external("env", "timeNs") export declare function hostTimeNs(): f64;
 /** A LAPIC sent an inter-processor message (ICR write) or an EOI; details in the exit record. */
 @external("env", "apicMessage") export declare function hostApicMessage(kind: u32, a: u32, b: u32): void;
+/**
+ * FERR# (CR0.NE = 0, SDM vol. 1 §8.7, Appendix D): the x87 signals a pending unmasked exception
+ * (level 1) or its end (level 0, ES cleared). The board routes it to IRQ 13; the return value is
+ * the IGNNE# input (non-zero: run the waiting instruction as if no exception were pending).
+ */
+@external("env", "fpuError") export declare function hostFpuError(level: u32): u32;

@@ -19,6 +19,7 @@ import { setCpl, setSegDesc, setSegNull, loadSegReal, checkStackSel } from './ex
 import { frameOpen, framePush, frameSp, tssStack, tssSs, tssEsp } from './exec/frame';
 import { taskGateTarget, taskSwitch, TASK_INT } from './exec/task';
 import { push32, push16 } from './exec/stack';
+import { eventDelivered } from './debug';
 
 /** Kinds of event (the `kind` argument of deliver). */
 export const EV_EXCEPTION: u32 = 0;
@@ -39,6 +40,7 @@ export const EV_ICEBP: u32 = 4;
  */
 export function deliver(vec: u32, err: u32, hasErr: bool, kind: u32): void {
   clearFault();
+  if (kind == EV_EXCEPTION || kind == EV_EXTERNAL) eventDelivered();
   let v = vec;
   let e = err;
   let he = hasErr;

@@ -83,7 +83,7 @@ describe('machine presets', () => {
   it('pc has no debug ports; pc-core builds with the core chips', () => {
     const pc = resolveMachine('pc');
     expect(pc).not.toMatch(/debug/);
-    for (const w of ['pic:0x20,,0x4d0', 'pic:0xa0,2,0x4d1', 'pit:0x40,0', 'sysctrl', 'rtc:0x70,8', 'uart:0x3f8,4', 'kbc:', 'ioapic', 'pcihost:0xcf8', 'post:0x80']) {
+    for (const w of ['pic:0x20,,0x4d0', 'pic:0xa0,2,0x4d1', 'pit:0x40,0', 'sysctrl', 'rtc:0x70,8', 'uart:0x3f8,4', 'kbc:', 'ioapic', 'pcihost:0xcf8', 'post:0x80', 'ferr:0xf0,13']) {
       expect(pc).toContain(w);
     }
     const mb = Motherboard.fromConfig(resolveMachine('pc-core'), quiet());

@@ -7,6 +7,9 @@ import {
   segAttr, cpl,
 } from '../cpu';
 import { fetch16, fetch8, fetchZ, ATTR_UNUSABLE } from '../decode';
+import { flagsLoaded } from '../debug';
+import { iretV86, intV86 } from './vme';
+import { OFF_CR4 } from '../state';
 import { getFlags, setFlags, getOF, ARITH, TF, DF, NT, RF, AC, ID, IF, IOPL, VIF, VIP, VM } from '../flags';
 import {
   fetchDesc, setAccessed, dLo, dHi, descLimit, descBase, descAttr, descDpl, descPresent, descType,
@@ -271,6 +274,7 @@ function iretFlags(t: u32, o32: bool, c: u32): void {
   if (c <= ((old >> 12) & 3)) m |= IF;
   if (c == 0) { m |= IOPL; if (o32) m |= VIF | VIP; }
   setFlags((old & ~m) | (t & m));
+  flagsLoaded();
 }
 
 /** Real mode, or v86 mode with IOPL 3: pop IP, CS, FLAGS. */
@@ -291,6 +295,7 @@ function iretReal(): void {
   loadSegReal(CS, sel);
   C.ip = eip;
   setFlags((old & keep) | (t & ~keep));
+  flagsLoaded();
 }
 
 /** Protected-mode IRET without NT: same level, outer level, or back to v86 mode. */
@@ -331,6 +336,7 @@ function iretToV86(eip: u32, sel: u32, t: u32): void {
   // The SDM checks EIP against the CS limit, which in v86 mode is 64 KiB.
   if (eip > 0xFFFF) { raiseGP(0); return; }
   setFlags(t);
+  flagsLoaded();
   setCpl(3);
   refreshModes();
   loadSegReal(CS, sel);
@@ -345,7 +351,7 @@ function iretToV86(eip: u32, sel: u32, t: u32): void {
 
 export function op_iret(op: u32): void {
   if (!C.protMode) {
-    if (C.v86 && ((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+    if (C.v86 && ((getFlags() >> 12) & 3) != 3) { iretV86(C.opsz32); return; }
     iretReal();
     return;
   }
@@ -357,8 +363,12 @@ export function op_iret(op: u32): void {
 export function op_int_imm(op: u32): void {
   const v = fetch8();
   if (fault) return;
-  // Without CR4.VME, INT n in v86 mode is IOPL-sensitive; INT3, INTO and INT1 are not.
-  if (C.v86 && ((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+  // INT n in v86 mode: with CR4.VME the TSS redirection bitmap may send it to the 8086 program's
+  // own vector table; otherwise it is IOPL-sensitive. INT3, INTO and INT1 are neither.
+  if (C.v86) {
+    if ((load<u32>(C.S, OFF_CR4) & 1) && intV86(v)) return;
+    if (((getFlags() >> 12) & 3) != 3) { raiseGP(0); return; }
+  }
   deliver(v, 0, false, 2);
 }
 export function op_int3(op: u32): void { deliver(3, 0, false, 3); }

@@ -5,6 +5,7 @@ import { materialize, fl, setFlags, getFlags, CF, DF, IF, IOPL } from '../flags'
 import { OFF_HALTED, OFF_INT_SHADOW, OFF_CR0, OFF_CR4, OFF_TSC_OFFSET, OFF_APIC_ID, SH_CLOCK_HZ, SH_NUM_VCPUS } from '../state';
 import { lapicHwEnabled } from '../lapic';
 import { clockNs } from '../clock';
+import { virtualIf, cliVirtual, stiVirtual } from './vme';
 
 export function op_clc(op: u32): void { materialize(); setFlags(fl & ~CF); }
 export function op_stc(op: u32): void { materialize(); setFlags(fl | CF); }
@@ -19,11 +20,11 @@ export function op_std(op: u32): void { setFlags(getFlags() | DF); }
   return C.v86 ? iopl == 3 : C.cpl() <= iopl;
 }
 export function op_cli(op: u32): void {
-  if (!ifAllowed()) { raiseGP(0); return; }
+  if (!ifAllowed()) { if (virtualIf()) cliVirtual(); else raiseGP(0); return; }
   setFlags(getFlags() & ~IF);
 }
 export function op_sti(op: u32): void {
-  if (!ifAllowed()) { raiseGP(0); return; }
+  if (!ifAllowed()) { if (virtualIf()) stiVirtual(); else raiseGP(0); return; }
   const f = getFlags();
   // Interrupts stay blocked until after the next instruction.
   if (!(f & IF)) store<u32>(C.S, 1, OFF_INT_SHADOW);
@@ -48,6 +49,8 @@ export function op_rdtsc(op: u32): void {
 
 // CPUID features (leaf 1 EDX): exactly what is implemented.
 const FEAT_FPU: u32 = 1 << 0;
+const FEAT_VME: u32 = 1 << 1; // CR4.VME and CR4.PVI (exec/vme.ts)
+const FEAT_DE: u32 = 1 << 2; // CR4.DE: I/O breakpoints, DR4/DR5 #UD (debug.ts)
 const FEAT_PSE: u32 = 1 << 3;
 const FEAT_TSC: u32 = 1 << 4;
 const FEAT_MSR: u32 = 1 << 5;
@@ -56,7 +59,7 @@ const FEAT_APIC: u32 = 1 << 9;
 const FEAT_SEP: u32 = 1 << 11;
 const FEAT_PGE: u32 = 1 << 13;
 const FEAT_CMOV: u32 = 1 << 15;
-export const CPUID_FEATURES: u32 = FEAT_FPU | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
+export const CPUID_FEATURES: u32 = FEAT_FPU | FEAT_VME | FEAT_DE | FEAT_PSE | FEAT_TSC | FEAT_MSR | FEAT_CX8 | FEAT_APIC | FEAT_SEP | FEAT_PGE | FEAT_CMOV;
 /** Family 6, model 1, stepping 9: a Pentium Pro-class part without MMX or SSE. */
 const SIGNATURE: u32 = 0x619;
 

@@ -5,6 +5,7 @@ import { linR, linW, fetch16, fetch8, fetchZ, fetchS8, eaEspBase } from '../deco
 import { rd16, rd32, wr16, wr32 } from '../mmu/mem';
 import { getFlags, setFlags, IF, IOPL, VM, RF, VIF, VIP, AC, ID, NT, TF, DF, ARITH } from '../flags';
 import { getReg, setReg, readE, writeE } from './operand';
+import { pushfV86, popfV86 } from './vme';
 
 @inline export function sp(): u32 { return C.stack32 ? r32(ESP) : r16(ESP); }
 @inline export function setSp(v: u32): void { if (C.stack32) w32(ESP, v); else w16(ESP, v); }
@@ -146,13 +147,13 @@ export function op_leave(op: u32): void {
 
 export function op_pushf(op: u32): void {
   const f = getFlags();
-  if (C.v86 && (f & IOPL) != IOPL) { raiseGP(0); return; } // VME not supported
+  if (C.v86 && (f & IOPL) != IOPL) { pushfV86(C.opsz32); return; }
   if (C.opsz32) push32(f & ~(VM | RF)); else push16(f);
 }
 export function op_popf(op: u32): void {
   const f = getFlags();
   const iopl = (f >> 12) & 3;
-  if (C.v86 && iopl != 3) { raiseGP(0); return; }
+  if (C.v86 && iopl != 3) { popfV86(C.opsz32); return; }
   const v = C.opsz32 ? pop32() : pop16() | (f & 0xFFFF0000);
   if (fault) return;
   // Which bits POPF may change depends on CPL and IOPL (SDM POPF table).

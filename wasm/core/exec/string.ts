@@ -12,6 +12,7 @@ import { ioAllowed } from './system';
 import { segFast } from '../decode';
 import { tlbHostR, tlbHostW } from '../mmu/mem';
 import { segBase } from '../cpu';
+import * as D from '../debug';
 
 const CHUNK: u32 = 1024;
 
@@ -114,7 +115,10 @@ const CHUNK: u32 = 1024;
 }
 
 @inline function str<T>(kind: u32): void {
-  if ((kind == 5 || kind == 6) && !ioAllowed(r16(2), <u32>sizeof<T>())) { raiseGP(0); return; }
+  if (kind == 5 || kind == 6) {
+    if (!ioAllowed(r16(2), <u32>sizeof<T>())) { raiseGP(0); return; }
+    if (D.ioArmed && (C.repPfx == 0 || count() != 0)) D.ioCheck(r16(2), <u32>sizeof<T>());
+  }
   if (C.repPfx == 0) { one<T>(kind); return; }
   const cond = kind == 3 || kind == 4;
   let i: u32 = 0;
@@ -131,6 +135,8 @@ const CHUNK: u32 = 1024;
     n--;
     setCount(n);
     if (cond && (C.repPfx == 0xF3 ? !getZF() : getZF())) return;
+    // A breakpoint hit traps after this iteration; the instruction resumes with the next one.
+    if (D.hits() != 0) { if (n != 0) C.ip = C.startIp; return; }
     if (++i >= CHUNK && n != 0) { C.ip = C.startIp; return; } // continue after pending events
   }
 }

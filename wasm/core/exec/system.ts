@@ -19,6 +19,7 @@ import {
 import { getFlags, setFlags, ZF, VM, IF, RF } from '../flags';
 import { readE, writeE } from './operand';
 import { setCpl, setSegDesc, setSegNull, setSegCache, refreshModes } from './segment';
+import { rearm, generalDetect } from '../debug';
 export { op_rdmsr, op_wrmsr } from './msr';
 
 /** Selector stores (SLDT, STR, SMSW): a 32-bit register gets the value zero-extended. */
@@ -154,6 +155,7 @@ export function op_lidt(op: u32): void { loadTable(OFF_IDT_BASE, OFF_IDT_LIMIT);
 /** CR0 bits that exist: PE MP EM TS ET NE WP AM NW CD PG. */
 const CR0_BITS: u32 = 0xE005003F;
 const CR4_BITS: u32 = 0x1DF; // VME PVI TSD DE PSE MCE PGE PCE (no PAE)
+const CR4_DE: u32 = 8;
 
 /** Write CR0 after its checks; PG, PE or WP changes flush the TLB and the mode caches. */
 function writeCr0(v: u32): void {
@@ -229,6 +231,7 @@ export function op_mov_cr_r(op: u32): void {
       const old = load<u32>(S, OFF_CR4);
       store<u32>(S, v, OFF_CR4);
       if ((old ^ v) & (CR4_PSE | CR4_PGE)) { tlbFlush(false); flushFetch(); }
+      if ((old ^ v) & CR4_DE) rearm();
       break;
     }
     default: raiseUD();
@@ -246,16 +249,18 @@ function drIndex(): u32 {
 }
 export function op_mov_r_dr(op: u32): void {
   const n = drIndex();
-  if (n < 8) w32(C.modrm & 7, load<u32>(S + (n << 2), OFF_DR));
+  if (n >= 8 || generalDetect()) return;
+  w32(C.modrm & 7, load<u32>(S + (n << 2), OFF_DR));
 }
-/** Breakpoints are stored but not armed (no #DB from DR0-DR3/DR7 matches, no DR7.GD). */
+/** Writes to DR0-DR3 and DR7 re-arm the breakpoints (debug.ts). */
 export function op_mov_dr_r(op: u32): void {
   const n = drIndex();
-  if (n >= 8) return;
+  if (n >= 8 || generalDetect()) return;
   let v = r32(C.modrm & 7);
   if (n == 6) v = (v & 0xE00F) | 0xFFFF0FF0;
   else if (n == 7) v = (v & 0xFFFF23FF) | 0x400;
   store<u32>(S + (n << 2), v, OFF_DR);
+  if (n != 6) rearm();
 }
 
 // ---- SYSENTER / SYSEXIT: flat segments derived from IA32_SYSENTER_CS ----

@@ -9,6 +9,7 @@ import { OFF_CR0, OFF_CR3, OFF_EIP, OFF_SEG_SEL, OFF_SEG_ATTR } from '../state';
 import { getFlags, setFlags, NT, VM } from '../flags';
 import { tlbFlush, CR0_TS } from '../mmu/paging';
 import { ATTR_UNUSABLE } from '../decode';
+import { flagsLoaded, taskSwitched } from '../debug';
 import {
   fetchDesc, setAccessed, setTssBusy, dLo, dHi, linRd, linWr, linProbe, descBase, descLimit,
   descAttr, descDpl, descPresent, descType, descIsSeg, isCode, isConforming,
@@ -122,6 +123,8 @@ export function taskSwitch(sel: u32, lo: u32, hi: u32, kind: u32, retEip: u32, e
   C.startIp = nEip;
   C.startEsp = r32(ESP);
   setFlags(nFlags);
+  flagsLoaded();
+  taskSwitched(n32 && (linRd(nBase + 0x64, 2, false) & 1) != 0);
   if (n32 && (nFlags & VM)) { enterV86Task(); return; }
   loadTaskSegs(ext);
 }

@@ -5,8 +5,9 @@
 import * as C from '../cpu';
 import {
   OFF_FPU_ST, OFF_FPU_CW, OFF_FPU_SW, OFF_FPU_TOP, OFF_FPU_TW, OFF_FPU_IP, OFF_FPU_CS, OFF_FPU_DP,
-  OFF_FPU_DS, OFF_FPU_OP,
+  OFF_FPU_DS, OFF_FPU_OP, OFF_CR0,
 } from '../state';
+import { hostFpuError } from '../host';
 
 // Status-word bits beyond the six exception flags (which f80.ts names FE_*).
 export const SW_SF: u32 = 0x40;
@@ -44,13 +45,21 @@ export const TAG_EMPTY: u32 = 3;
 }
 /** Store a status word (TOP bits are ignored) and recompute ES/B. */
 export function setSw(sw: u32): void {
-  store<u32>(C.S, withEs(sw & 0xC7FF, getCw()), OFF_FPU_SW);
+  storeSw(withEs(sw & 0xC7FF, getCw()));
 }
 /** Store a control word: bit 6 reads as 1, bits 7 and 13..15 as 0 (observed). ES/B follow. */
 export function setCw(cw: u32): void {
   cw = (cw & 0x1F3F) | 0x40;
   store<u32>(C.S, cw, OFF_FPU_CW);
-  store<u32>(C.S, withEs(getSw(), cw), OFF_FPU_SW);
+  storeSw(withEs(getSw(), cw));
+}
+/** ES going from 1 to 0 with CR0.NE = 0 ends FERR# (the board then drops IGNNE#). */
+@inline function storeSw(sw: u32): void {
+  if (getSw() & ~sw & SW_ES) ferrEnd();
+  store<u32>(C.S, sw, OFF_FPU_SW);
+}
+function ferrEnd(): void {
+  if (!(load<u32>(C.S, OFF_CR0) & 0x20)) hostFpuError(0);
 }
 /** The full 16-bit status word with TOP. */
 @inline export function fullSw(): u32 { return getSw() | (getTop() << 11); }

@@ -13,7 +13,9 @@
 import * as C from '../cpu';
 import { fault, raise, raiseUD } from '../cpu';
 import { modrmFetch } from '../decode';
-import { OFF_CR0 } from '../state';
+import { OFF_CR0, OFF_HALTED } from '../state';
+import { hostFpuError } from '../host';
+import { noStepTrap } from '../debug';
 import { getSw, getTop, setTop, setTag, phys, pop, setCc, notePtrs, SW_ES, SW_C1, TAG_EMPTY } from './x87-state';
 import { loadOperand, fldMem, fstMem } from './x87-mem';
 import { fninit, fnclex, fldcw, fnstcw, fnstswM, fnstswAx, fnstenv, fldenv, fnsave, frstor } from './x87-env';
@@ -28,8 +30,11 @@ const CR0_TS: u32 = 0x8;
 const CR0_NE: u32 = 0x20;
 
 /**
- * A pending unmasked x87 exception at a waiting instruction: #MF with CR0.NE = 1. Returns true
- * when the instruction must not run.
+ * A pending unmasked x87 exception at a waiting instruction: #MF with CR0.NE = 1. With CR0.NE = 0
+ * (MS-DOS compatibility mode, SDM vol. 1 §D.2.1.3) the CPU asserts FERR#, which a PC routes to
+ * IRQ 13: unless the board answers with IGNNE# the instruction freezes before it executes until an
+ * interrupt comes (the vCPU halts with EIP at the instruction, so the IRQ 13 handler returns to
+ * it). Returns true when the instruction must not run.
  */
 function pendingStops(): bool {
   if ((getSw() & SW_ES) == 0) return false;
@@ -37,9 +42,11 @@ function pendingStops(): bool {
     raise(16, 0, false);
     return true;
   }
-  // TODO(issue 4): with CR0.NE = 0 the CPU signals FERR#, which a PC routes to IRQ 13 through the
-  // PIC; there is no host call for that yet, so the instruction runs as if IGNNE# were asserted.
-  return false;
+  if (hostFpuError(1) != 0) return false; // IGNNE#: run as if nothing were pending
+  C.ip = C.startIp;
+  store<u32>(C.S, 1, OFF_HALTED);
+  noStepTrap();
+  return true;
 }
 
 /** WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set, then the pending-exception check. */

@@ -5,6 +5,7 @@ import { OFF_TLB_ADD } from '../state';
 import { tagR, tagW, fill, physKind, lastPhys, KIND_MMIO, KIND_ROM } from './paging';
 import { hostMmioRead, hostMmioWrite } from '../host';
 import { apicWin, lapicRead, lapicWrite } from '../lapic';
+import * as D from '../debug';
 
 @inline function hitR(lin: u32, size: u32): bool {
   const i = (lin >>> 12) & 255;
@@ -52,6 +53,7 @@ import { apicWin, lapicRead, lapicWrite } from '../lapic';
 function rdPage(lin: u32, size: u32): u32 {
   const a = fill(lin, false);
   if (fault) return 0;
+  if (D.dataArmed) D.dataCheck(lin, size, false);
   if (a == 0) {
     const v = (lastPhys & 0xFFFFF000) == apicWin ? lapicRead(lastPhys & 0xFFF, size) : hostMmioRead(lastPhys, size);
     return v & sizeMask(size);
@@ -78,6 +80,7 @@ export function rdSlow(lin: u32, size: u32): u32 {
 function wrPage(lin: u32, size: u32, v: u32): void {
   const a = fill(lin, true);
   if (fault) return;
+  if (D.dataArmed) D.dataCheck(lin, size, true);
   if (a == 0) {
     if (physKind != KIND_MMIO) return; // ROM: dropped
     if ((lastPhys & 0xFFFFF000) == apicWin) lapicWrite(lastPhys & 0xFFF, size, v & sizeMask(size));
@@ -119,6 +122,7 @@ export function rmwAddr(lin: u32, size: u32): u32 {
   if ((lin & 0xFFF) > 0x1000 - size) { probeW(lin, size); return 0; }
   const a = fill(lin, true);
   if (fault) return 0;
+  if (D.dataArmed) D.dataCheck(lin, size, true);
   if (a == 0) return 0;
   return a;
 }

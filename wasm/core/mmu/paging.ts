@@ -6,6 +6,7 @@ import {
   RAM_BASE, ROM_BASE, SH_RAM_SIZE, SH_ROM_SIZE, SH_ROM_LOW_START, SH_A20_MASK, TLB_ENTRIES,
 } from '../state';
 import { apicWin } from '../lapic';
+import * as D from '../debug';
 
 export const CR0_PE: u32 = 1;
 export const CR0_MP: u32 = 2;
@@ -152,6 +153,8 @@ export function fill(lin: u32, write: bool): u32 {
   if (physKind == KIND_ROM && write) return 0; // ROM ignores writes: the caller drops them
   const i = (lin >>> 12) & (TLB_ENTRIES - 1);
   const page = lin & 0xFFFFF000;
+  // Pages with an armed data breakpoint stay on the slow path (debug.ts).
+  if (D.dataArmed) { if (D.watchedPage(page, write)) return a; }
   const t = S + OFF_TLB_TAG + (i << 2);
   // All four tags of an index describe the same linear page.
   const cur = user ? t + TLB_ENTRIES * 8 : t;
