@@ -1,4 +1,4 @@
-// `seoulweb bench [--cpus 1,2,4] [--placement s,d] [--repeat N] [--workload lua|tiny] [--rounds N]
+// `seoulweb bench [--cpus 1,2,4] [--placement s,d] [--repeat N] [--workload lua|tiny|par] [--rounds N]
 //  [--json FILE] [--kernel F] [--initrd F] [--timeout S]`: the placement matrix in Node; Markdown on stdout,
 // progress on stderr, JSON (with the machine description) to FILE.
 import { writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ export const BENCH_USAGE = `usage: seoulweb bench [options]
   --cpus LIST        vCPU counts (default 1,2,4)
   --placement LIST   s (vCPU 0 shares the VMM's thread), d (dedicated); default s,d
   --repeat N         runs per cell, median reported (default 1)
-  --workload W       lua (tcc builds Lua 5.4, the real one) or tiny (a small C program, seconds); default lua
+  --workload W       lua (tcc builds Lua 5.4, the real one), tiny (a small C program, seconds) or
+                     par (8 CPU-bound awk units, one job per CPU: the SMP speedup); default lua
   --rounds N         rounds of the 33 Lua compile units (default ${DEFAULT_ROUNDS})
   --json FILE        also write the results as JSON
   --kernel FILE      kernel (default images/bzImage)
@@ -45,7 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case '--repeat': a.repeat = int(v(), '--repeat', 1, 100); break;
       case '--workload': {
         const w = v();
-        if (w !== 'lua' && w !== 'tiny') throw new Error(`--workload: '${w}' is not lua or tiny`);
+        if (w !== 'lua' && w !== 'tiny' && w !== 'par') throw new Error(`--workload: '${w}' is not lua, tiny or par`);
         a.workload = w;
         break;
       }

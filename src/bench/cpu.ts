@@ -31,7 +31,7 @@ export function runFlat(name: string, bin: Uint8Array, load: number, entry: numb
   core.refresh();
   const t0 = performance.now();
   let exit = EXIT.BUDGET as number;
-  while (exit === EXIT.BUDGET) exit = core.run(slice);
+  while (exit === EXIT.BUDGET || exit === EXIT.SPIN) exit = core.run(slice);
   const seconds = (performance.now() - t0) / 1000;
   if (exit !== EXIT.HLT) throw new Error(`${name}: stopped with exit ${exit} at eip ${dv.getUint32(base + VCPU.eip, true).toString(16)}`);
   const instructions = Number(dv.getBigUint64(base + VCPU.instret, true));

@@ -7,8 +7,13 @@
 //         change): a small C program compiled by the image's tcc as 4 parallel units (one job
 //         per online CPU), linked, run; the checksum is the md5 of its output, which the tests
 //         check against the same program built by gcc -m32 and run on the host CPU.
+//   par   CPU-bound and parallel, for the speedup of 2 vCPUs over 1 (issue 7): a fixed total of
+//         PAR_UNITS independent compute units (shell arithmetic loops in busybox sh: integers
+//         only, no I/O, no fork inside a unit, no compiler), one job per online CPU; typed in
+//         like tiny, so any image with busybox runs it. (awk would do the same in x87 doubles,
+//         about 30 times slower here.)
 
-export type WorkloadName = 'lua' | 'tiny';
+export type WorkloadName = 'lua' | 'tiny' | 'par';
 
 export interface Workload {
   name: WorkloadName;
@@ -88,6 +93,42 @@ export function tinyWorkload(jobs?: number): Workload {
   };
 }
 
+/** The par workload: units, and loop iterations per unit (about 2 s of one vCPU each on this host). */
+export const PAR_UNITS = 8;
+export const PAR_ITERATIONS = 1200;
+
+/** What unit `u` prints: "u s" with s from an LCG mod a prime. */
+export function parUnitOutput(u: number, iterations = PAR_ITERATIONS): string {
+  let s = u;
+  for (let i = 0; i < iterations; i++) s = (s * 31 + i) % 1000003;
+  return `${u} ${s}\n`;
+}
+
+/** md5 of the units' outputs in order 1..PAR_UNITS (test/src/bench/workloads.test.ts recomputes it). */
+export const PAR_CHECKSUM = 'af2d75c1541ef2a67bd6fc2a81e0aa0b';
+
+/** The par workload's guest-side script (busybox sh); the markers and clock reads are tiny's. */
+export const PAR_SCRIPT = `j=\${1:-$(nproc)};d=/tmp/seoulweb-par;rm -rf $d;mkdir -p $d;cd $d||exit 1
+echo "SEOULWEB-BENCH-START jobs=$j workload=par";read t0 x </proc/uptime
+seq 1 ${PAR_UNITS}|xargs -P $j -n 1 sh -c 'u=$0;s=$0;i=0;while [ $i -lt ${PAR_ITERATIONS} ];do s=$(((s*31+i)%1000003));i=$((i+1));done;echo $u $s >o$u'||{ echo SEOULWEB-BENCH-FAIL units;exit 1;}
+s=$(for k in $(seq 1 ${PAR_UNITS});do cat o$k;done|md5sum|cut -d' ' -f1);read t1 x </proc/uptime
+c=$((\${t1%.*}\${t1#*.}-\${t0%.*}\${t0#*.}))
+echo "SEOULWEB-BENCH-END seconds=$((c/100)).$((c%100/10))$((c%10)) checksum=$s"
+`;
+
+const PAR_B64 = '/tmp/seoulweb-par.b64';
+
+export function parWorkload(jobs?: number): Workload {
+  const b64 = btoa(PAR_SCRIPT);
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += CHUNK) lines.push(`echo ${b64.slice(i, i + CHUNK)} ${i === 0 ? '>' : '>>'}${PAR_B64}`);
+  lines.push(`base64 -d ${PAR_B64} >/tmp/seoulweb-par.sh && sh /tmp/seoulweb-par.sh${jobs ? ' ' + jobs : ''}`);
+  return {
+    name: 'par', checksum: PAR_CHECKSUM, command: lines.join('\r'),
+    description: `${PAR_UNITS} CPU-bound shell loops of ${PAR_ITERATIONS} iterations, one job per CPU`,
+  };
+}
+
 export function workload(name: WorkloadName, rounds = 1): Workload {
-  return name === 'tiny' ? tinyWorkload() : luaWorkload(rounds);
+  return name === 'tiny' ? tinyWorkload() : name === 'par' ? parWorkload() : luaWorkload(rounds);
 }

@@ -11,6 +11,8 @@ export interface CliOptions {
   exitPort?: number; noReboot: boolean; timeout?: number;
   script: { expect?: RegExp; send?: string }[];
   stats: boolean;
+  /** Debug: with the vCPU dump (SIGUSR2, timeout), write the vCPU blocks and RAM to this file. */
+  dumpFile?: string;
   /** Debug: kill this vCPU's worker after `afterMs` (tests the dead-worker path). */
   crashVcpu?: { index: number; afterMs: number };
 }
@@ -32,6 +34,8 @@ export const USAGE = `usage: seoulweb [options]
   --expect REGEX        wait for console output matching REGEX (script step)
   --send STR            type STR (\\n = Enter) (script step); the run ends 0 after the last --expect
   --stats               print per-vCPU instructions, MIPS and exits at the end
+  --dump-file FILE      debug: SIGUSR2 or --timeout print where every vCPU is (always) and write
+                        the raw memory from the vCPU blocks to the end of RAM to FILE
   --debug-crash-vcpu N[,SEC]  debug: vCPU N's worker throws after SEC seconds (default 1)`;
 
 function num(opt: string, v: string | undefined, min: number, max: number): number {
@@ -72,6 +76,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--expect': { const v = val(); try { o.script.push({ expect: new RegExp(v) }); } catch { throw new UsageError(`--expect: "${v}" is not a regular expression`); } break; }
       case '--send': o.script.push({ send: val().replace(/\\n/g, '\n').replace(/\\r/g, '\r') }); break;
       case '--stats': o.stats = true; break;
+      case '--dump-file': o.dumpFile = val(); break;
       case '--debug-crash-vcpu': {
         const [n, sec] = val().split(',');
         o.crashVcpu = { index: num(a, n, 0, 7), afterMs: sec === undefined ? 1000 : num(a, sec, 0, 3600) * 1000 };

@@ -1,5 +1,5 @@
 // `seoulweb` / `npm run vm`: boot a PC in Node with the guest's serial console on this terminal.
-import { readFileSync, appendFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
 import { Machine } from '../vmm/machine.ts';
@@ -10,6 +10,7 @@ import type { BootSpec } from '../vmm/boot-setup.ts';
 import { BootError } from '../boot/boot-state.ts';
 import { gunzipIfNeeded } from './files.ts';
 import { nodeThreads } from '../vmm/threads-node.ts';
+import { VCPU_BASE, RAM_BASE } from '../shared/layout.ts';
 
 const IMAGES = fileURLToPath(new URL('../../images/', import.meta.url));
 export const DEFAULT_APPEND = 'console=ttyS0 earlyprintk=serial,ttyS0,115200';
@@ -79,7 +80,17 @@ async function main(argv: string[]): Promise<number> {
   });
   advance();
   let timedOut = false;
-  const timer = o.timeout ? setTimeout(() => { timedOut = true; machine!.stop('timeout'); }, o.timeout * 1000) : undefined;
+  // A hung machine: SIGUSR2 (and a timeout) print where every vCPU is, on stderr.
+  const dump = (why: string) => {
+    process.stderr.write(`\n[seoulweb] ${why}: vCPU dump\n${machine!.debugDump()}\n`);
+    if (o.dumpFile) {
+      writeFileSync(o.dumpFile, new Uint8Array(machine!.memory.buffer, VCPU_BASE, RAM_BASE - VCPU_BASE + machine!.ramBytes));
+      process.stderr.write(`[seoulweb] memory from 0x${VCPU_BASE.toString(16)} (vCPU blocks; RAM at 0x${RAM_BASE.toString(16)}) written to ${o.dumpFile}\n`);
+    }
+  };
+  const onUsr2 = () => dump('SIGUSR2');
+  process.on('SIGUSR2', onUsr2);
+  const timer = o.timeout ? setTimeout(() => { timedOut = true; dump('timeout'); machine!.stop('timeout'); }, o.timeout * 1000) : undefined;
   let ctrlA = false;
   if (interactive) {
     process.stdin.setRawMode(true);
@@ -98,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
   const st = await machine.run();
   if (timer) clearTimeout(timer);
   clearTimeout(crashTimer);
+  process.off('SIGUSR2', onUsr2);
   if (interactive) { process.stdin.setRawMode(false); process.stdin.pause(); }
   if (o.stats) printStats(machine);
   if (timedOut) { process.stderr.write(`\n[seoulweb] timeout after ${o.timeout} s\n`); return 124; }
@@ -115,7 +127,7 @@ function printStats(m: Machine): void {
     process.stderr.write(`[seoulweb] vCPU ${i}: ${(v.instructions / 1e6).toFixed(1)} M instructions, ` +
       `${(v.instructions / s.seconds / 1e6).toFixed(1)} MIPS over ${s.seconds.toFixed(2)} s, exits ${JSON.stringify(v.exits)}` +
       (v.thread ? `, worker: ${v.thread.slices} slices, ${v.thread.halts} HLT, ${(v.thread.runMs / 1000).toFixed(2)} s running, ` +
-        `${(v.thread.haltMs / 1000).toFixed(2)} s asleep` : '') + '\n');
+        `${(v.thread.haltMs / 1000).toFixed(2)} s asleep, ${v.thread.spins} spin exits (${(v.thread.spinMs / 1000).toFixed(2)} s yielded)` : '') + '\n');
   }
 }
 

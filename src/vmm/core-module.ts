@@ -26,8 +26,8 @@ export interface CoreExports {
   LAYOUT_HASH: WebAssembly.Global;
 }
 
-export const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, PAUSE: 3, RESET: 4, DEBUG: 5, WAIT_SIPI: 6 } as const;
-export const EXIT_NAMES = ['budget', 'hlt', 'shutdown', 'pause', 'reset', 'debug', 'wait-sipi'];
+export const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, PAUSE: 3, RESET: 4, DEBUG: 5, WAIT_SIPI: 6, SPIN: 7 } as const;
+export const EXIT_NAMES = ['budget', 'hlt', 'shutdown', 'pause', 'reset', 'debug', 'wait-sipi', 'spin'];
 
 /** Pages of 64 KiB for a machine with `ramBytes` of RAM. */
 export function memoryPages(ramBytes: number): number {

@@ -13,6 +13,7 @@ import { SHARED, VCPU } from '../shared/layout.ts';
 import { SliceBudget } from './slice-budget.ts';
 import type { CpuMessage, SystemMessage } from './messages.ts';
 import type { Uart16550 } from '../devices/uart16550.ts';
+import { dumpVcpus } from './debug-dump.ts';
 
 export interface MachineOptions {
   ramMiB: number;
@@ -49,6 +50,9 @@ export interface MachineStats {
 }
 
 const SLICE_MS = 8;
+/** Sleep after a local vCPU's spin exit: the first one, and the longest while it keeps spinning. */
+export const SPIN_SLEEP_MIN_MS = 0.05;
+export const SPIN_SLEEP_MAX_MS = 1;
 const MAX_RAM_MIB = 3072;
 
 export class Machine {
@@ -78,6 +82,8 @@ export class Machine {
   /** The local vCPU inside run() and the clock time its slice is expected to end. */
   private runningLocal: LocalVcpu | null = null;
   private sliceEndNs = 0;
+  /** Spin exits of local vCPUs in a row (sleepAfterSpin backs off with it). */
+  private spinRun = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly opts: MachineOptions, readonly hooks: MachineHooks = {}) {
     if (!Number.isInteger(opts.ramMiB) || opts.ramMiB < 2 || opts.ramMiB > MAX_RAM_MIB) {
@@ -254,6 +260,7 @@ export class Machine {
         if (this.locals.length === 0) { await this.idleUntilFinish(); continue; }
         const deadline = performance.now() + SLICE_MS;
         let allHalted = true;
+        let spun = false;
         do {
           allHalted = true;
           this.mb.clock.poll();
@@ -268,17 +275,26 @@ export class Machine {
             this.runningLocal = null;
             this.budget.record(v.block.instructions() - before, this.mb.clock.now() - t0);
             if (r === EXIT.SHUTDOWN) this.onTripleFault(v);
+            // A spinning vCPU here waits for one in a worker (or for a mailbox this thread serves):
+            // end the slice and leave the cores to them. Among local vCPUs only, the round robin
+            // already lets the others run.
+            if (r === EXIT.SPIN && this.workers.some((w) => w !== undefined)) spun = true;
             if (r !== EXIT.HLT) allHalted = false;
             else this.haltPending[v.block.index] = v.block.pending();
           }
           if (!this.running || this.resetPending) break;
-        } while (!allHalted && performance.now() < deadline);
+        } while (!allHalted && !spun && performance.now() < deadline);
         if (!this.running) break;
         if (this.resetPending) continue;
         if (allHalted) {
+          this.spinRun = 0;
           if (this.allDeadHalted()) { this.finish(0, 'all vCPUs halted with interrupts disabled'); break; }
           await this.sleepUntilEvent();
-        } else await yieldToEventLoop();
+        } else if (spun) await this.sleepAfterSpin();
+        else {
+          this.spinRun = 0;
+          await yieldToEventLoop();
+        }
       }
     } finally {
       await this.stopWorkers();
@@ -333,6 +349,30 @@ export class Machine {
   }
 
   /**
+   * A local vCPU spins in a PAUSE loop (EXIT.SPIN): sleep briefly so that the vCPU threads get
+   * the host's cores (on an overcommitted host the one it waits for may be descheduled) and the
+   * mailboxes get served; longer (up to SPIN_SLEEP_MAX_MS) while it keeps spinning. An event
+   * for a local vCPU (its pending word) or a kick ends the sleep at once.
+   */
+  private sleepAfterSpin(): Promise<void> {
+    const ms = Math.min(SPIN_SLEEP_MAX_MS, SPIN_SLEEP_MIN_MS * 2 ** this.spinRun);
+    this.spinRun = Math.min(this.spinRun + 1, 16);
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => { if (!done) { done = true; this.wake = null; clearTimeout(t); resolve(); } };
+      const t = setTimeout(finish, Math.max(1, ms));
+      this.wake = finish;
+      const i32 = new Int32Array(this.memory.buffer);
+      for (const v of this.locals) {
+        const idx = (v.block.base + VCPU.pending) >> 2;
+        const w = Atomics.waitAsync(i32, idx, Atomics.load(i32, idx), ms);
+        if (!w.async) { finish(); return; }
+        void w.value.then(finish);
+      }
+    });
+  }
+
+  /**
    * Wait for an interrupt, console input or the next device timer (all halted). A vCPU may halt
    * with events pending that it cannot take yet (IF=0, TPR): only a change of its pending word,
    * a kick or a deadline wakes it, so a halted machine does not spin.
@@ -353,6 +393,34 @@ export class Machine {
         if (r.async) void r.value.then((how) => { if (how === 'ok') this.kick(); });
         else { this.kick(); break; }
       }
+    });
+  }
+
+  /** Debug: where every vCPU is (EIP, pending words, LAPIC, timer, mailbox) and the interrupt chips' state. */
+  debugDump(): string {
+    const hex = (v: number) => (v >>> 0).toString(16);
+    return dumpVcpus({
+      memory: this.memory, ramBytes: this.ramBytes, cpus: this.opts.cpus,
+      nowNs: () => this.mb.clock.now(),
+      where: (i) => {
+        const w = this.workers[i];
+        return w ? { kind: w.dead ? `worker, dead: ${w.dead}` : 'worker', stats: w.lastStats, mailboxServing: w.mailbox.running } : { kind: 'local' };
+      },
+      extra: () => {
+        const out = [`VMM: running=${this.running} resetPending=${this.resetPending} waiting=${this.wake !== null} ` +
+          `next device deadline=${((this.mb.clock.nextDeadline() - this.mb.clock.now()) / 1e6).toFixed(3)} ms`];
+        for (const d of this.mb.devices) {
+          const st = (d as unknown as { state?: Record<string, unknown> }).state;
+          if (d.id.startsWith('pic8259') && st) out.push(`${d.id}: irr=${hex(st.irr as number)} isr=${hex(st.isr as number)} imr=${hex(st.imr as number)} lines=${hex(st.lines as number)}`);
+          if (d.id.startsWith('ioapic') && st) {
+            const lo = st.lo as number[];
+            const hi = st.hi as number[];
+            const pins = lo.map((v, p) => (v & 0x10000) ? '' : `${p}:${hex(v)}/${hex(hi[p] >>> 24)}`).filter(Boolean);
+            out.push(`${d.id}: pins=${hex(st.pins as number)} unmasked ${pins.join(' ')}`);
+          }
+        }
+        return out;
+      },
     });
   }
 

@@ -35,6 +35,9 @@ export interface WorkerStats {
   /** Milliseconds inside core.run() and asleep in HLT. */
   runMs: number;
   haltMs: number;
+  /** Spin exits (the guest ran a PAUSE loop) and milliseconds slept after them. */
+  spins: number;
+  spinMs: number;
   /** Turns given to the worker's event loop (where control calls are served). */
   yields: number;
   running: boolean;

@@ -1,6 +1,6 @@
 // Running a vCPU's core on the current thread, in slices (placement `s` for vCPU 0, and every
 // vCPU in single-threaded runs). The worker variant (placement `d`) lives in src/worker/.
-import { EXIT, instantiateCore, vcpuBase, type CoreExports, type CoreHost } from './core-module.ts';
+import { EXIT_NAMES, instantiateCore, vcpuBase, type CoreExports, type CoreHost } from './core-module.ts';
 import { VCPU } from '../shared/layout.ts';
 
 export const PEND = { INTR: 1, NMI: 2, INIT: 4, SIPI: 8, LAPIC: 16, TLB_FLUSH: 64, EXIT: 128 } as const;
@@ -51,7 +51,7 @@ export class LocalVcpu {
   /** Run one slice; returns the exit reason. */
   run(budget: number): number {
     const r = this.core.run(budget);
-    const name = r === EXIT.BUDGET ? 'budget' : r === EXIT.HLT ? 'hlt' : r === EXIT.SHUTDOWN ? 'shutdown' : `exit${r}`;
+    const name = EXIT_NAMES[r] ?? `exit${r}`;
     this.exits[name] = (this.exits[name] ?? 0) + 1;
     return r;
   }

@@ -12,7 +12,7 @@
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import { KIND, mailboxClient } from './mailbox.js';
 
-const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2 };
+const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, SPIN: 7 };
 const SLICE = 2_000_000;
 /** Longest HLT sleep without a LAPIC deadline (the pause word is also checked after it). */
 const HLT_MAX_MS = 100;
@@ -20,6 +20,15 @@ const HLT_MAX_MS = 100;
 const YIELD_MS = 4;
 /** A slice that makes host calls ends after about this many ms (see init). */
 const SLICE_MS = 10;
+/**
+ * After a spin exit (the guest runs a PAUSE loop: it waits for another vCPU, which on an
+ * overcommitted host may not be running) this thread sleeps, leaving its core to the others:
+ * SPIN_SLEEP_MIN_MS at first, doubling while the guest keeps spinning, at most SPIN_SLEEP_MAX_MS.
+ * The sleep is on the pending word, so an interrupt or IPI ends it at once; a lock released by
+ * another vCPU is a plain store and wakes nobody, hence the short bound.
+ */
+const SPIN_SLEEP_MIN_MS = 0.05;
+const SPIN_SLEEP_MAX_MS = 1;
 /** When the running slice should end; read by the mailbox call wrapper. */
 let sliceEnd = Infinity;
 
@@ -41,7 +50,7 @@ let vm = null;
 let vcpuIndex = '?';
 /** Set by crash('reject'): the message run() fails with at its next slice edge. */
 let crashRequested = '';
-const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, yields: 0, running: false };
+const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, spins: 0, spinMs: 0, yields: 0, running: false };
 
 const api = {
   async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
@@ -118,6 +127,7 @@ const api = {
 async function runLoop(v) {
   const { core, i32, pendingIdx, pauseIdx } = v;
   let lastYield = performance.now();
+  let spinRun = 0;
   for (;;) {
     if (Atomics.load(i32, pauseIdx) !== 0) return 'paused';
     // Read the pending word before running: an event that arrives during run() changes it, so
@@ -142,6 +152,16 @@ async function runLoop(v) {
       stats.haltMs += t1 - t;
       t = t1;
     }
+    if (r === EXIT.SPIN) {
+      stats.spins++;
+      const ms = Math.min(SPIN_SLEEP_MAX_MS, SPIN_SLEEP_MIN_MS * 2 ** spinRun);
+      if (spinRun < 16) spinRun++;
+      if (Atomics.load(i32, pauseIdx) !== 0) return 'paused';
+      Atomics.wait(i32, pendingIdx, Atomics.load(i32, pendingIdx), ms);
+      const t1 = performance.now();
+      stats.spinMs += t1 - t;
+      t = t1;
+    } else spinRun = 0;
     if (t - lastYield >= YIELD_MS) {
       await yieldToEventLoop();
       stats.yields++;

@@ -1,4 +1,6 @@
-// System test: Linux brings up two vCPUs (INIT/SIPI through the local APICs) in both placements.
+// System test: Linux brings up two vCPUs (INIT/SIPI through the local APICs) in both placements,
+// and eight (4 vCPU threads per host core on a 2-core machine: the kernel's spinlock queues then
+// depend on spin exits, issue 7) in placement s (placement d: test/system/linux-time.test.ts).
 import { describe, it, expect } from 'vitest';
 import { bootLinux, PROMPT } from './linux.ts';
 
@@ -22,4 +24,25 @@ describe('Linux on two vCPUs', () => {
       }
     });
   }
+});
+
+describe('Linux on eight vCPUs', () => {
+  it('reports 8 CPUs and runs 8 parallel loops to the end (placement s)', async () => {
+    const t0 = performance.now();
+    const s = bootLinux({ cpus: 8, placement: 's' });
+    try {
+      await s.expect(PROMPT, 300_000);
+      console.log(`8 vCPUs (s): prompt after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await s.cmd('stty cols 250');
+      expect(await s.cmd('nproc')).toBe('8');
+      const out = await s.cmd('for j in 1 2 3 4 5 6 7 8; do (i=0; while [ $i -lt 300 ]; do i=$((i+1)); done; echo done$j$i) & done; wait', 300_000);
+      expect(out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('done')).sort())
+        .toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((j) => `done${j}300`));
+      const st = s.machine.stats();
+      for (let i = 0; i < 8; i++) expect(st.vcpus[i].instructions).toBeGreaterThan(1_000_000);
+    } finally {
+      s.machine.stop('test done');
+      await s.done;
+    }
+  }, 600_000);
 });

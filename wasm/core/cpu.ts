@@ -120,3 +120,26 @@ export const EXIT_PAUSE: u32 = 3;
 export const EXIT_RESET: u32 = 4;
 export const EXIT_DEBUG: u32 = 5;
 export const EXIT_WAIT_SIPI: u32 = 6;
+/**
+ * The guest spins: PAUSE_SPIN_EXIT executions of the same PAUSE instruction in one run() call,
+ * as in a spin-wait loop (a lock, an MCS queue node, a CSD flag). The host should give its thread's
+ * time to the other vCPUs (the one the guest waits for may be descheduled on an overcommitted
+ * host), as VMX's PAUSE-loop exiting lets a hypervisor do. Architecturally a PAUSE is a NOP.
+ */
+export const EXIT_SPIN: u32 = 7;
+
+/**
+ * PAUSEs at one EIP before run() returns EXIT_SPIN. A guest spin-wait iteration is 4-10
+ * instructions, so this is some 0.1-0.5 ms of spinning at this core's speed: longer than a lock
+ * held by a running vCPU, far shorter than the host's scheduling quantum.
+ */
+export const PAUSE_SPIN_EXIT: u32 = 1000;
+/** PAUSEs in a row at `pauseEip` during this run() call. */
+export let pauseStreak: u32 = 0;
+let pauseEip: u32 = 0xFFFFFFFF;
+export function resetSpin(): void { pauseStreak = 0; pauseEip = 0xFFFFFFFF; }
+/** A PAUSE (F3 90) at startIp: count the spin and ask for EXIT_SPIN after PAUSE_SPIN_EXIT in a row. */
+export function pause(): void {
+  if (startIp != pauseEip) { pauseEip = startIp; pauseStreak = 0; }
+  if (++pauseStreak >= PAUSE_SPIN_EXIT) { pauseStreak = 0; requestExit(EXIT_SPIN); }
+}

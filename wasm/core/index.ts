@@ -197,6 +197,7 @@ function takePending(): void {
 export function run(budget: u32): u32 {
   C.clearExit();
   C.clearFault();
+  C.resetSpin();
   lapicPoll();
   let n: u32 = 0;
   let poll: u32 = TIMER_POLL_INSTRUCTIONS;

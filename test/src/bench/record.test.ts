@@ -22,7 +22,7 @@ describe('bench history file', () => {
   });
 
   it('parses parts and options', () => {
-    expect(parseRunArgs([])).toMatchObject({ parts: ['cpu', 'exits', 'boot', 'matrix'], record: true, workload: 'tiny' });
+    expect(parseRunArgs([])).toMatchObject({ parts: ['cpu', 'exits', 'boot', 'matrix', 'speedup'], record: true, workload: 'tiny' });
     expect(parseRunArgs(['matrix', 'boot', '--no-record', '--note', 'loaded'])).toMatchObject({ parts: ['boot', 'matrix'], record: false, note: 'loaded' });
     expect(parseRunArgs(['matrix', '--workload', 'lua', '--rounds', '2'])).toMatchObject({ workload: 'lua', rounds: 2 });
     expect(() => parseRunArgs(['gpu'])).toThrow(/unknown argument 'gpu'/);

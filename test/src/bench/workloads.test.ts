@@ -7,7 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TINY_C, TINY_CHECKSUM, TINY_SCRIPT, tinyWorkload, luaWorkload, workload, LUA_CHECKSUM } from '../../../src/bench/workloads.ts';
+import {
+  TINY_C, TINY_CHECKSUM, TINY_SCRIPT, tinyWorkload, luaWorkload, workload, LUA_CHECKSUM,
+  PAR_CHECKSUM, PAR_SCRIPT, PAR_UNITS, parUnitOutput, parWorkload,
+} from '../../../src/bench/workloads.ts';
 import { parseMarkers } from '../../../src/bench/placement.ts';
 
 describe('tiny workload', () => {
@@ -45,5 +48,28 @@ describe('tiny workload', () => {
     expect(luaWorkload(3)).toMatchObject({ command: 'SEOULWEB_BENCH_ROUNDS=3 seoulweb-bench', checksum: LUA_CHECKSUM, rounds: 3 });
     expect(workload('tiny').checksum).toBe(TINY_CHECKSUM);
     expect(workload('lua', 2).description).toBe('tcc builds Lua 5.4, 2 × 33 units');
+  });
+});
+
+describe('par workload (CPU-bound, parallel: the SMP speedup)', () => {
+  it('its checksum is the md5 of the units computed on the host, and the host shell runs a unit to the same line', () => {
+    let out = '';
+    for (let u = 1; u <= PAR_UNITS; u++) out += parUnitOutput(u);
+    expect(createHash('md5').update(out).digest('hex')).toBe(PAR_CHECKSUM);
+    const unit = /xargs -P \$j -n 1 sh -c '([^']*)'/.exec(PAR_SCRIPT)![1].replace(/ >o\$u$/, '');
+    expect(execFileSync('sh', ['-c', unit, '3']).toString()).toBe(parUnitOutput(3));
+  });
+
+  it('types its script as base64 lines under 1024 bytes, one job per CPU unless told', () => {
+    const w = parWorkload();
+    expect(w).toMatchObject({ name: 'par', checksum: PAR_CHECKSUM });
+    const lines = w.command.split('\r');
+    for (const l of lines) expect(l.length).toBeLessThan(1024);
+    const b64 = lines.slice(0, -1).map((l) => /^echo ([A-Za-z0-9+/=]+) >>?\/tmp\/seoulweb-par\.b64$/.exec(l)![1]).join('');
+    expect(atob(b64)).toBe(PAR_SCRIPT);
+    expect(PAR_SCRIPT).toContain(`xargs -P $j -n 1`);
+    expect(parseMarkers(`${w.command.replace(/\r/g, '\r\n')}\r\n`)).toEqual({ started: false });
+    expect(parWorkload(2).command.endsWith('sh /tmp/seoulweb-par.sh 2')).toBe(true);
+    expect(workload('par').checksum).toBe(PAR_CHECKSUM);
   });
 });

@@ -2,11 +2,12 @@
 // a guest's debug-exit write gives its status.
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../../wasm/nasm.ts';
+import { RAM_BASE, VCPU_BASE } from '../../../src/shared/layout.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/seoulweb.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seoulweb-cli-'));
@@ -66,9 +67,13 @@ describe('seoulweb CLI', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(f);
   });
-  it('ends a run that does not finish with status 124 after --timeout', () => {
-    const r = cli('--rom', rom('loop.rom', 'jmp start'), '--timeout', '1');
+  it('ends a run that does not finish with status 124 after --timeout, with a dump of where each vCPU is', () => {
+    const dump = join(mkdtempSync(join(tmpdir(), 'seoulweb-dump-')), 'mem.bin');
+    const r = cli('--rom', rom('loop.rom', 'jmp start'), '--timeout', '1', '--dump-file', dump);
     expect(r.status).toBe(124);
+    expect(r.stderr).toMatch(/timeout: vCPU dump\nvCPU 0 \(local\): eip=[0-9a-f]{8} cs=f000 /);
+    expect(r.stderr).toMatch(/lapic id=0 tpr=00 svr=0ff/);
+    expect(statSync(dump).size).toBe(RAM_BASE - VCPU_BASE + (256 << 20));
   });
   it('returns (v << 1) | 1 for a debug-exit write, as isa-debug-exit', () => {
     const r = cli('--rom', rom('exit.rom', 'mov al, 5\n out 0xf4, al\n hlt'), '--exit-port', '0xf4');

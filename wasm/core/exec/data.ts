@@ -53,7 +53,7 @@ export function op_xchg8(op: u32): void { xchgE<u8>(); }
 export function op_xchg(op: u32): void { if (C.opsz32) xchgE<u32>(); else xchgE<u16>(); }
 export function op_xchg_ax(op: u32): void {
   const r = op & 7;
-  if (r == 0) return; // NOP, and PAUSE with F3
+  if (r == 0) { if (C.repPfx == 0xF3) C.pause(); return; } // NOP; PAUSE with F3
   if (C.opsz32) { const t = r32(r); w32(r, r32(EAX)); w32(EAX, t); }
   else { const t = r16(r); w16(r, r16(EAX)); w16(EAX, t); }
 }
