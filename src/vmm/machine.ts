@@ -69,8 +69,6 @@ export class Machine {
   private resetPending = false;
   /** Each local vCPU's pending word when it last halted. */
   private readonly haltPending: number[] = [];
-  /** The memory as Int32Array, for Atomics.waitAsync on local vCPUs' pending words. */
-  private get pendingWords(): Int32Array { return new Int32Array(this.memory.buffer); }
   private wake: (() => void) | null = null;
   private a20Sources = new Map<string, boolean>();
   private startMs = 0;
@@ -329,10 +327,7 @@ export class Machine {
   /** Placement d: the VMM only serves mailboxes and timers; look for the end every 50 ms. */
   private async idleUntilFinish(): Promise<void> {
     while (this.running && !this.resetPending) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { this.wake = null; resolve(); }, 50);
-        this.wake = () => { clearTimeout(t); resolve(); };
-      });
+      await this.sleep(50);
       if (this.allDeadHalted()) this.finish(0, 'all vCPUs halted with interrupts disabled');
     }
   }
@@ -349,6 +344,27 @@ export class Machine {
   }
 
   /**
+   * Sleep up to `ms`. A kick ends it; with `from`, so does a change of a local vCPU's pending word
+   * away from `from(v)` (other cores deliver IPIs straight into it and notify it, wasm/core/lapic.ts).
+   * A waiter left over from an earlier sleep finds that sleep done and does nothing.
+   */
+  private sleep(ms: number, from?: (v: LocalVcpu) => number): Promise<void> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => { if (done) return; done = true; this.wake = null; clearTimeout(t); resolve(); };
+      const t = setTimeout(finish, ms);
+      this.wake = finish;
+      if (!from) return;
+      const i32 = new Int32Array(this.memory.buffer);
+      for (const v of this.locals) {
+        const w = Atomics.waitAsync(i32, (v.block.base + VCPU.pending) >> 2, from(v), ms + 5);
+        if (!w.async) { finish(); return; }
+        void w.value.then((how) => { if (how === 'ok') finish(); });
+      }
+    });
+  }
+
+  /**
    * A local vCPU spins in a PAUSE loop (EXIT.SPIN): sleep briefly so that the vCPU threads get
    * the host's cores (on an overcommitted host the one it waits for may be descheduled) and the
    * mailboxes get served; longer (up to SPIN_SLEEP_MAX_MS) while it keeps spinning. An event
@@ -357,19 +373,7 @@ export class Machine {
   private sleepAfterSpin(): Promise<void> {
     const ms = Math.min(SPIN_SLEEP_MAX_MS, SPIN_SLEEP_MIN_MS * 2 ** this.spinRun);
     this.spinRun = Math.min(this.spinRun + 1, 16);
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = () => { if (!done) { done = true; this.wake = null; clearTimeout(t); resolve(); } };
-      const t = setTimeout(finish, Math.max(1, ms));
-      this.wake = finish;
-      const i32 = new Int32Array(this.memory.buffer);
-      for (const v of this.locals) {
-        const idx = (v.block.base + VCPU.pending) >> 2;
-        const w = Atomics.waitAsync(i32, idx, Atomics.load(i32, idx), ms);
-        if (!w.async) { finish(); return; }
-        void w.value.then(finish);
-      }
-    });
+    return this.sleep(ms, (v) => v.block.pending());
   }
 
   /**
@@ -379,21 +383,10 @@ export class Machine {
    */
   private sleepUntilEvent(): Promise<void> {
     if (this.locals.some((v) => v.block.pending() !== this.haltPending[v.block.index])) return yieldToEventLoop();
-    return new Promise((resolve) => {
-      let next = this.mb.clock.nextDeadline();
-      for (const v of this.locals) next = Math.min(next, lapicDeadlineNs(this.memory, v.block.index));
-      const ms = Number.isFinite(next) ? Math.max(0, (next - this.mb.clock.now()) / 1e6) : 50;
-      const wait = Math.min(ms, 50);
-      const t = setTimeout(() => { this.wake = null; resolve(); }, wait);
-      this.wake = () => { clearTimeout(t); resolve(); };
-      // Other cores deliver IPIs straight into a local vCPU's state block and notify its pending
-      // word (wasm/core/lapic.ts busFixed): wake on that too, not only on a host-side kick.
-      for (const v of this.locals) {
-        const r = Atomics.waitAsync(this.pendingWords, (v.block.base + VCPU.pending) >> 2, this.haltPending[v.block.index], wait + 5);
-        if (r.async) void r.value.then((how) => { if (how === 'ok') this.kick(); });
-        else { this.kick(); break; }
-      }
-    });
+    let next = this.mb.clock.nextDeadline();
+    for (const v of this.locals) next = Math.min(next, lapicDeadlineNs(this.memory, v.block.index));
+    const ms = Number.isFinite(next) ? Math.max(0, (next - this.mb.clock.now()) / 1e6) : 50;
+    return this.sleep(Math.min(ms, 50), (v) => this.haltPending[v.block.index]);
   }
 
   /** Debug: where every vCPU is (EIP, pending words, LAPIC, timer, mailbox) and the interrupt chips' state. */

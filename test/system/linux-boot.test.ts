@@ -8,7 +8,7 @@ describe('Linux on one vCPU', () => {
     try {
       await s.expect('SEOULWEB-READY');
       await s.expect(PROMPT);
-      await s.cmd('stty cols 250'); // long command lines must not wrap in the echo
+      await s.shellSetup();
       expect(await s.cmd('uname -a')).toMatch(/^Linux seoulweb 6\.1\.\d+-seoulweb .* i686 GNU\/Linux$/m);
       const cpuinfo = await s.cmd('cat /proc/cpuinfo');
       expect(cpuinfo).toMatch(/vendor_id\s+: GenuineIntel/);

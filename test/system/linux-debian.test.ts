@@ -24,7 +24,7 @@ const BOOT_MS = 40 * 60_000;
 async function checkShell(s: Session, cpus: number): Promise<void> {
   await s.expect('SEOULWEB-READY', BOOT_MS);
   await s.expect(PROMPT, 60_000);
-  await s.cmd('stty cols 250', 60_000);
+  await s.shellSetup(60_000);
   expect(await s.cmd('uname -r', 60_000)).toBe(DEBIAN_ABI);
   expect(await s.cmd('nproc', 60_000)).toBe(String(cpus));
   // No kernel warning, BUG, oops or panic on the way (they print a "cut here" line).

@@ -28,7 +28,7 @@ describe('SMP stress in the guest', () => {
       const s = bootLinux({ cpus, placement, initrd });
       try {
         await s.expect(PROMPT, 240_000);
-        await s.cmd('stty cols 250');
+        await s.shellSetup();
         expect(await s.cmd('nproc')).toBe(String(cpus));
         const out = await s.cmd(`smp-stress ${cpus * 2} 4000`, 240_000);
         expect(out).toMatch(new RegExp(`smp-stress threads=${cpus * 2} atomic=${cpus * 8000} cx8=${cpus * 24000} mutex=${cpus * 1000} OK`));

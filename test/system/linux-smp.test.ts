@@ -10,7 +10,7 @@ describe('Linux on two vCPUs', () => {
       const s = bootLinux({ cpus: 2, placement });
       try {
         await s.expect(PROMPT, 180_000);
-        await s.cmd('stty cols 250');
+        await s.shellSetup();
         expect(await s.cmd('nproc')).toBe('2');
         expect(await s.cmd('grep -c ^processor /proc/cpuinfo')).toBe('2');
         // Two shell loops in parallel; both finish and their results are right.
@@ -33,7 +33,7 @@ describe('Linux on eight vCPUs', () => {
     try {
       await s.expect(PROMPT, 300_000);
       console.log(`8 vCPUs (s): prompt after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      await s.cmd('stty cols 250');
+      await s.shellSetup();
       expect(await s.cmd('nproc')).toBe('8');
       const out = await s.cmd('for j in 1 2 3 4 5 6 7 8; do (i=0; while [ $i -lt 300 ]; do i=$((i+1)); done; echo done$j$i) & done; wait', 300_000);
       expect(out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('done')).sort())

@@ -19,6 +19,12 @@ export interface Session {
   arrivedAt(index: number): number;
   /** Type a command and return what it printed before the next prompt. */
   cmd(line: string, timeoutMs?: number): Promise<string>;
+  /**
+   * At the first prompt: wide lines (long commands must not wrap in their echo) and kernel
+   * messages off the console (a late printk, e.g. "hrtimer: interrupt took N ns" on a loaded host,
+   * would land in the middle of a command's output; dmesg still has them).
+   */
+  shellSetup(timeoutMs?: number): Promise<string>;
   send(text: string): void;
   done: Promise<{ code: number; reason: string }>;
 }
@@ -86,6 +92,7 @@ export function bootLinux(opts: {
       const nl = body.indexOf('\n');
       return (nl >= 0 ? body.slice(nl + 1) : '').replace(PROMPT, '').replace(/\x1b\[6n/g, '').trimEnd();
     },
+    shellSetup(timeoutMs) { return s.cmd('stty cols 250; dmesg -n 1', timeoutMs); },
     done,
   };
   return s;

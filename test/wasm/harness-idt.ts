@@ -2,6 +2,7 @@
 // handlers are single HLT bytes, one per vector, so that after an exception the vCPU halts and the
 // vector can be read back from EIP. Used by the differential test (test/wasm/diff) and the fuzz test.
 import { CoreHarness, EXIT } from './harness.ts';
+import { assemble } from './nasm.ts';
 
 /** Guest-physical addresses of the tables (all below 2 MiB, above the real-mode area). */
 export const SYS = {
@@ -126,4 +127,22 @@ export function readFrame(h: CoreHarness, vector: number, fromOuter: boolean): F
   const f: Frame = { err, eip: next(), cs: next() & 0xffff, eflags: next() };
   if (fromOuter) { f.esp = next(); f.ss = next() & 0xffff; }
   return f;
+}
+
+/**
+ * A fresh core in flat 32-bit protected mode with these tables loaded, CR0 = `cr0`, `src`
+ * assembled at `at` and EIP there, ESP = 0x70000; `setup` runs before the final refresh().
+ */
+export function flatMachine(src: string, at: number, cr0: number, setup?: (h: CoreHarness) => void): CoreHarness {
+  const h = new CoreHarness();
+  writeTables(h);
+  loadTableRegisters(h);
+  h.flat32();
+  h.setField('cr0', cr0);
+  h.write(at, assemble(src, 32, at));
+  h.eip = at;
+  h.setReg('esp', 0x70000);
+  setup?.(h);
+  h.refresh();
+  return h;
 }

@@ -109,3 +109,11 @@ export function stack(h: CoreHarness, esp: number, n: number): number[] {
   for (let i = 0; i < n; i++) out.push(h.read32(esp + 4 * i));
   return out;
 }
+
+/** Page directory at 0x20000 with one table at 0x21000: the first 4 MiB identity-mapped, user, writable. */
+export const PAGE_DIR = 0x20000;
+export const PAGE_TABLE = 0x21000;
+export function identityPaging(h: CoreHarness): void {
+  h.write32(PAGE_DIR, PAGE_TABLE | 7);
+  for (let i = 0; i < 1024; i++) h.write32(PAGE_TABLE + i * 4, (i << 12) | 7);
+}

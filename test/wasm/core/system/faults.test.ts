@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import {
   protMachine, runTo, code, setDesc, gate, seg, stack, EXIT, GDT, IDT, CODE, USER, RESULT, STUBS,
   K_CODE, TO_RING3, TSS1,
+  identityPaging,
 } from './env.ts';
 
 describe('system: segment-load faults', () => {
@@ -102,8 +103,7 @@ describe('system: page faults', () => {
   /** Identity map of the first 4 MiB, user/writable, except 0x6000 (read-only) and 0x7000 (absent). */
   function paged() {
     const h = protMachine();
-    h.write32(0x20000, 0x21000 | 7);
-    for (let i = 0; i < 1024; i++) h.write32(0x21000 + i * 4, (i << 12) | 7);
+    identityPaging(h);
     h.write32(0x21000 + 6 * 4, 0x6000 | 5);
     h.write32(0x21000 + 7 * 4, 0);
     return h;

@@ -4,13 +4,12 @@
 // return the decoy bytes), and a straddle into an absent page is a #PF at the instruction's start
 // with CR2 = the first byte of the absent page.
 import { describe, it, expect } from 'vitest';
-import { protMachine, code, runTo, stack, CODE } from './env.ts';
+import { protMachine, code, runTo, stack, identityPaging, CODE } from './env.ts';
 
 /** Identity map of the first 4 MiB, except linear 0xE000 → physical 0x13000 and 0xF000 absent. */
 function paged() {
   const h = protMachine();
-  h.write32(0x20000, 0x21000 | 7);
-  for (let i = 0; i < 1024; i++) h.write32(0x21000 + i * 4, (i << 12) | 7);
+  identityPaging(h);
   h.write32(0x21000 + 0xe * 4, 0x13000 | 7);
   h.write32(0x21000 + 0xf * 4, 0);
   h.write(0xe000, new Array(16).fill(0xcc)); // what a read across physical pages would see

@@ -3,7 +3,7 @@
 // trips, faulting stores that must leave the FPU untouched, and a bounded fuzz of D8..DF.
 import { describe, expect, it } from 'vitest';
 import { CoreHarness, EXIT } from '../../harness.ts';
-import { writeTables, loadTableRegisters, loadRealIvt, handlerVector, readFrame } from '../../harness-idt.ts';
+import { writeTables, loadTableRegisters, loadRealIvt, handlerVector, readFrame, flatMachine } from '../../harness-idt.ts';
 import { assemble } from '../../nasm.ts';
 
 const CODE = 0x2000;
@@ -12,16 +12,7 @@ const BUF2 = 0x9000;
 
 /** Flat 32-bit protected mode with an IDT of HLT handlers; returns the halting vector (or -1). */
 function prot(src: string, cr0 = 0x33, setup?: (h: CoreHarness) => void): { h: CoreHarness; vec: number } {
-  const h = new CoreHarness();
-  writeTables(h);
-  loadTableRegisters(h);
-  h.flat32();
-  h.setField('cr0', cr0);
-  h.write(CODE, assemble(src, 32, CODE));
-  h.eip = CODE;
-  h.setReg('esp', 0x70000);
-  setup?.(h);
-  h.refresh();
+  const h = flatMachine(src, CODE, cr0, setup);
   const exit = h.run(10_000);
   return { h, vec: handlerVector(h, exit) };
 }

@@ -5,7 +5,7 @@
 // logic (src/devices/fpu-error.ts).
 import { describe, expect, it } from 'vitest';
 import { CoreHarness, EXIT } from '../../harness.ts';
-import { writeTables, loadTableRegisters, handlerVector, readFrame, SYS } from '../../harness-idt.ts';
+import { handlerVector, readFrame, SYS, flatMachine } from '../../harness-idt.ts';
 import { assemble } from '../../nasm.ts';
 import { board } from '../../../src/vmm/board.ts';
 
@@ -26,16 +26,7 @@ cw: dw 0x037b`;
 const fwaitAt = (prefix = '') => CODE + assemble(prefix + DIV0, 32, CODE).indexOf(0x9b);
 
 function machine(src: string, cr0 = 0x13): CoreHarness {
-  const h = new CoreHarness();
-  writeTables(h);
-  loadTableRegisters(h);
-  h.flat32();
-  h.setField('cr0', cr0);
-  h.write(CODE, assemble(src, 32, CODE));
-  h.eip = CODE;
-  h.setReg('esp', 0x70000);
-  h.refresh();
-  return h;
+  return flatMachine(src, CODE, cr0);
 }
 
 describe('x87: FERR# with CR0.NE = 0', () => {
