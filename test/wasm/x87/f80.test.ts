@@ -4,10 +4,11 @@
 // ST0, ST1 (or the stored memory) and the status word.
 //
 // Arithmetic, compares, conversions and constants must agree bit for bit.
-// Transcendentals: the library rounds correctly, the CPU does not always, so
-// finite in-domain results may differ by one unit in the last place (with C1
-// following the rounding); special operands and domain edges must match
-// exactly, and the bit-exact share is reported.
+// Transcendentals: the CPU is not always correctly rounded and the library
+// models only what could be measured (scripts/x87-trans), so finite in-domain
+// results may differ by one unit in the last place (with C1 following the
+// rounding); special operands and domain edges must match exactly, and the
+// bit-exact share is reported.
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -94,8 +95,9 @@ describe("x87 transcendentals vs the host x87", () => {
     it(`${TRANS_NAMES[op]}: finite results within 1 ulp, mostly bit-exact`, () => {
       const s = trans.get(op)!;
       expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
-      // the CPU's own rounding errors keep this below 100% (measured 89-99.5%)
-      expect(s.exact / s.cases).toBeGreaterThan(0.85);
+      // the CPU's own rounding errors keep this below 100%: measured 97.8-99.5%, FPTAN 89.9%
+      // (tiny arguments under directed rounding land on either side of x about half the time)
+      expect(s.exact / s.cases).toBeGreaterThan(op === 32 ? 0.88 : 0.96);
     });
   }
 });

@@ -2,7 +2,10 @@
 // on random stack states, control words and operands natively (gcc -m32 runner) and in the core;
 // the FSAVE images, memory, EFLAGS and EAX must agree bit for bit, masking only the condition
 // codes the SDM leaves undefined. The CPU's transcendental results are not always correctly
-// rounded: they may differ from ours by one unit in the last place (counted, reported).
+// rounded and no model found reproduces all of them (scripts/x87-trans, docs/RESULTS.md): they
+// may differ from ours by one unit in the last place (counted, reported): in at most 3% of the
+// cases per encoding (measured 0.3-2.8% of in-domain results), 10% for FPTAN (5-6% here: with
+// directed rounding, the CPU puts tan x for tiny x on either side of x about half the time).
 // Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
 // X87_DIFF_SEED; X87_NOMASK=1 compares the undefined condition codes too.
 import { beforeAll, describe as suite, expect, it } from 'vitest';
@@ -58,8 +61,8 @@ suite('x87 instructions vs the host x87', () => {
   }, 600_000);
 
   it('ran the whole set', () => { expect(total).toBeGreaterThan(10_000); });
-  it('differs from the host transcendentals by one unit in at most a few percent of cases', () => {
-    for (const [n, t] of tally) expect(t.ulp, n).toBeLessThanOrEqual(Math.max(3, t.cases * 0.1));
+  it('differs from the host transcendentals by one unit in at most 3% of cases (FPTAN 10%)', () => {
+    for (const [n, t] of tally) expect(t.ulp, n).toBeLessThanOrEqual(Math.max(3, t.cases * (n === 'fptan' ? 0.1 : 0.03)));
   });
   it('agrees with the host on every instruction', () => {
     const bad = [...tally].filter(([, t]) => t.bad > 0);
