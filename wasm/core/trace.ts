@@ -1,0 +1,264 @@
+// Trace cache: straight-line runs of instructions, decoded once and replayed (DESIGN §4's decoded-
+// block cache, in the form that needs no write tracking).
+//
+// A trace is recorded while the ordinary fetch-decode-execute path runs: after each instruction
+// that the opcode table marks as traceable (wasm/gen/dispatch.ts traceBits: plain data
+// instructions and, as the last one, a near branch), its prefixes, opcode, ModRM, SIB and
+// displacement, the position of its immediate and its length are stored as a 16-byte entry, and
+// its bytes are copied into the trace. A trace ends at a branch, at the first instruction that is
+// not traceable, at the end of the code page, or when full. It is keyed by the linear address of
+// its first instruction and CS.D (the default operand and address size).
+//
+// Replay is valid exactly when the trace's bytes still equal the bytes in memory at that linear
+// address under the current code translation: the check compares the copy with guest memory (two
+// or three 8-byte compares for a typical trace), so code written by this vCPU, another vCPU, the
+// host or a device, or a new process mapped at the same address, simply fails the compare and the
+// trace is recorded again. Nothing has to track writes to code pages. A store by a replayed
+// instruction into the trace's own bytes ends the replay after that instruction (x86 executes the
+// new bytes at once); a store to them through another linear alias is seen at the next entry to
+// the trace, as is a write by another processor (cross-modifying code needs serialisation anyway).
+//
+// Replay sets the decoder's state (C.startIp, C.startEsp, C.ip at the immediate, prefixes, ModRM,
+// eaSeg/eaOff) and calls the same instruction bodies as the ordinary path (dispatchDecoded: the
+// generated cases without the ModRM fetch), so faults, exits and results are the ordinary ones.
+// run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
+// shadow pending, and only if the budget covers the whole trace; events are taken between traces.
+import * as C from './cpu';
+import { S, r32, ESP, segBase } from './cpu';
+import * as Dec from './decode';
+import { OFF_TRACE } from './state';
+import { traceInfo, dispatchDecoded } from './gen/dispatch';
+
+/** Slots of the direct-mapped cache; a slot is 256 bytes. */
+const TRACE_SLOTS: u32 = 2048;
+const SLOT_BYTES: u32 = 256;
+/** Slot fields: tag (linear address), mode (VALID | CS.D), count, code length, code, entries. */
+const T_TAG: u32 = 0;
+const T_MODE: u32 = 4;
+const T_COUNT: u32 = 8;
+const T_LEN: u32 = 9;
+const T_CODE: u32 = 16;
+const MAX_CODE: u32 = 48;
+const T_ENTRIES: u32 = 64;
+const MAX_ENTRIES: u32 = 12;
+const MODE_VALID: u32 = 0x100;
+
+// Entry word 0: opcode (0x100 | xx for 0F xx), length, immediate offset, flags and prefixes.
+const E_LEN_SHIFT: u32 = 9;
+const E_IMM_SHIFT: u32 = 13;
+const E_MEM: u32 = 1 << 17;
+const E_PFX: u32 = 1 << 18;
+const E_OPSZ32: u32 = 1 << 19;
+const E_ADSZ32: u32 = 1 << 20;
+const E_LOCK: u32 = 1 << 21;
+const E_SEGOV: u32 = 1 << 22;
+const E_SEGOV_SHIFT: u32 = 23;
+// Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
+const NONE: u32 = 8;
+
+// Bits of traceInfo() (generated from the table).
+const TI_BRANCH: u32 = 0x10;
+const TI_MODRM: u32 = 0x20;
+
+// ---- recording state ----
+/** Slot being recorded (0 = none), the linear address the next instruction must have, entries so far. */
+let recSlot: u32 = 0;
+let recLin: u32 = 0;
+let recNext: u32 = 0;
+let recN: u32 = 0;
+let recLen: u32 = 0;
+
+@inline function slotFor(lin: u32): u32 {
+  return S + OFF_TRACE + (((lin ^ (lin >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
+}
+
+/** The trace's copy of its code equals the bytes at wasm address `h`. */
+@inline function sameBytes(slot: u32, h: u32, len: u32): bool {
+  const c = slot + T_CODE;
+  if (len >= 8) {
+    let i: u32 = 0;
+    for (; i + 8 <= len; i += 8) if (load<u64>(h + i) != load<u64>(c + i)) return false;
+    return i == len || load<u64>(h + len - 8) == load<u64>(c + len - 8);
+  }
+  if (len >= 4) return load<u32>(h) == load<u32>(c) && load<u32>(h + len - 4) == load<u32>(c + len - 4);
+  for (let i: u32 = 0; i < len; i++) if (load<u8>(h + i) != load<u8>(c + i)) return false;
+  return true;
+}
+
+/**
+ * At an instruction boundary with EIP `eip` (the caller checked that no single-step, RF or debug
+ * event is pending): the slot of a valid trace that starts here and fits in `room` instructions,
+ * or 0 to run the instruction the ordinary way (which then records a trace here if none exists).
+ */
+export function traceAt(eip: u32, room: u32): u32 {
+  const lin = Dec.csBase + eip;
+  if ((lin & 0xFFFFF000) != Dec.fetchPage) { if (recSlot) finish(); return 0; }
+  const slot = slotFor(lin);
+  const mode = MODE_VALID | (C.code32 ? 1 : 0);
+  if (load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
+    && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN))) {
+    if (recSlot) finish();
+    const n = <u32>load<u8>(slot, T_COUNT);
+    return n != 0 && n <= room ? slot : 0;
+  }
+  // Recording continues while the instructions follow each other; otherwise a new trace starts.
+  if (recSlot && lin == recNext) return 0;
+  if (recSlot) finish();
+  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recLen = 0;
+  store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
+  store<u32>(slot, lin, T_TAG);
+  return 0;
+}
+
+/** End the trace being recorded (if any) and make it valid. */
+export function finish(): void {
+  const slot = recSlot;
+  if (!slot) return;
+  recSlot = 0;
+  // No instruction to trace here: keep the first byte, so new code at this address is looked at again.
+  if (recN == 0 && (recLin & 0xFFFFF000) == Dec.fetchPage) {
+    store<u8>(slot + T_CODE, load<u8>(Dec.fetchAdd + recLin));
+    recLen = 1;
+  }
+  store<u8>(slot, <u8>recN, T_COUNT);
+  store<u8>(slot, <u8>recLen, T_LEN);
+  store<u32>(slot, MODE_VALID | (C.code32 ? 1 : 0), T_MODE);
+}
+
+/** Forget the trace being recorded, leaving its slot invalid (the instance moves to another state block). */
+export function abandon(): void { recSlot = 0; }
+
+/** Recording: is a trace being recorded? */
+@inline export function recording(): bool { return recSlot != 0; }
+
+@inline function codeByte(off: u32): u32 { return load<u8>(Dec.fetchAdd + Dec.csBase + off); }
+
+/**
+ * After the ordinary path executed an instruction without a fault: add it to the trace being
+ * recorded, or end the trace. `op` is its first opcode byte, `opEnd` the offset of the byte
+ * after it.
+ */
+export function record(op: u32, opEnd: u32): void {
+  const start = C.startIp;
+  const lin = Dec.csBase + start;
+  const page = lin & 0xFFFFF000;
+  if (lin != recNext || C.repPfx != 0 || page != Dec.fetchPage || recN >= MAX_ENTRIES) { finish(); return; }
+  let p = opEnd;
+  // Every byte read below must be inside the code page (the copy and the replay assume it).
+  const last = start + (0xFFF - (lin & 0xFFF));
+  if (p > last) { finish(); return; }
+  let op9 = op;
+  if (op == 0x0F) { op9 = 0x100 | codeByte(p++); if (p > last) { finish(); return; } }
+  const bits = traceInfo(op9, codeByte(p));
+  if (bits == 0) { finish(); return; }
+  let w0: u32 = op9;
+  let w1: u32 = (NONE << 8) | (NONE << 12);
+  let disp: u32 = 0;
+  if (bits & TI_MODRM) {
+    const m = codeByte(p++);
+    w1 = (w1 & ~0xFF) | m;
+    if (m < 0xC0) {
+      if (!C.adsz32) { finish(); return; }
+      const mod = m >> 6;
+      const rm = m & 7;
+      let base: u32 = NONE;
+      let idx: u32 = NONE;
+      let scale: u32 = 0;
+      let seg = C.DS;
+      if (rm == 4) {
+        if (p > last) { finish(); return; }
+        const sib = codeByte(p++);
+        const b = sib & 7;
+        const x = (sib >> 3) & 7;
+        if (x != 4) { idx = x; scale = sib >> 6; }
+        if (b == 5 && mod == 0) { if (p + 3 > last) { finish(); return; } disp = load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4; }
+        else { base = b; if (b == 4 || b == 5) seg = C.SS; }
+      } else if (rm == 5 && mod == 0) {
+        if (p + 3 > last) { finish(); return; }
+        disp = load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4;
+      } else {
+        base = rm;
+        if (rm == 5) seg = C.SS;
+      }
+      if (mod == 1) { if (p > last) { finish(); return; } disp += <u32>(<i32>(<i8>codeByte(p))); p += 1; }
+      else if (mod == 2) { if (p + 3 > last) { finish(); return; } disp += load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4; }
+      if (C.segOv != 0xFFFFFFFF) seg = C.segOv;
+      w0 |= E_MEM;
+      w1 |= (base << 8) | (idx << 12) | (scale << 16) | (seg << 20) | (base == 4 ? 1 << 24 : 0);
+      // A store into the trace's own bytes: end the trace before this instruction.
+      if (segBase(C.eaSeg) + C.eaOff - recLin < MAX_CODE + 16) { finish(); return; }
+    }
+  }
+  const kind = (bits >> 1) & 7;
+  const imm: u32 = kind == 1 ? 1 : kind == 2 ? 2 : kind == 3 ? (C.opsz32 ? 4 : 2) : kind == 4 ? (C.adsz32 ? 4 : 2) : 0;
+  const immOff = p - start;
+  const len = immOff + imm;
+  if (len > 15 || p + imm - 1 > last || recLen + len > MAX_CODE) { finish(); return; }
+  // The ordinary path must have consumed exactly these bytes (a branch may have moved C.ip).
+  if (!(bits & TI_BRANCH) && C.ip != start + len) { finish(); return; }
+  w0 |= (len << E_LEN_SHIFT) | (immOff << E_IMM_SHIFT);
+  const code32 = C.code32;
+  if (C.opsz32 != code32 || C.adsz32 != code32 || C.lockPfx || C.segOv != 0xFFFFFFFF) {
+    w0 |= E_PFX | (C.opsz32 ? E_OPSZ32 : 0) | (C.adsz32 ? E_ADSZ32 : 0) | (C.lockPfx ? E_LOCK : 0);
+    if (C.segOv != 0xFFFFFFFF) w0 |= E_SEGOV | (C.segOv << E_SEGOV_SHIFT);
+  }
+  const slot = recSlot;
+  const e = slot + T_ENTRIES + recN * 16;
+  store<u32>(e, w0);
+  store<u32>(e, w1, 4);
+  store<u32>(e, disp, 8);
+  memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
+  recN++;
+  recLen += len;
+  recNext = lin + len;
+  if (bits & TI_BRANCH) finish();
+}
+
+/**
+ * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
+ * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
+ * path); C.ip is the EIP after the last one.
+ */
+export function replay(slot: u32, eip: u32): u32 {
+  const n = <u32>load<u8>(slot, T_COUNT);
+  const lin0 = Dec.csBase + eip;
+  const code32 = C.code32;
+  C.setPrefixDefaults(code32);
+  let e = slot + T_ENTRIES;
+  let ip = eip;
+  let k: u32 = 0;
+  while (true) {
+    const w0 = load<u32>(e);
+    const w1 = load<u32>(e, 4);
+    C.startIp = ip;
+    C.startEsp = r32(ESP);
+    if (w0 & E_PFX) {
+      C.opsz32 = (w0 & E_OPSZ32) != 0;
+      C.adsz32 = (w0 & E_ADSZ32) != 0;
+      C.lockPfx = (w0 & E_LOCK) != 0;
+      if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
+    }
+    C.modrm = w1 & 0xFF;
+    if (w0 & E_MEM) {
+      const base = (w1 >> 8) & 0xF;
+      const idx = (w1 >> 12) & 0xF;
+      let off = load<u32>(e, 8);
+      if (base != NONE) off += r32(base);
+      if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+      C.eaSeg = (w1 >> 20) & 7;
+      C.eaOff = off;
+      Dec.eaEspBase = (w1 & (1 << 24)) != 0;
+    }
+    C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+    dispatchDecoded(w0 & 0x1FF);
+    k++;
+    if (w0 & E_PFX) C.setPrefixDefaults(code32);
+    if (C.fault || C.exitReq) break;
+    // A store into the trace's own bytes: the next instruction must be fetched anew.
+    if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) break;
+    if (k >= n) break;
+    ip += (w0 >> E_LEN_SHIFT) & 0xF;
+    e += 16;
+  }
+  return k;
+}
