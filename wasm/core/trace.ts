@@ -24,10 +24,12 @@
 // run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
 // shadow pending, and only if the budget covers the whole trace; events are taken between traces.
 import * as C from './cpu';
-import { S, r32, ESP, segBase } from './cpu';
+import { S, r32, w32, ESP, segBase } from './cpu';
 import * as Dec from './decode';
 import { OFF_TRACE } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
+import { alu } from './exec/alu';
+import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
 
 /** Slots of the direct-mapped cache; a slot is 256 bytes. */
 const TRACE_SLOTS: u32 = 2048;
@@ -55,6 +57,22 @@ const E_SEGOV: u32 = 1 << 22;
 const E_SEGOV_SHIFT: u32 = 23;
 // Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
 const NONE: u32 = 8;
+
+// Entry word 3: a fast form (0 = none: the generated body runs) and its fields. Fast forms are
+// register-only or branch instructions of 32-bit code without prefixes: they cannot fault, so they
+// run without the decoder state (startIp, ModRM, C.ip), straight from the entry.
+const F_ALU_RR: u32 = 1; // d = d op s (ALU kind k; CMP/TEST write nothing)
+const F_ALU_RI: u32 = 2; // d = d op imm
+const F_INC: u32 = 3;
+const F_DEC: u32 = 4;
+const F_MOV_RR: u32 = 5;
+const F_MOV_RI: u32 = 6;
+const F_JCC: u32 = 7; // condition cc, rel in word 2
+const F_JMP: u32 = 8;
+const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
+
+/** Word 3 of a fast form: id, d, s, ALU kind or condition. */
+@inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
 
 // Bits of traceInfo() (generated from the table).
 const TI_BRANCH: u32 = 0x10;
@@ -184,7 +202,7 @@ export function record(op: u32, opEnd: u32): void {
       else if (mod == 2) { if (p + 3 > last) { finish(); return; } disp += load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4; }
       if (C.segOv != 0xFFFFFFFF) seg = C.segOv;
       w0 |= E_MEM;
-      w1 |= (base << 8) | (idx << 12) | (scale << 16) | (seg << 20) | (base == 4 ? 1 << 24 : 0);
+      w1 = m | (base << 8) | (idx << 12) | (scale << 16) | (seg << 20) | (base == 4 ? 1 << 24 : 0);
       // A store into the trace's own bytes: end the trace before this instruction.
       if (segBase(C.eaSeg) + C.eaOff - recLin < MAX_CODE + 16) { finish(); return; }
     }
@@ -202,11 +220,39 @@ export function record(op: u32, opEnd: u32): void {
     w0 |= E_PFX | (C.opsz32 ? E_OPSZ32 : 0) | (C.adsz32 ? E_ADSZ32 : 0) | (C.lockPfx ? E_LOCK : 0);
     if (C.segOv != 0xFFFFFFFF) w0 |= E_SEGOV | (C.segOv << E_SEGOV_SHIFT);
   }
+  // Fast forms (32-bit code, no prefixes; ModRM register forms only, except LEA).
+  let w3: u32 = 0;
+  if (!(w0 & E_PFX) && code32) {
+    const m = w1 & 0xFF;
+    const regForm = (bits & TI_MODRM) != 0 && m >= 0xC0;
+    const rm = m & 7;
+    const reg = (m >> 3) & 7;
+    const at = Dec.fetchAdd + Dec.csBase + immOff + start;
+    if (op9 < 0x40 && (op9 & 7) == 1 && regForm) w3 = fast(F_ALU_RR, rm, reg, op9 >> 3);
+    else if (op9 < 0x40 && (op9 & 7) == 3 && regForm) w3 = fast(F_ALU_RR, reg, rm, op9 >> 3);
+    else if (op9 == 0x85 && regForm) w3 = fast(F_ALU_RR, rm, reg, 8);
+    else if (op9 < 0x40 && (op9 & 7) == 5) { w3 = fast(F_ALU_RI, 0, 0, op9 >> 3); disp = load<u32>(at); }
+    else if (op9 == 0xA9) { w3 = fast(F_ALU_RI, 0, 0, 8); disp = load<u32>(at); }
+    else if (op9 == 0x81 && regForm) { w3 = fast(F_ALU_RI, rm, 0, reg); disp = load<u32>(at); }
+    else if (op9 == 0x83 && regForm) { w3 = fast(F_ALU_RI, rm, 0, reg); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 == 0xF7 && regForm && reg < 2) { w3 = fast(F_ALU_RI, rm, 0, 8); disp = load<u32>(at); }
+    else if (op9 >= 0x40 && op9 < 0x48) w3 = fast(F_INC, op9 & 7, 0, 0);
+    else if (op9 >= 0x48 && op9 < 0x50) w3 = fast(F_DEC, op9 & 7, 0, 0);
+    else if (op9 == 0x89 && regForm) w3 = fast(F_MOV_RR, rm, reg, 0);
+    else if (op9 == 0x8B && regForm) w3 = fast(F_MOV_RR, reg, rm, 0);
+    else if (op9 >= 0xB8 && op9 < 0xC0) { w3 = fast(F_MOV_RI, op9 & 7, 0, 0); disp = load<u32>(at); }
+    else if (op9 >= 0x70 && op9 < 0x80) { w3 = fast(F_JCC, 0, 0, op9 & 15); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 >= 0x180 && op9 < 0x190) { w3 = fast(F_JCC, 0, 0, op9 & 15); disp = load<u32>(at); }
+    else if (op9 == 0xEB) { w3 = fast(F_JMP, 0, 0, 0); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 == 0xE9) { w3 = fast(F_JMP, 0, 0, 0); disp = load<u32>(at); }
+    else if (op9 == 0x8D && (w0 & E_MEM)) w3 = fast(F_LEA, reg, 0, 0);
+  }
   const slot = recSlot;
   const e = slot + T_ENTRIES + recN * 16;
   store<u32>(e, w0);
   store<u32>(e, w1, 4);
   store<u32>(e, disp, 8);
+  store<u32>(e, w3, 12);
   memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
   recN++;
   recLen += len;
@@ -227,37 +273,74 @@ export function replay(slot: u32, eip: u32): u32 {
   let e = slot + T_ENTRIES;
   let ip = eip;
   let k: u32 = 0;
+  let stop = false;
   while (true) {
     const w0 = load<u32>(e);
-    const w1 = load<u32>(e, 4);
-    C.startIp = ip;
-    C.startEsp = r32(ESP);
-    if (w0 & E_PFX) {
-      C.opsz32 = (w0 & E_OPSZ32) != 0;
-      C.adsz32 = (w0 & E_ADSZ32) != 0;
-      C.lockPfx = (w0 & E_LOCK) != 0;
-      if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
+    const w3 = load<u32>(e, 12);
+    let next = ip + ((w0 >> E_LEN_SHIFT) & 0xF);
+    const d = (w3 >> 8) & 0xF;
+    switch (w3 & 0xFF) {
+      case F_ALU_RR: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), r32((w3 >> 12) & 0xF));
+        if (kk < 7) w32(d, r);
+        break;
+      }
+      case F_ALU_RI: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), load<u32>(e, 8));
+        if (kk < 7) w32(d, r);
+        break;
+      }
+      case F_INC: { const a = r32(d); const v = a + 1; lazyIncDec(L_INC, a, v, 0x80000000); w32(d, v); break; }
+      case F_DEC: { const a = r32(d); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x80000000); w32(d, v); break; }
+      case F_MOV_RR: w32(d, r32((w3 >> 12) & 0xF)); break;
+      case F_MOV_RI: w32(d, load<u32>(e, 8)); break;
+      case F_JCC: if (cond((w3 >> 16) & 0xF)) next += load<u32>(e, 8); break;
+      case F_JMP: next += load<u32>(e, 8); break;
+      case F_LEA: {
+        const w1 = load<u32>(e, 4);
+        const base = (w1 >> 8) & 0xF;
+        const idx = (w1 >> 12) & 0xF;
+        let off = load<u32>(e, 8);
+        if (base != NONE) off += r32(base);
+        if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+        w32(d, off);
+        break;
+      }
+      default: {
+        const w1 = load<u32>(e, 4);
+        C.startIp = ip;
+        C.startEsp = r32(ESP);
+        if (w0 & E_PFX) {
+          C.opsz32 = (w0 & E_OPSZ32) != 0;
+          C.adsz32 = (w0 & E_ADSZ32) != 0;
+          C.lockPfx = (w0 & E_LOCK) != 0;
+          if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
+        }
+        C.modrm = w1 & 0xFF;
+        if (w0 & E_MEM) {
+          const base = (w1 >> 8) & 0xF;
+          const idx = (w1 >> 12) & 0xF;
+          let off = load<u32>(e, 8);
+          if (base != NONE) off += r32(base);
+          if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+          C.eaSeg = (w1 >> 20) & 7;
+          C.eaOff = off;
+          Dec.eaEspBase = (w1 & (1 << 24)) != 0;
+        }
+        C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+        dispatchDecoded(w0 & 0x1FF);
+        if (w0 & E_PFX) C.setPrefixDefaults(code32);
+        next = C.ip;
+        if (C.fault || C.exitReq) stop = true;
+        // A store into the trace's own bytes: the next instruction must be fetched anew.
+        else if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) stop = true;
+      }
     }
-    C.modrm = w1 & 0xFF;
-    if (w0 & E_MEM) {
-      const base = (w1 >> 8) & 0xF;
-      const idx = (w1 >> 12) & 0xF;
-      let off = load<u32>(e, 8);
-      if (base != NONE) off += r32(base);
-      if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
-      C.eaSeg = (w1 >> 20) & 7;
-      C.eaOff = off;
-      Dec.eaEspBase = (w1 & (1 << 24)) != 0;
-    }
-    C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
-    dispatchDecoded(w0 & 0x1FF);
     k++;
-    if (w0 & E_PFX) C.setPrefixDefaults(code32);
-    if (C.fault || C.exitReq) break;
-    // A store into the trace's own bytes: the next instruction must be fetched anew.
-    if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) break;
-    if (k >= n) break;
-    ip += (w0 >> E_LEN_SHIFT) & 0xF;
+    if (stop || k >= n) { C.ip = next; break; }
+    ip = next;
     e += 16;
   }
   return k;

@@ -153,7 +153,7 @@ function traceDispatch(one: Map<number, Row[]>, two: Map<number, Row[]>): string
   let out = '\n/** Trace bits of opcode `op9` (0x100 | xx for 0F xx) with ModRM `modrm` (see wasm/gen/dispatch.ts). */\n';
   out += 'export function traceInfo(op9: u32, modrm: u32): u32 {\n  switch (op9) {\n' + info.join('\n') + '\n    default: return 0;\n  }\n}\n\n';
   out += '/** Execute a replayed instruction: prefixes, ModRM and the memory operand are already decoded. */\n';
-  out += 'export function dispatchDecoded(op9: u32): void {\n  switch (op9) {\n' + cases.join('\n') + '\n    default: raiseUD();\n  }\n}\n\n';
+  out += '@inline export function dispatchDecoded(op9: u32): void {\n  switch (op9) {\n' + cases.join('\n') + '\n    default: raiseUD();\n  }\n}\n\n';
   out += fns.join('\n') + '\n';
   return out;
 }
