@@ -230,7 +230,7 @@ export function run(budget: u32): u32 {
       ? T.traceAt(eip, budget - n) : 0;
     let op: u32 = 0;
     if (slot != 0) {
-      n += T.replay(slot, eip);
+      n += T.replay(slot, eip, budget - n, poll > n ? poll - n : 0);
     } else {
     C.startIp = eip;
     C.startEsp = r32(ESP);

@@ -7,7 +7,7 @@
 // displacement, the position of its immediate and its length are stored as a 16-byte entry, and
 // its bytes are copied into the trace. A trace ends at a branch, at the first instruction that is
 // not traceable, at the end of the code page, or when full. It is keyed by the linear address of
-// its first instruction and CS.D (the default operand and address size).
+// its first instruction, CS.D (the default operand and address size) and SS.B (the fast stack forms).
 //
 // Replay is valid exactly when the trace's bytes still equal the bytes in memory at that linear
 // address under the current code translation: the check compares the copy with guest memory (two
@@ -30,11 +30,14 @@ import { OFF_TRACE } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
 import { alu } from './exec/alu';
 import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
+import { rd32, wr32 } from './mmu/mem';
+import { push32, pop32 } from './exec/stack';
+import { OFF_PENDING, OFF_INT_SHADOW, OFF_DEBUG_EVENTS } from './state';
 
 /** Slots of the direct-mapped cache; a slot is 256 bytes. */
 const TRACE_SLOTS: u32 = 2048;
 const SLOT_BYTES: u32 = 256;
-/** Slot fields: tag (linear address), mode (VALID | CS.D), count, code length, code, entries. */
+/** Slot fields: tag (linear address), mode (VALID | CS.D | SS.B << 1), count, code length, code, entries. */
 const T_TAG: u32 = 0;
 const T_MODE: u32 = 4;
 const T_COUNT: u32 = 8;
@@ -70,6 +73,16 @@ const F_MOV_RI: u32 = 6;
 const F_JCC: u32 = 7; // condition cc, rel in word 2
 const F_JMP: u32 = 8;
 const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
+// Forms with one 32-bit memory access (32-bit stack for PUSH/POP/CALL/RET): a fault leaves the
+// registers untouched, so the fault path needs only startIp/startEsp, set when it happens.
+const F_LOAD: u32 = 10; // d = [m]
+const F_STORE: u32 = 11; // [m] = s
+const F_ALU_RM: u32 = 12; // d = d op [m] (CMP writes nothing)
+const F_CMP_MR: u32 = 13; // [m] - s, flags only
+const F_PUSH: u32 = 14;
+const F_POP: u32 = 15;
+const F_CALL: u32 = 16; // push the next EIP, jump by word 2
+const F_RET: u32 = 17;
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -85,6 +98,11 @@ let recLin: u32 = 0;
 let recNext: u32 = 0;
 let recN: u32 = 0;
 let recLen: u32 = 0;
+/** modeWord() when the recording started. */
+let recMode: u32 = 0;
+
+/** What a trace's decoding depends on besides its bytes: CS.D, and SS.B for the fast stack forms. */
+@inline function modeWord(): u32 { return MODE_VALID | (C.code32 ? 1 : 0) | (C.stack32 ? 2 : 0); }
 
 @inline function slotFor(lin: u32): u32 {
   return S + OFF_TRACE + (((lin ^ (lin >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
@@ -112,7 +130,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   const lin = Dec.csBase + eip;
   if ((lin & 0xFFFFF000) != Dec.fetchPage) { if (recSlot) finish(); return 0; }
   const slot = slotFor(lin);
-  const mode = MODE_VALID | (C.code32 ? 1 : 0);
+  const mode = modeWord();
   if (load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
     && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN))) {
     if (recSlot) finish();
@@ -122,7 +140,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   // Recording continues while the instructions follow each other; otherwise a new trace starts.
   if (recSlot && lin == recNext) return 0;
   if (recSlot) finish();
-  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recLen = 0;
+  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recLen = 0; recMode = mode;
   store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
   store<u32>(slot, lin, T_TAG);
   return 0;
@@ -140,7 +158,7 @@ export function finish(): void {
   }
   store<u8>(slot, <u8>recN, T_COUNT);
   store<u8>(slot, <u8>recLen, T_LEN);
-  store<u32>(slot, MODE_VALID | (C.code32 ? 1 : 0), T_MODE);
+  store<u32>(slot, recMode, T_MODE);
 }
 
 /** Forget the trace being recorded, leaving its slot invalid (the instance moves to another state block). */
@@ -160,7 +178,7 @@ export function record(op: u32, opEnd: u32): void {
   const start = C.startIp;
   const lin = Dec.csBase + start;
   const page = lin & 0xFFFFF000;
-  if (lin != recNext || C.repPfx != 0 || page != Dec.fetchPage || recN >= MAX_ENTRIES) { finish(); return; }
+  if (lin != recNext || C.repPfx != 0 || page != Dec.fetchPage || recN >= MAX_ENTRIES || modeWord() != recMode) { finish(); return; }
   let p = opEnd;
   // Every byte read below must be inside the code page (the copy and the replay assume it).
   const last = start + (0xFFF - (lin & 0xFFF));
@@ -246,6 +264,14 @@ export function record(op: u32, opEnd: u32): void {
     else if (op9 == 0xEB) { w3 = fast(F_JMP, 0, 0, 0); disp = <u32>(<i32>load<i8>(at)); }
     else if (op9 == 0xE9) { w3 = fast(F_JMP, 0, 0, 0); disp = load<u32>(at); }
     else if (op9 == 0x8D && (w0 & E_MEM)) w3 = fast(F_LEA, reg, 0, 0);
+    else if ((w0 & E_MEM) && op9 == 0x8B) w3 = fast(F_LOAD, reg, 0, 0);
+    else if ((w0 & E_MEM) && op9 == 0x89) w3 = fast(F_STORE, 0, reg, 0);
+    else if ((w0 & E_MEM) && op9 < 0x40 && (op9 & 7) == 3) w3 = fast(F_ALU_RM, reg, 0, op9 >> 3);
+    else if ((w0 & E_MEM) && op9 == 0x39) w3 = fast(F_CMP_MR, 0, reg, 7);
+    else if (C.stack32 && op9 >= 0x50 && op9 < 0x58) w3 = fast(F_PUSH, op9 & 7, 0, 0);
+    else if (C.stack32 && op9 >= 0x58 && op9 < 0x60) w3 = fast(F_POP, op9 & 7, 0, 0);
+    else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
+    else if (C.stack32 && op9 == 0xC3) w3 = fast(F_RET, 0, 0, 0);
   }
   const slot = recSlot;
   const e = slot + T_ENTRIES + recN * 16;
@@ -260,14 +286,29 @@ export function record(op: u32, opEnd: u32): void {
   if (bits & TI_BRANCH) finish();
 }
 
+/** Offset of an entry's memory operand. */
+@inline function eaOf(e: u32, w1: u32): u32 {
+  const base = (w1 >> 8) & 0xF;
+  const idx = (w1 >> 12) & 0xF;
+  let off = load<u32>(e, 8);
+  if (base != NONE) off += r32(base);
+  if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+  return off;
+}
+/** A 32-bit read of the memory operand (segment in word 1). */
+@inline function rd32m(w1: u32, off: u32): u32 {
+  const l = Dec.linR((w1 >> 20) & 7, off, 4);
+  return C.fault ? 0 : rd32(l);
+}
+
 /**
  * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
  * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
  * path); C.ip is the EIP after the last one.
  */
-export function replay(slot: u32, eip: u32): u32 {
-  const n = <u32>load<u8>(slot, T_COUNT);
-  const lin0 = Dec.csBase + eip;
+export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
+  let n = <u32>load<u8>(slot, T_COUNT);
+  let lin0 = Dec.csBase + eip;
   const code32 = C.code32;
   C.setPrefixDefaults(code32);
   let e = slot + T_ENTRIES;
@@ -308,6 +349,68 @@ export function replay(slot: u32, eip: u32): u32 {
         w32(d, off);
         break;
       }
+      case F_LOAD: {
+        const w1 = load<u32>(e, 4);
+        const v = rd32m(w1, eaOf(e, w1));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); break; } }
+        w32(d, v);
+        break;
+      }
+      case F_STORE: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+        if (!C.fault) wr32(l, r32((w3 >> 12) & 0xF));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
+        else if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+        break;
+      }
+      case F_ALU_RM: {
+        const w1 = load<u32>(e, 4);
+        const v = rd32m(w1, eaOf(e, w1));
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), v);
+        if (kk < 7) w32(d, r);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_CMP_MR: {
+        const w1 = load<u32>(e, 4);
+        const v = rd32m(w1, eaOf(e, w1));
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        alu<u32>(7, v, r32((w3 >> 12) & 0xF));
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_PUSH: {
+        C.startEsp = r32(ESP);
+        push32(r32(d));
+        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; }
+        break;
+      }
+      case F_POP: {
+        C.startEsp = r32(ESP);
+        const v = pop32();
+        if (C.fault) { stop = true; C.startIp = ip; break; }
+        w32(d, v);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_CALL: {
+        C.startEsp = r32(ESP);
+        push32(next);
+        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; if (C.fault) break; }
+        next += load<u32>(e, 8);
+        break;
+      }
+      case F_RET: {
+        C.startEsp = r32(ESP);
+        const v = pop32();
+        if (C.fault) { stop = true; C.startIp = ip; break; }
+        next = v;
+        if (C.exitReq) stop = true;
+        break;
+      }
       default: {
         const w1 = load<u32>(e, 4);
         C.startIp = ip;
@@ -339,9 +442,21 @@ export function replay(slot: u32, eip: u32): u32 {
       }
     }
     k++;
-    if (stop || k >= n) { C.ip = next; break; }
     ip = next;
-    e += 16;
+    if (stop) break;
+    if (k < n) { e += 16; continue; }
+    // End of the trace: go on with the next one while no event is pending (chaining).
+    if (k >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
+    const lin = Dec.csBase + ip;
+    if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
+    const s2 = slotFor(lin);
+    if (load<u32>(s2, T_TAG) != lin || load<u32>(s2, T_MODE) != modeWord()) break;
+    const n2 = <u32>load<u8>(s2, T_COUNT);
+    if (n2 == 0 || n2 > room - k || !sameBytes(s2, Dec.fetchAdd + lin, load<u8>(s2, T_LEN))) break;
+    n = k + n2;
+    e = s2 + T_ENTRIES;
+    lin0 = lin;
   }
+  C.ip = ip;
   return k;
 }
