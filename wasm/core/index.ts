@@ -226,7 +226,7 @@ export function run(budget: u32): u32 {
     const trap = (fl & TF) != 0;
     // A trace (trace.ts) when nothing needs a per-instruction look: no TF, RF or debug event. (An
     // interrupt shadow only delays events, which a trace does anyway until its end.)
-    const slot = ((fl & (TF | RF)) | load<u32>(S, OFF_DEBUG_EVENTS)) == 0 && !D.dataArmed
+    const slot = ((fl & (TF | RF)) | load<u32>(S, OFF_DEBUG_EVENTS)) == 0 && !D.dataArmed && T.enabled
       ? T.traceAt(eip, budget - n) : 0;
     let op: u32 = 0;
     if (slot != 0) {
@@ -281,6 +281,9 @@ export function run(budget: u32): u32 {
   store<u32>(S, r, OFF_EXIT_REASON);
   return r;
 }
+
+/** Turn the trace cache (trace.ts) on or off for this instance (tests compare both paths). */
+export function traces(on: bool): void { T.setEnabled(on); }
 
 /** Debug hook: the materialised EFLAGS. */
 export function flags(): u32 { return getFlags(); }

@@ -91,6 +91,10 @@ const F_RET: u32 = 17;
 const TI_BRANCH: u32 = 0x10;
 const TI_MODRM: u32 = 0x20;
 
+/** Traces on (the default) or off: every instruction then takes the ordinary path. */
+export let enabled: bool = true;
+export function setEnabled(on: bool): void { enabled = on; recSlot = 0; }
+
 // ---- recording state ----
 /** Slot being recorded (0 = none), the linear address the next instruction must have, entries so far. */
 let recSlot: u32 = 0;
