@@ -24,13 +24,13 @@
 // run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
 // shadow pending, and only if the budget covers the whole trace; events are taken between traces.
 import * as C from './cpu';
-import { S, r32, w32, ESP, segBase } from './cpu';
+import { S, r8, r32, w32, ESP, segBase } from './cpu';
 import * as Dec from './decode';
 import { OFF_TRACE } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
 import { alu } from './exec/alu';
 import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
-import { rd32, wr32 } from './mmu/mem';
+import { rd8, rd32, wr32, rdForWrite } from './mmu/mem';
 import { push32, pop32 } from './exec/stack';
 import { OFF_PENDING, OFF_INT_SHADOW, OFF_DEBUG_EVENTS } from './state';
 
@@ -78,11 +78,14 @@ const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
 const F_LOAD: u32 = 10; // d = [m]
 const F_STORE: u32 = 11; // [m] = s
 const F_ALU_RM: u32 = 12; // d = d op [m] (CMP writes nothing)
-const F_CMP_MR: u32 = 13; // [m] - s, flags only
 const F_PUSH: u32 = 14;
 const F_POP: u32 = 15;
 const F_CALL: u32 = 16; // push the next EIP, jump by word 2
 const F_RET: u32 = 17;
+const F_ALU_MR: u32 = 18; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
+const F_ALU_MI: u32 = 19; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
+const F_MOV_MI: u32 = 20; // [m] = imm32 from the code
+const F_MOVZX8: u32 = 21; // d = zero-extended byte register s, or byte [m]
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -271,7 +274,12 @@ export function record(op: u32, opEnd: u32): void {
     else if ((w0 & E_MEM) && op9 == 0x8B) w3 = fast(F_LOAD, reg, 0, 0);
     else if ((w0 & E_MEM) && op9 == 0x89) w3 = fast(F_STORE, 0, reg, 0);
     else if ((w0 & E_MEM) && op9 < 0x40 && (op9 & 7) == 3) w3 = fast(F_ALU_RM, reg, 0, op9 >> 3);
-    else if ((w0 & E_MEM) && op9 == 0x39) w3 = fast(F_CMP_MR, 0, reg, 7);
+    else if ((w0 & E_MEM) && op9 < 0x40 && (op9 & 7) == 1) w3 = fast(F_ALU_MR, 0, reg, op9 >> 3);
+    else if ((w0 & E_MEM) && op9 == 0x85) w3 = fast(F_ALU_MR, 0, reg, 8);
+    else if ((w0 & E_MEM) && op9 == 0x81) w3 = fast(F_ALU_MI, 0, 0, reg);
+    else if ((w0 & E_MEM) && op9 == 0x83) w3 = fast(F_ALU_MI, 0, 1, reg);
+    else if ((w0 & E_MEM) && op9 == 0xC7 && reg == 0) w3 = fast(F_MOV_MI, 0, 0, 0);
+    else if (op9 == 0x1B6) w3 = regForm ? fast(F_MOVZX8, reg, rm, 1) : (w0 & E_MEM) ? fast(F_MOVZX8, reg, 0, 0) : 0;
     else if (C.stack32 && op9 >= 0x50 && op9 < 0x58) w3 = fast(F_PUSH, op9 & 7, 0, 0);
     else if (C.stack32 && op9 >= 0x58 && op9 < 0x60) w3 = fast(F_POP, op9 & 7, 0, 0);
     else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
@@ -378,11 +386,46 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         if (C.exitReq) stop = true;
         break;
       }
-      case F_CMP_MR: {
+      case F_ALU_MR: case F_ALU_MI: {
         const w1 = load<u32>(e, 4);
-        const v = rd32m(w1, eaOf(e, w1));
+        const seg = (w1 >> 20) & 7;
+        const off = eaOf(e, w1);
+        const kk = (w3 >> 16) & 0xF;
+        let b: u32;
+        if ((w3 & 0xFF) == F_ALU_MR) b = r32((w3 >> 12) & 0xF);
+        else {
+          const at = Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+          b = ((w3 >> 12) & 0xF) != 0 ? <u32>(<i32>load<i8>(at)) : load<u32>(at);
+        }
+        if (kk >= 7) { // CMP, TEST: read only
+          const v = rd32m(w1, off);
+          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+          alu<u32>(kk, v, b);
+        } else { // write access checked before the read, so a fault comes before any effect
+          const l = Dec.linW(seg, off, 4);
+          const v = C.fault ? 0 : rdForWrite(l, 4);
+          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+          wr32(l, alu<u32>(kk, v, b));
+          if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+        }
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_MOV_MI: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+        if (!C.fault) wr32(l, load<u32>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
+        else if (l - lin0 < MAX_CODE + 16) stop = true;
+        break;
+      }
+      case F_MOVZX8: {
+        if ((w3 >> 16) & 1) { w32(d, r8((w3 >> 12) & 0xF)); break; }
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
+        const v = C.fault ? 0 : rd8(l);
         if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-        alu<u32>(7, v, r32((w3 >> 12) & 0xF));
+        w32(d, v);
         if (C.exitReq) stop = true;
         break;
       }
