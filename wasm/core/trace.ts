@@ -32,7 +32,7 @@ import { alu } from './exec/alu';
 import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
 import { rd8, rd32, wr32, rdForWrite } from './mmu/mem';
 import { push32, pop32 } from './exec/stack';
-import { OFF_PENDING, OFF_INT_SHADOW, OFF_DEBUG_EVENTS } from './state';
+import { OFF_PENDING } from './state';
 
 /** Slots of the direct-mapped cache; a slot is 256 bytes (2 MiB per vCPU). With 2048 slots the tcc
  * build of Lua took 55.8 s (1 vCPU, d), with 8192 46.2 s, with 16384 46.7 s: the rest of its
