@@ -23,6 +23,8 @@ export interface CoreExports {
   flags(): number;
   cpuidFeatures(): number;
   attach(base: number): void;
+  /** The trace cache on (1, the default) or off (0): for tests and A/B measurements. */
+  traces(on: number): void;
   LAYOUT_HASH: WebAssembly.Global;
 }
 

@@ -5,8 +5,9 @@ import { fill } from './mmu/paging';
 import { rdSlow, rd8, rd16, rd32, wr8, wr16, wr32 } from './mmu/mem';
 
 // ---- instruction fetch ----
-let fetchPage: u32 = 0xFFFFFFFF;
-let fetchAdd: u32 = 0;
+/** Linear page of the cached code page (0xFFFFFFFF = none) and its wasm address minus linear address. */
+export let fetchPage: u32 = 0xFFFFFFFF;
+export let fetchAdd: u32 = 0;
 /** CS base and whether CS needs limit checks (cached on CS load). */
 export let csBase: u32 = 0;
 let csLimitChecked: bool = true;

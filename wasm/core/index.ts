@@ -18,6 +18,7 @@ import { selectTags, tlbFlush } from './mmu/paging';
 import { dispatch } from './gen/dispatch';
 import { deliver } from './interrupt';
 import * as D from './debug';
+import * as T from './trace';
 import { hostIntAck } from './host';
 import {
   PEND_LAPIC, lapicReset, lapicSyncBase, lapicTake, lapicService, lapicAcceptsPic, lapicPoll,
@@ -41,6 +42,7 @@ const TIMER_POLL_INSTRUCTIONS: u32 = 2048;
 
 /** Bind this instance to its state block and put the vCPU in its power-on state. */
 export function init(base: u32): void {
+  T.abandon();
   C.setStateBase(base);
   reset();
 }
@@ -222,11 +224,19 @@ export function run(budget: u32): u32 {
     }
     const eip = load<u32>(S, OFF_EIP);
     const trap = (fl & TF) != 0;
+    // A trace (trace.ts) when nothing needs a per-instruction look: no TF, RF or debug event. (An
+    // interrupt shadow only delays events, which a trace does anyway until its end.)
+    const slot = ((fl & (TF | RF)) | load<u32>(S, OFF_DEBUG_EVENTS)) == 0 && !D.dataArmed && T.enabled
+      ? T.traceAt(eip, budget - n) : 0;
+    let op: u32 = 0;
+    if (slot != 0) {
+      n += T.replay(slot, eip, budget - n, poll > n ? poll - n : 0);
+    } else {
     C.startIp = eip;
     C.startEsp = r32(ESP);
     C.ip = eip;
     C.setPrefixDefaults(C.code32);
-    let op = fetch8();
+    op = fetch8();
     // Prefixes: at most 14 before the opcode (an instruction is at most 15 bytes).
     // Cheap pre-test: 26 2E 36 3E (x & E7 == 26), 64-67, F0-F3 (F1 is not a prefix: the loop breaks).
     if ((op & 0xE7) == 0x26 || (op & 0xFC) == 0x64 || (op & 0xFC) == 0xF0)
@@ -241,8 +251,11 @@ export function run(budget: u32): u32 {
       op = fetch8();
       if (k == 13) { C.raiseGP(0); }
     }
+    const opEnd = C.ip;
     if (!fault) dispatch(op);
     n++;
+    if (T.recording()) { if (fault) T.finish(); else T.record(op, opEnd); }
+    }
     if (fault) {
       C.clearFault();
       store<u32>(S, C.startIp, OFF_EIP);
@@ -269,6 +282,9 @@ export function run(budget: u32): u32 {
   return r;
 }
 
+/** Turn the trace cache (trace.ts) on or off for this instance (tests compare both paths). */
+export function traces(on: bool): void { T.setEnabled(on); }
+
 /** Debug hook: the materialised EFLAGS. */
 export function flags(): u32 { return getFlags(); }
 
@@ -278,6 +294,7 @@ export function cpuidFeatures(): u32 { return CPUID_FEATURES; }
 
 /** Bind this instance to a state block the host already set up (a vCPU moving to a worker). */
 export function attach(base: u32): void {
+  T.abandon();
   C.setStateBase(base);
   refresh();
 }

@@ -35,7 +35,7 @@ function body(r: Row): string {
 
 const hex = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(2, '0');
 
-function caseFor(group: Row[]): string {
+function caseFor(group: Row[], decoded = false): string {
   const r0 = group[0];
   const pre: string[] = [];
   const lockOk = (r: Row) => r.lock ? 'if (lockPfx && isReg()) { raiseUD(); break; }' : 'if (lockPfx) { raiseUD(); break; }';
@@ -49,7 +49,8 @@ function caseFor(group: Row[]): string {
     if (/Cd/.test(r0.operands)) pre.push('{ const crn = (modrm >> 3) & 7; if (crn == 1 || crn > 4) { raiseUD(); break; } }');
   }
   if (r0.cpl0 && group.every((r) => r.cpl0)) pre.push('if (cpl() != 0) { raiseGP(0); break; }');
-  if (r0.modrm && !crdr) pre.push('modrmFetch();', 'if (fault) break;');
+  // Replayed from the trace cache (wasm/core/trace.ts): ModRM and the memory operand are already set.
+  if (r0.modrm && !crdr && !decoded) pre.push('modrmFetch();', 'if (fault) break;');
   if (r0.ext < 0) {
     return [...pre, noLock ? '' : lockOk(r0), body(r0), 'break;'].join(' ');
   }
@@ -102,6 +103,57 @@ export function generateDispatch(): string {
   out += '/** Two-byte opcodes 0F xx. */\nexport function dispatch0F(op: u32): void {\n  if (fault) return;\n  switch (op) {\n';
   out += sw(two, {}, '0F');
   out += '\n  }\n}\n\n';
+  out += fns.join('\n') + '\n';
+  out += traceDispatch(one, two);
+  return out;
+}
+
+// ---- the trace cache's view of the table (wasm/core/trace.ts) ----
+// Instructions a trace may hold: their decoding is ModRM + SIB + displacement + an immediate whose
+// size follows from the operands, they change no mode, segment or event state, and only the last
+// one of a trace (a near branch) may transfer control.
+const STRAIGHT = new Set(('inc_reg dec_reg push_reg pop_reg push_imm push_imm8 imul3 imul3_8 xchg8 xchg mov_eb_gb ' +
+  'mov_ev_gv mov_gb_eb mov_gv_ev lea pop_ev xchg_ax cbw cwd mov_al_ob mov_ax_ov mov_ob_al mov_ov_ax mov_r8_imm ' +
+  'mov_r_imm mov_eb_ib mov_ev_iz leave mul8 imul8 div8 idiv8 mul imul1 div idiv clc stc cmc cld std lahf sahf ' +
+  'setcc cmovcc bt_ev_gv bts_ev_gv btr_ev_gv btc_ev_gv bt_ev_ib bts_ev_ib btr_ev_ib btc_ev_ib shld_ib shld_cl ' +
+  'shrd_ib shrd_cl imul2 cmpxchg8 cmpxchg movzx8 movzx16 movsx8 movsx16 xadd8 xadd bswap cmpxchg8b hint_nop').split(' '));
+const BRANCH = new Set('jcc8 jcc_z jmp_jb jmp_jz call_jz ret ret_imm loop loope loopne jcxz call_ev jmp_ev'.split(' '));
+
+/** Trace bits of one row: 0 = never in a trace; else 1 | immediate kind << 1 | branch << 4 | ModRM << 5. */
+function traceBits(r: Row): number {
+  const ok = r.kind === 'alu' || r.kind === 'un' || r.kind === 'shift' || (r.kind === 'fn' && (STRAIGHT.has(r.handler) || BRANCH.has(r.handler)));
+  if (!ok || /[CDS][dw]/.test(r.operands)) return 0;
+  const o = r.operands;
+  // Immediate kinds: 1 = one byte, 2 = word, 3 = operand size (Iz, Iv, Jz), 4 = address size (moffs).
+  const imm = /Ib|Jb/.test(o) ? 1 : /Iw/.test(o) ? 2 : /Iz|Iv|Jz/.test(o) ? 3 : /O[bv]/.test(o) ? 4 : 0;
+  return 1 | (imm << 1) | ((r.kind === 'fn' && BRANCH.has(r.handler) ? 1 : 0) << 4) | ((r.modrm ? 1 : 0) << 5);
+}
+
+function traceDispatch(one: Map<number, Row[]>, two: Map<number, Row[]>): string {
+  const info: string[] = [];
+  const cases: string[] = [];
+  const fns: string[] = [];
+  for (const [m, base] of [[one, 0], [two, 0x100]] as Array<[Map<number, Row[]>, number]>) {
+    for (const [op, group] of [...m].sort((a, b) => a[0] - b[0])) {
+      if (group[0].kind === 'prefix' || (base === 0 && op === 0x0F)) continue;
+      const bits = group.map((r) => traceBits(r));
+      if (bits.every((b) => b === 0)) continue;
+      const id = base + op;
+      if (group[0].ext < 0 || bits.every((b) => b === bits[0])) info.push(`    case ${id}: return ${bits[0]};`);
+      else {
+        const byExt = new Array(8).fill(0);
+        group.forEach((r, k) => { byExt[r.ext] = bits[k]; });
+        info.push(`    case ${id}: { const e = (modrm >> 3) & 7; ${byExt.map((b, e) => `if (e == ${e}) return ${b};`).join(' ')} return 0; }`);
+      }
+      const name = `tr_${id.toString(16).toUpperCase().padStart(3, '0')}`;
+      fns.push(`function ${name}(): void { do { ${caseFor(group, true)} } while (false); }`);
+      cases.push(`    case ${id}: ${name}(); break;`);
+    }
+  }
+  let out = '\n/** Trace bits of opcode `op9` (0x100 | xx for 0F xx) with ModRM `modrm` (see wasm/gen/dispatch.ts). */\n';
+  out += 'export function traceInfo(op9: u32, modrm: u32): u32 {\n  switch (op9) {\n' + info.join('\n') + '\n    default: return 0;\n  }\n}\n\n';
+  out += '/** Execute a replayed instruction: prefixes, ModRM and the memory operand are already decoded. */\n';
+  out += '@inline export function dispatchDecoded(op9: u32): void {\n  switch (op9) {\n' + cases.join('\n') + '\n    default: raiseUD();\n  }\n}\n\n';
   out += fns.join('\n') + '\n';
   return out;
 }

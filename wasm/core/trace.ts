@@ -1,0 +1,511 @@
+// Trace cache: straight-line runs of instructions, decoded once and replayed (DESIGN §4's decoded-
+// block cache, in the form that needs no write tracking).
+//
+// A trace is recorded while the ordinary fetch-decode-execute path runs: after each instruction
+// that the opcode table marks as traceable (wasm/gen/dispatch.ts traceBits: plain data
+// instructions and, as the last one, a near branch), its prefixes, opcode, ModRM, SIB and
+// displacement, the position of its immediate and its length are stored as a 16-byte entry, and
+// its bytes are copied into the trace. A trace ends at a branch, at the first instruction that is
+// not traceable, at the end of the code page, or when full. It is keyed by the linear address of
+// its first instruction, CS.D (the default operand and address size) and SS.B (the fast stack forms).
+//
+// Replay is valid exactly when the trace's bytes still equal the bytes in memory at that linear
+// address under the current code translation: the check compares the copy with guest memory (two
+// or three 8-byte compares for a typical trace), so code written by this vCPU, another vCPU, the
+// host or a device, or a new process mapped at the same address, simply fails the compare and the
+// trace is recorded again. Nothing has to track writes to code pages. A store by a replayed
+// instruction into the trace's own bytes ends the replay after that instruction (x86 executes the
+// new bytes at once); a store to them through another linear alias is seen at the next entry to
+// the trace, as is a write by another processor (cross-modifying code needs serialisation anyway).
+//
+// Replay sets the decoder's state (C.startIp, C.startEsp, C.ip at the immediate, prefixes, ModRM,
+// eaSeg/eaOff) and calls the same instruction bodies as the ordinary path (dispatchDecoded: the
+// generated cases without the ModRM fetch), so faults, exits and results are the ordinary ones.
+// run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
+// shadow pending, and only if the budget covers the whole trace; events are taken between traces.
+import * as C from './cpu';
+import { S, r8, r32, w32, ESP, segBase } from './cpu';
+import * as Dec from './decode';
+import { OFF_TRACE } from './state';
+import { traceInfo, dispatchDecoded } from './gen/dispatch';
+import { alu } from './exec/alu';
+import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
+import { rd8, rd32, wr32, rdForWrite } from './mmu/mem';
+import { push32, pop32 } from './exec/stack';
+import { OFF_PENDING } from './state';
+
+/** Slots of the direct-mapped cache; a slot is 256 bytes (2 MiB per vCPU). With 2048 slots the tcc
+ * build of Lua took 55.8 s (1 vCPU, d), with 8192 46.2 s, with 16384 46.7 s: the rest of its
+ * recording is new code (each compiler run is a new process). */
+const TRACE_SLOTS: u32 = 8192;
+const SLOT_BYTES: u32 = 256;
+/** Slot fields: tag (linear address), mode (VALID | CS.D | SS.B << 1), count, code length, code, entries. */
+const T_TAG: u32 = 0;
+const T_MODE: u32 = 4;
+const T_COUNT: u32 = 8;
+const T_LEN: u32 = 9;
+const T_CODE: u32 = 16;
+const MAX_CODE: u32 = 48;
+const T_ENTRIES: u32 = 64;
+const MAX_ENTRIES: u32 = 12;
+const MODE_VALID: u32 = 0x100;
+
+// Entry word 0: opcode (0x100 | xx for 0F xx), length, immediate offset, flags and prefixes.
+const E_LEN_SHIFT: u32 = 9;
+const E_IMM_SHIFT: u32 = 13;
+const E_MEM: u32 = 1 << 17;
+const E_PFX: u32 = 1 << 18;
+const E_OPSZ32: u32 = 1 << 19;
+const E_ADSZ32: u32 = 1 << 20;
+const E_LOCK: u32 = 1 << 21;
+const E_SEGOV: u32 = 1 << 22;
+const E_SEGOV_SHIFT: u32 = 23;
+// Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
+const NONE: u32 = 8;
+
+// Entry word 3: a fast form (0 = none: the generated body runs) and its fields. Fast forms are
+// register-only or branch instructions of 32-bit code without prefixes: they cannot fault, so they
+// run without the decoder state (startIp, ModRM, C.ip), straight from the entry.
+const F_ALU_RR: u32 = 1; // d = d op s (ALU kind k; CMP/TEST write nothing)
+const F_ALU_RI: u32 = 2; // d = d op imm
+const F_INC: u32 = 3;
+const F_DEC: u32 = 4;
+const F_MOV_RR: u32 = 5;
+const F_MOV_RI: u32 = 6;
+const F_JCC: u32 = 7; // condition cc, rel in word 2
+const F_JMP: u32 = 8;
+const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
+// Forms with one 32-bit memory access (32-bit stack for PUSH/POP/CALL/RET): a fault leaves the
+// registers untouched, so the fault path needs only startIp/startEsp, set when it happens.
+const F_LOAD: u32 = 10; // d = [m]
+const F_STORE: u32 = 11; // [m] = s
+const F_ALU_RM: u32 = 12; // d = d op [m] (CMP writes nothing)
+const F_PUSH: u32 = 14;
+const F_POP: u32 = 15;
+const F_CALL: u32 = 16; // push the next EIP, jump by word 2
+const F_RET: u32 = 17;
+const F_ALU_MR: u32 = 18; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
+const F_ALU_MI: u32 = 19; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
+const F_MOV_MI: u32 = 20; // [m] = imm32 from the code
+const F_MOVZX8: u32 = 21; // d = zero-extended byte register s, or byte [m]
+
+/** Word 3 of a fast form: id, d, s, ALU kind or condition. */
+@inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
+
+// Bits of traceInfo() (generated from the table).
+const TI_BRANCH: u32 = 0x10;
+const TI_MODRM: u32 = 0x20;
+
+/** Traces on (the default) or off: every instruction then takes the ordinary path. */
+export let enabled: bool = true;
+export function setEnabled(on: bool): void { enabled = on; recSlot = 0; }
+
+// ---- recording state ----
+/** Slot being recorded (0 = none), the linear address the next instruction must have, entries so far. */
+let recSlot: u32 = 0;
+let recLin: u32 = 0;
+let recNext: u32 = 0;
+let recN: u32 = 0;
+let recLen: u32 = 0;
+/** modeWord() when the recording started. */
+let recMode: u32 = 0;
+
+/** What a trace's decoding depends on besides its bytes: CS.D, and SS.B for the fast stack forms. */
+@inline function modeWord(): u32 { return MODE_VALID | (C.code32 ? 1 : 0) | (C.stack32 ? 2 : 0); }
+
+@inline function slotFor(lin: u32): u32 {
+  return S + OFF_TRACE + (((lin ^ (lin >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
+}
+
+/** The trace's copy of its code equals the bytes at wasm address `h`. */
+@inline function sameBytes(slot: u32, h: u32, len: u32): bool {
+  const c = slot + T_CODE;
+  if (len >= 8) {
+    let i: u32 = 0;
+    for (; i + 8 <= len; i += 8) if (load<u64>(h + i) != load<u64>(c + i)) return false;
+    return i == len || load<u64>(h + len - 8) == load<u64>(c + len - 8);
+  }
+  if (len >= 4) return load<u32>(h) == load<u32>(c) && load<u32>(h + len - 4) == load<u32>(c + len - 4);
+  for (let i: u32 = 0; i < len; i++) if (load<u8>(h + i) != load<u8>(c + i)) return false;
+  return true;
+}
+
+/**
+ * At an instruction boundary with EIP `eip` (the caller checked that no single-step, RF or debug
+ * event is pending): the slot of a valid trace that starts here and fits in `room` instructions,
+ * or 0 to run the instruction the ordinary way (which then records a trace here if none exists).
+ */
+export function traceAt(eip: u32, room: u32): u32 {
+  const lin = Dec.csBase + eip;
+  if ((lin & 0xFFFFF000) != Dec.fetchPage) { if (recSlot) finish(); return 0; }
+  const slot = slotFor(lin);
+  const mode = modeWord();
+  if (load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
+    && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN))) {
+    if (recSlot) finish();
+    const n = <u32>load<u8>(slot, T_COUNT);
+    return n != 0 && n <= room ? slot : 0;
+  }
+  // Recording continues while the instructions follow each other; otherwise a new trace starts.
+  if (recSlot && lin == recNext) return 0;
+  if (recSlot) finish();
+  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recLen = 0; recMode = mode;
+  store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
+  store<u32>(slot, lin, T_TAG);
+  return 0;
+}
+
+/** End the trace being recorded (if any) and make it valid. */
+export function finish(): void {
+  const slot = recSlot;
+  if (!slot) return;
+  recSlot = 0;
+  // No instruction to trace here: keep the first byte, so new code at this address is looked at again.
+  if (recN == 0 && (recLin & 0xFFFFF000) == Dec.fetchPage) {
+    store<u8>(slot + T_CODE, load<u8>(Dec.fetchAdd + recLin));
+    recLen = 1;
+  }
+  store<u8>(slot, <u8>recN, T_COUNT);
+  store<u8>(slot, <u8>recLen, T_LEN);
+  store<u32>(slot, recMode, T_MODE);
+}
+
+/** Forget the trace being recorded, leaving its slot invalid (the instance moves to another state block). */
+export function abandon(): void { recSlot = 0; }
+
+/** Recording: is a trace being recorded? */
+@inline export function recording(): bool { return recSlot != 0; }
+
+@inline function codeByte(off: u32): u32 { return load<u8>(Dec.fetchAdd + Dec.csBase + off); }
+
+/**
+ * After the ordinary path executed an instruction without a fault: add it to the trace being
+ * recorded, or end the trace. `op` is its first opcode byte, `opEnd` the offset of the byte
+ * after it.
+ */
+export function record(op: u32, opEnd: u32): void {
+  const start = C.startIp;
+  const lin = Dec.csBase + start;
+  const page = lin & 0xFFFFF000;
+  if (lin != recNext || C.repPfx != 0 || page != Dec.fetchPage || recN >= MAX_ENTRIES || modeWord() != recMode) { finish(); return; }
+  let p = opEnd;
+  // Every byte read below must be inside the code page (the copy and the replay assume it).
+  const last = start + (0xFFF - (lin & 0xFFF));
+  if (p > last) { finish(); return; }
+  let op9 = op;
+  if (op == 0x0F) { op9 = 0x100 | codeByte(p++); if (p > last) { finish(); return; } }
+  const bits = traceInfo(op9, codeByte(p));
+  if (bits == 0) { finish(); return; }
+  let w0: u32 = op9;
+  let w1: u32 = (NONE << 8) | (NONE << 12);
+  let disp: u32 = 0;
+  if (bits & TI_MODRM) {
+    const m = codeByte(p++);
+    w1 = (w1 & ~0xFF) | m;
+    if (m < 0xC0) {
+      if (!C.adsz32) { finish(); return; }
+      const mod = m >> 6;
+      const rm = m & 7;
+      let base: u32 = NONE;
+      let idx: u32 = NONE;
+      let scale: u32 = 0;
+      let seg = C.DS;
+      if (rm == 4) {
+        if (p > last) { finish(); return; }
+        const sib = codeByte(p++);
+        const b = sib & 7;
+        const x = (sib >> 3) & 7;
+        if (x != 4) { idx = x; scale = sib >> 6; }
+        if (b == 5 && mod == 0) { if (p + 3 > last) { finish(); return; } disp = load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4; }
+        else { base = b; if (b == 4 || b == 5) seg = C.SS; }
+      } else if (rm == 5 && mod == 0) {
+        if (p + 3 > last) { finish(); return; }
+        disp = load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4;
+      } else {
+        base = rm;
+        if (rm == 5) seg = C.SS;
+      }
+      if (mod == 1) { if (p > last) { finish(); return; } disp += <u32>(<i32>(<i8>codeByte(p))); p += 1; }
+      else if (mod == 2) { if (p + 3 > last) { finish(); return; } disp += load<u32>(Dec.fetchAdd + Dec.csBase + p); p += 4; }
+      if (C.segOv != 0xFFFFFFFF) seg = C.segOv;
+      w0 |= E_MEM;
+      w1 = m | (base << 8) | (idx << 12) | (scale << 16) | (seg << 20) | (base == 4 ? 1 << 24 : 0);
+      // A store into the trace's own bytes: end the trace before this instruction.
+      if (segBase(C.eaSeg) + C.eaOff - recLin < MAX_CODE + 16) { finish(); return; }
+    }
+  }
+  const kind = (bits >> 1) & 7;
+  const imm: u32 = kind == 1 ? 1 : kind == 2 ? 2 : kind == 3 ? (C.opsz32 ? 4 : 2) : kind == 4 ? (C.adsz32 ? 4 : 2) : 0;
+  const immOff = p - start;
+  const len = immOff + imm;
+  if (len > 15 || p + imm - 1 > last || recLen + len > MAX_CODE) { finish(); return; }
+  // The ordinary path must have consumed exactly these bytes (a branch may have moved C.ip).
+  if (!(bits & TI_BRANCH) && C.ip != start + len) { finish(); return; }
+  w0 |= (len << E_LEN_SHIFT) | (immOff << E_IMM_SHIFT);
+  const code32 = C.code32;
+  if (C.opsz32 != code32 || C.adsz32 != code32 || C.lockPfx || C.segOv != 0xFFFFFFFF) {
+    w0 |= E_PFX | (C.opsz32 ? E_OPSZ32 : 0) | (C.adsz32 ? E_ADSZ32 : 0) | (C.lockPfx ? E_LOCK : 0);
+    if (C.segOv != 0xFFFFFFFF) w0 |= E_SEGOV | (C.segOv << E_SEGOV_SHIFT);
+  }
+  // Fast forms (32-bit code, no prefixes; ModRM register forms only, except LEA).
+  let w3: u32 = 0;
+  if (!(w0 & E_PFX) && code32) {
+    const m = w1 & 0xFF;
+    const regForm = (bits & TI_MODRM) != 0 && m >= 0xC0;
+    const rm = m & 7;
+    const reg = (m >> 3) & 7;
+    const at = Dec.fetchAdd + Dec.csBase + immOff + start;
+    if (op9 < 0x40 && (op9 & 7) == 1 && regForm) w3 = fast(F_ALU_RR, rm, reg, op9 >> 3);
+    else if (op9 < 0x40 && (op9 & 7) == 3 && regForm) w3 = fast(F_ALU_RR, reg, rm, op9 >> 3);
+    else if (op9 == 0x85 && regForm) w3 = fast(F_ALU_RR, rm, reg, 8);
+    else if (op9 < 0x40 && (op9 & 7) == 5) { w3 = fast(F_ALU_RI, 0, 0, op9 >> 3); disp = load<u32>(at); }
+    else if (op9 == 0xA9) { w3 = fast(F_ALU_RI, 0, 0, 8); disp = load<u32>(at); }
+    else if (op9 == 0x81 && regForm) { w3 = fast(F_ALU_RI, rm, 0, reg); disp = load<u32>(at); }
+    else if (op9 == 0x83 && regForm) { w3 = fast(F_ALU_RI, rm, 0, reg); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 == 0xF7 && regForm && reg < 2) { w3 = fast(F_ALU_RI, rm, 0, 8); disp = load<u32>(at); }
+    else if (op9 >= 0x40 && op9 < 0x48) w3 = fast(F_INC, op9 & 7, 0, 0);
+    else if (op9 >= 0x48 && op9 < 0x50) w3 = fast(F_DEC, op9 & 7, 0, 0);
+    else if (op9 == 0x89 && regForm) w3 = fast(F_MOV_RR, rm, reg, 0);
+    else if (op9 == 0x8B && regForm) w3 = fast(F_MOV_RR, reg, rm, 0);
+    else if (op9 >= 0xB8 && op9 < 0xC0) { w3 = fast(F_MOV_RI, op9 & 7, 0, 0); disp = load<u32>(at); }
+    else if (op9 >= 0x70 && op9 < 0x80) { w3 = fast(F_JCC, 0, 0, op9 & 15); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 >= 0x180 && op9 < 0x190) { w3 = fast(F_JCC, 0, 0, op9 & 15); disp = load<u32>(at); }
+    else if (op9 == 0xEB) { w3 = fast(F_JMP, 0, 0, 0); disp = <u32>(<i32>load<i8>(at)); }
+    else if (op9 == 0xE9) { w3 = fast(F_JMP, 0, 0, 0); disp = load<u32>(at); }
+    else if (op9 == 0x8D && (w0 & E_MEM)) w3 = fast(F_LEA, reg, 0, 0);
+    else if ((w0 & E_MEM) && op9 == 0x8B) w3 = fast(F_LOAD, reg, 0, 0);
+    else if ((w0 & E_MEM) && op9 == 0x89) w3 = fast(F_STORE, 0, reg, 0);
+    else if ((w0 & E_MEM) && op9 < 0x40 && (op9 & 7) == 3) w3 = fast(F_ALU_RM, reg, 0, op9 >> 3);
+    else if ((w0 & E_MEM) && op9 < 0x40 && (op9 & 7) == 1) w3 = fast(F_ALU_MR, 0, reg, op9 >> 3);
+    else if ((w0 & E_MEM) && op9 == 0x85) w3 = fast(F_ALU_MR, 0, reg, 8);
+    else if ((w0 & E_MEM) && op9 == 0x81) w3 = fast(F_ALU_MI, 0, 0, reg);
+    else if ((w0 & E_MEM) && op9 == 0x83) w3 = fast(F_ALU_MI, 0, 1, reg);
+    else if ((w0 & E_MEM) && op9 == 0xC7 && reg == 0) w3 = fast(F_MOV_MI, 0, 0, 0);
+    else if (op9 == 0x1B6) w3 = regForm ? fast(F_MOVZX8, reg, rm, 1) : (w0 & E_MEM) ? fast(F_MOVZX8, reg, 0, 0) : 0;
+    else if (C.stack32 && op9 >= 0x50 && op9 < 0x58) w3 = fast(F_PUSH, op9 & 7, 0, 0);
+    else if (C.stack32 && op9 >= 0x58 && op9 < 0x60) w3 = fast(F_POP, op9 & 7, 0, 0);
+    else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
+    else if (C.stack32 && op9 == 0xC3) w3 = fast(F_RET, 0, 0, 0);
+  }
+  const slot = recSlot;
+  const e = slot + T_ENTRIES + recN * 16;
+  store<u32>(e, w0);
+  store<u32>(e, w1, 4);
+  store<u32>(e, disp, 8);
+  store<u32>(e, w3, 12);
+  memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
+  recN++;
+  recLen += len;
+  recNext = lin + len;
+  if (bits & TI_BRANCH) finish();
+}
+
+/** Offset of an entry's memory operand. */
+@inline function eaOf(e: u32, w1: u32): u32 {
+  const base = (w1 >> 8) & 0xF;
+  const idx = (w1 >> 12) & 0xF;
+  let off = load<u32>(e, 8);
+  if (base != NONE) off += r32(base);
+  if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+  return off;
+}
+/** A 32-bit read of the memory operand (segment in word 1). */
+@inline function rd32m(w1: u32, off: u32): u32 {
+  const l = Dec.linR((w1 >> 20) & 7, off, 4);
+  return C.fault ? 0 : rd32(l);
+}
+
+/**
+ * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
+ * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
+ * path); C.ip is the EIP after the last one.
+ */
+export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
+  let n = <u32>load<u8>(slot, T_COUNT);
+  let lin0 = Dec.csBase + eip;
+  const code32 = C.code32;
+  C.setPrefixDefaults(code32);
+  let e = slot + T_ENTRIES;
+  let ip = eip;
+  let k: u32 = 0;
+  let stop = false;
+  while (true) {
+    const w0 = load<u32>(e);
+    const w3 = load<u32>(e, 12);
+    let next = ip + ((w0 >> E_LEN_SHIFT) & 0xF);
+    const d = (w3 >> 8) & 0xF;
+    switch (w3 & 0xFF) {
+      case F_ALU_RR: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), r32((w3 >> 12) & 0xF));
+        if (kk < 7) w32(d, r);
+        break;
+      }
+      case F_ALU_RI: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), load<u32>(e, 8));
+        if (kk < 7) w32(d, r);
+        break;
+      }
+      case F_INC: { const a = r32(d); const v = a + 1; lazyIncDec(L_INC, a, v, 0x80000000); w32(d, v); break; }
+      case F_DEC: { const a = r32(d); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x80000000); w32(d, v); break; }
+      case F_MOV_RR: w32(d, r32((w3 >> 12) & 0xF)); break;
+      case F_MOV_RI: w32(d, load<u32>(e, 8)); break;
+      case F_JCC: if (cond((w3 >> 16) & 0xF)) next += load<u32>(e, 8); break;
+      case F_JMP: next += load<u32>(e, 8); break;
+      case F_LEA: {
+        const w1 = load<u32>(e, 4);
+        const base = (w1 >> 8) & 0xF;
+        const idx = (w1 >> 12) & 0xF;
+        let off = load<u32>(e, 8);
+        if (base != NONE) off += r32(base);
+        if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+        w32(d, off);
+        break;
+      }
+      case F_LOAD: {
+        const w1 = load<u32>(e, 4);
+        const v = rd32m(w1, eaOf(e, w1));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); break; } }
+        w32(d, v);
+        break;
+      }
+      case F_STORE: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+        if (!C.fault) wr32(l, r32((w3 >> 12) & 0xF));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
+        else if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+        break;
+      }
+      case F_ALU_RM: {
+        const w1 = load<u32>(e, 4);
+        const v = rd32m(w1, eaOf(e, w1));
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), v);
+        if (kk < 7) w32(d, r);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_ALU_MR: case F_ALU_MI: {
+        const w1 = load<u32>(e, 4);
+        const seg = (w1 >> 20) & 7;
+        const off = eaOf(e, w1);
+        const kk = (w3 >> 16) & 0xF;
+        let b: u32;
+        if ((w3 & 0xFF) == F_ALU_MR) b = r32((w3 >> 12) & 0xF);
+        else {
+          const at = Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+          b = ((w3 >> 12) & 0xF) != 0 ? <u32>(<i32>load<i8>(at)) : load<u32>(at);
+        }
+        if (kk >= 7) { // CMP, TEST: read only
+          const v = rd32m(w1, off);
+          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+          alu<u32>(kk, v, b);
+        } else { // write access checked before the read, so a fault comes before any effect
+          const l = Dec.linW(seg, off, 4);
+          const v = C.fault ? 0 : rdForWrite(l, 4);
+          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+          wr32(l, alu<u32>(kk, v, b));
+          if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+        }
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_MOV_MI: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+        if (!C.fault) wr32(l, load<u32>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
+        else if (l - lin0 < MAX_CODE + 16) stop = true;
+        break;
+      }
+      case F_MOVZX8: {
+        if ((w3 >> 16) & 1) { w32(d, r8((w3 >> 12) & 0xF)); break; }
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
+        const v = C.fault ? 0 : rd8(l);
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        w32(d, v);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_PUSH: {
+        C.startEsp = r32(ESP);
+        push32(r32(d));
+        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; }
+        break;
+      }
+      case F_POP: {
+        C.startEsp = r32(ESP);
+        const v = pop32();
+        if (C.fault) { stop = true; C.startIp = ip; break; }
+        w32(d, v);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_CALL: {
+        C.startEsp = r32(ESP);
+        push32(next);
+        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; if (C.fault) break; }
+        next += load<u32>(e, 8);
+        break;
+      }
+      case F_RET: {
+        C.startEsp = r32(ESP);
+        const v = pop32();
+        if (C.fault) { stop = true; C.startIp = ip; break; }
+        next = v;
+        if (C.exitReq) stop = true;
+        break;
+      }
+      default: {
+        const w1 = load<u32>(e, 4);
+        C.startIp = ip;
+        C.startEsp = r32(ESP);
+        if (w0 & E_PFX) {
+          C.opsz32 = (w0 & E_OPSZ32) != 0;
+          C.adsz32 = (w0 & E_ADSZ32) != 0;
+          C.lockPfx = (w0 & E_LOCK) != 0;
+          if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
+        }
+        C.modrm = w1 & 0xFF;
+        if (w0 & E_MEM) {
+          const base = (w1 >> 8) & 0xF;
+          const idx = (w1 >> 12) & 0xF;
+          let off = load<u32>(e, 8);
+          if (base != NONE) off += r32(base);
+          if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
+          C.eaSeg = (w1 >> 20) & 7;
+          C.eaOff = off;
+          Dec.eaEspBase = (w1 & (1 << 24)) != 0;
+        }
+        C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+        dispatchDecoded(w0 & 0x1FF);
+        if (w0 & E_PFX) C.setPrefixDefaults(code32);
+        next = C.ip;
+        if (C.fault || C.exitReq) stop = true;
+        // A store into the trace's own bytes: the next instruction must be fetched anew.
+        else if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) stop = true;
+      }
+    }
+    k++;
+    ip = next;
+    if (stop) break;
+    if (k < n) { e += 16; continue; }
+    // End of the trace: go on with the next one while no event is pending (chaining).
+    if (k >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
+    const lin = Dec.csBase + ip;
+    if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
+    const s2 = slotFor(lin);
+    if (load<u32>(s2, T_TAG) != lin || load<u32>(s2, T_MODE) != modeWord()) break;
+    const n2 = <u32>load<u8>(s2, T_COUNT);
+    if (n2 == 0 || n2 > room - k || !sameBytes(s2, Dec.fetchAdd + lin, load<u8>(s2, T_LEN))) break;
+    n = k + n2;
+    e = s2 + T_ENTRIES;
+    lin0 = lin;
+  }
+  C.ip = ip;
+  return k;
+}
