@@ -8,6 +8,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { liveWorkers } from '../../../src/vmm/threads-node.ts';
 import { guestMachine, multiboot, until, within } from './guest.ts';
 import { assemble } from '../../wasm/nasm.ts';
+import { RAM_BASE } from '../../../src/shared/layout.ts';
 
 const ROUNDS = 300;
 
@@ -59,7 +60,7 @@ describe('spin exits: vCPUs waiting for each other in PAUSE loops', () => {
       const m = guestMachine(PING_PONG, { cpus: 2, placement });
       const st = await within('the ping-pong', m.run(), 60_000);
       expect(st.code).toBe(1);
-      expect(new DataView(m.memory.buffer).getUint16(0x1000000 + 0x7004, true)).toBe(ROUNDS);
+      expect(new DataView(m.memory.buffer).getUint16(RAM_BASE + 0x7004, true)).toBe(ROUNDS);
       const s = m.stats();
       // The AP made one port write per round, through its mailbox.
       expect(s.vcpus[1].exits.io).toBeGreaterThanOrEqual(ROUNDS);
