@@ -24,13 +24,13 @@
 // run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
 // shadow pending, and only if the budget covers the whole trace; events are taken between traces.
 import * as C from './cpu';
-import { S, r8, r32, w32, ESP, segBase } from './cpu';
+import { S, r8, w8, r32, w32, ESP, segBase } from './cpu';
 import * as Dec from './decode';
 import { OFF_TRACE } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
-import { alu } from './exec/alu';
+import { alu, shift } from './exec/alu';
 import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
-import { rd8, rd32, wr32, rdForWrite } from './mmu/mem';
+import { rd8, rd16, rd32, wr8, wr32, rdForWrite } from './mmu/mem';
 import { push32, pop32 } from './exec/stack';
 import { OFF_PENDING } from './state';
 
@@ -88,6 +88,13 @@ const F_ALU_MR: u32 = 18; // [m] = [m] op s (CMP/TEST: flags only); the only for
 const F_ALU_MI: u32 = 19; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
 const F_MOV_MI: u32 = 20; // [m] = imm32 from the code
 const F_MOVZX8: u32 = 21; // d = zero-extended byte register s, or byte [m]
+const F_SHIFT_RI: u32 = 22; // d = d shifted/rotated (group-2 kind k) by the count in word 2
+const F_SETCC: u32 = 23; // byte register d = condition k
+const F_MOVX: u32 = 24; // d = byte/word register s or [m], extended: k = 0 zx8, 1 sx8, 2 zx16, 3 sx16; bit 4 of k: register
+const F_ALU8_RR: u32 = 25; // byte register d = d op s (CMP/TEST write nothing)
+const F_LOAD8: u32 = 26; // byte register d = byte [m]
+const F_STORE8: u32 = 27; // byte [m] = byte register s
+const F_CMP8_MI: u32 = 28; // byte [m] - imm8 from the code, flags only
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -282,6 +289,21 @@ export function record(op: u32, opEnd: u32): void {
     else if ((w0 & E_MEM) && op9 == 0x83) w3 = fast(F_ALU_MI, 0, 1, reg);
     else if ((w0 & E_MEM) && op9 == 0xC7 && reg == 0) w3 = fast(F_MOV_MI, 0, 0, 0);
     else if (op9 == 0x1B6) w3 = regForm ? fast(F_MOVZX8, reg, rm, 1) : (w0 & E_MEM) ? fast(F_MOVZX8, reg, 0, 0) : 0;
+    else if ((op9 == 0xC1 || op9 == 0xD1) && regForm) {
+      const n: u32 = op9 == 0xD1 ? 1 : load<u8>(at) & 31;
+      w3 = fast(F_SHIFT_RI, rm, 0, reg); disp = n;
+    }
+    else if (op9 >= 0x190 && op9 < 0x1A0 && regForm) w3 = fast(F_SETCC, rm, 0, op9 & 15);
+    else if (op9 == 0x1BE || op9 == 0x1B7 || op9 == 0x1BF) {
+      const kx: u32 = op9 == 0x1BE ? 1 : op9 == 0x1B7 ? 2 : 3;
+      w3 = regForm ? fast(F_MOVX, reg, rm, kx | 0x10) : (w0 & E_MEM) ? fast(F_MOVX, reg, 0, kx) : 0;
+    }
+    else if (op9 < 0x40 && (op9 & 7) == 0 && regForm) w3 = fast(F_ALU8_RR, rm, reg, op9 >> 3);
+    else if (op9 < 0x40 && (op9 & 7) == 2 && regForm) w3 = fast(F_ALU8_RR, reg, rm, op9 >> 3);
+    else if (op9 == 0x84 && regForm) w3 = fast(F_ALU8_RR, rm, reg, 8);
+    else if ((w0 & E_MEM) && op9 == 0x8A) w3 = fast(F_LOAD8, reg, 0, 0);
+    else if ((w0 & E_MEM) && op9 == 0x88) w3 = fast(F_STORE8, 0, reg, 0);
+    else if ((w0 & E_MEM) && op9 == 0x80 && reg == 7) w3 = fast(F_CMP8_MI, 0, 0, 7);
     else if (C.stack32 && op9 >= 0x50 && op9 < 0x58) w3 = fast(F_PUSH, op9 & 7, 0, 0);
     else if (C.stack32 && op9 >= 0x58 && op9 < 0x60) w3 = fast(F_POP, op9 & 7, 0, 0);
     else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
@@ -419,6 +441,59 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         if (!C.fault) wr32(l, load<u32>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
         if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
         else if (l - lin0 < MAX_CODE + 16) stop = true;
+        break;
+      }
+      case F_SHIFT_RI: {
+        const cnt = load<u32>(e, 8);
+        if (cnt != 0) w32(d, shift<u32>((w3 >> 16) & 7, r32(d), cnt));
+        break;
+      }
+      case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;
+      case F_ALU8_RR: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u8>(kk, r8(d), r8((w3 >> 12) & 0xF));
+        if (kk < 7) w8(d, r);
+        break;
+      }
+      case F_MOVX: {
+        const kx = (w3 >> 16) & 0x1F;
+        let v: u32;
+        if (kx & 0x10) v = (kx & 2) ? r32((w3 >> 12) & 0xF) & 0xFFFF : r8((w3 >> 12) & 0xF);
+        else {
+          const w1 = load<u32>(e, 4);
+          const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), (kx & 2) ? 2 : 1);
+          v = C.fault ? 0 : (kx & 2) ? rd16(l) : rd8(l);
+          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+          if (C.exitReq) stop = true;
+        }
+        if (kx & 1) v = (kx & 2) ? <u32>(<i32>(<i16>v)) : <u32>(<i32>(<i8>v));
+        w32(d, v);
+        break;
+      }
+      case F_LOAD8: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
+        const v = C.fault ? 0 : rd8(l);
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        w8(d, v);
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_STORE8: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 1);
+        if (!C.fault) wr8(l, r8((w3 >> 12) & 0xF));
+        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
+        else if (l - lin0 < MAX_CODE + 16) stop = true;
+        break;
+      }
+      case F_CMP8_MI: {
+        const w1 = load<u32>(e, 4);
+        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
+        const v = C.fault ? 0 : rd8(l);
+        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
+        alu<u8>(7, v, load<u8>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
+        if (C.exitReq) stop = true;
         break;
       }
       case F_MOVZX8: {

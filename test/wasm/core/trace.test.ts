@@ -186,7 +186,7 @@ describe('trace cache', () => {
     }
   });
 
-  it('replays random straight-line code exactly as the ordinary path runs it (200 programs, fast and generic forms)', () => {
+  it('replays random straight-line code exactly as the ordinary path runs it (300 programs, fast and generic forms)', () => {
     // EBP points at a data area, ESP at a stack; the other six registers are operands. Each
     // program's body runs 4 times (so its traces are recorded, then replayed, also chained).
     let seed = 0x7ace;
@@ -226,8 +226,20 @@ describe('trace cache', () => {
       () => `imul ${r()}, ${r()}`,
       () => `set${CC[rnd(16)]} ${R8[rnd(8)]}`,
       () => `cmov${CC[rnd(16)]} ${r()}, dword ${m()}`,
+      () => `${['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sal', 'sar'][rnd(8)]} ${r()}, ${[0, 1, 31, 32, 33, rnd(64)][rnd(6)]}`,
+      () => `${['rol', 'ror', 'rcl', 'rcr', 'shl', 'shr', 'sar'][rnd(7)]} ${r()}, 1`,
+      () => `movsx ${r()}, byte ${m()}`,
+      () => `movsx ${r()}, ${R8[rnd(8)]}`,
+      () => `movzx ${r()}, word ${m()}`,
+      () => `movsx ${r()}, word ${m()}`,
+      () => `movzx ${r()}, ${['ax', 'bx', 'cx', 'dx', 'si', 'di'][rnd(6)]}`,
+      () => `movsx ${r()}, ${['ax', 'bx', 'cx', 'dx', 'si', 'di'][rnd(6)]}`,
+      () => `mov ${R8[rnd(8)]}, byte ${m()}`,
+      () => `${ALU[rnd(8)]} ${R8[rnd(8)]}, ${R8[rnd(8)]}`,
+      () => `test ${R8[rnd(8)]}, ${R8[rnd(8)]}`,
+      () => `cmp byte ${m()}, ${rnd(256) - 128}`,
     ];
-    for (let p = 0; p < 200; p++) {
+    for (let p = 0; p < 300; p++) {
       const body = Array.from({ length: 20 }, () => forms[rnd(forms.length)]()).join('\n');
       const src = `mov dword [0x40000], 4\ntop:\n${body}\ndec dword [0x40000]\njnz top\nhlt`;
       const init = Array.from({ length: 6 }, () => rnd(1 << 30) * 4 + rnd(4));
