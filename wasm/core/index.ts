@@ -232,29 +232,29 @@ export function run(budget: u32): u32 {
     if (slot != 0) {
       n += T.replay(slot, eip, budget - n, poll > n ? poll - n : 0);
     } else {
-    C.startIp = eip;
-    C.startEsp = r32(ESP);
-    C.ip = eip;
-    C.setPrefixDefaults(C.code32);
-    op = fetch8();
-    // Prefixes: at most 14 before the opcode (an instruction is at most 15 bytes).
-    // Cheap pre-test: 26 2E 36 3E (x & E7 == 26), 64-67, F0-F3 (F1 is not a prefix: the loop breaks).
-    if ((op & 0xE7) == 0x26 || (op & 0xFC) == 0x64 || (op & 0xFC) == 0xF0)
-    for (let k = 0; k < 15 && !fault; k++) {
-      if (op == 0x66) C.opsz32 = !C.code32;
-      else if (op == 0x67) C.adsz32 = !C.code32;
-      else if (op == 0x26 || op == 0x2E || op == 0x36 || op == 0x3E) C.segOv = (op >> 3) & 3;
-      else if (op == 0x64 || op == 0x65) C.segOv = op - 0x60;
-      else if (op == 0xF3 || op == 0xF2) C.repPfx = op;
-      else if (op == 0xF0) C.lockPfx = true;
-      else break;
+      C.startIp = eip;
+      C.startEsp = r32(ESP);
+      C.ip = eip;
+      C.setPrefixDefaults(C.code32);
       op = fetch8();
-      if (k == 13) { C.raiseGP(0); }
-    }
-    const opEnd = C.ip;
-    if (!fault) dispatch(op);
-    n++;
-    if (T.recording()) { if (fault) T.finish(); else T.record(op, opEnd); }
+      // Prefixes: at most 14 before the opcode (an instruction is at most 15 bytes).
+      // Cheap pre-test: 26 2E 36 3E (x & E7 == 26), 64-67, F0-F3 (F1 is not a prefix: the loop breaks).
+      if ((op & 0xE7) == 0x26 || (op & 0xFC) == 0x64 || (op & 0xFC) == 0xF0)
+      for (let k = 0; k < 15 && !fault; k++) {
+        if (op == 0x66) C.opsz32 = !C.code32;
+        else if (op == 0x67) C.adsz32 = !C.code32;
+        else if (op == 0x26 || op == 0x2E || op == 0x36 || op == 0x3E) C.segOv = (op >> 3) & 3;
+        else if (op == 0x64 || op == 0x65) C.segOv = op - 0x60;
+        else if (op == 0xF3 || op == 0xF2) C.repPfx = op;
+        else if (op == 0xF0) C.lockPfx = true;
+        else break;
+        op = fetch8();
+        if (k == 13) { C.raiseGP(0); }
+      }
+      const opEnd = C.ip;
+      if (!fault) dispatch(op);
+      n++;
+      if (T.recording()) { if (fault) T.finish(); else T.record(op, opEnd); }
     }
     if (fault) {
       C.clearFault();

@@ -80,21 +80,20 @@ const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
 const F_LOAD: u32 = 10; // d = [m]
 const F_STORE: u32 = 11; // [m] = s
 const F_ALU_RM: u32 = 12; // d = d op [m] (CMP writes nothing)
-const F_PUSH: u32 = 14;
-const F_POP: u32 = 15;
-const F_CALL: u32 = 16; // push the next EIP, jump by word 2
-const F_RET: u32 = 17;
-const F_ALU_MR: u32 = 18; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
-const F_ALU_MI: u32 = 19; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
-const F_MOV_MI: u32 = 20; // [m] = imm32 from the code
-const F_MOVZX8: u32 = 21; // d = zero-extended byte register s, or byte [m]
-const F_SHIFT_RI: u32 = 22; // d = d shifted/rotated (group-2 kind k) by the count in word 2
-const F_SETCC: u32 = 23; // byte register d = condition k
-const F_MOVX: u32 = 24; // d = byte/word register s or [m], extended: k = 0 zx8, 1 sx8, 2 zx16, 3 sx16; bit 4 of k: register
-const F_ALU8_RR: u32 = 25; // byte register d = d op s (CMP/TEST write nothing)
-const F_LOAD8: u32 = 26; // byte register d = byte [m]
-const F_STORE8: u32 = 27; // byte [m] = byte register s
-const F_CMP8_MI: u32 = 28; // byte [m] - imm8 from the code, flags only
+const F_PUSH: u32 = 13;
+const F_POP: u32 = 14;
+const F_CALL: u32 = 15; // push the next EIP, jump by word 2
+const F_RET: u32 = 16;
+const F_ALU_MR: u32 = 17; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
+const F_ALU_MI: u32 = 18; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
+const F_MOV_MI: u32 = 19; // [m] = imm32 from the code
+const F_SHIFT_RI: u32 = 20; // d = d shifted/rotated (group-2 kind k) by the count in word 2
+const F_SETCC: u32 = 21; // byte register d = condition k
+const F_MOVX: u32 = 22; // d = byte/word register s or [m], extended: k = 0 zx8, 1 sx8, 2 zx16, 3 sx16; bit 4 of k: register
+const F_ALU8_RR: u32 = 23; // byte register d = d op s (CMP/TEST write nothing)
+const F_LOAD8: u32 = 24; // byte register d = byte [m]
+const F_STORE8: u32 = 25; // byte [m] = byte register s
+const F_CMP8_MI: u32 = 26; // byte [m] - imm8 from the code, flags only
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -137,6 +136,12 @@ let recMode: u32 = 0;
   return true;
 }
 
+/** Slot `slot` holds a trace for linear address `lin` (in the cached code page) in mode `mode`, and its bytes are still those in memory. */
+@inline function valid(slot: u32, lin: u32, mode: u32): bool {
+  return load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
+    && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN));
+}
+
 /**
  * At an instruction boundary with EIP `eip` (the caller checked that no single-step, RF or debug
  * event is pending): the slot of a valid trace that starts here and fits in `room` instructions,
@@ -147,8 +152,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   if ((lin & 0xFFFFF000) != Dec.fetchPage) { if (recSlot) finish(); return 0; }
   const slot = slotFor(lin);
   const mode = modeWord();
-  if (load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
-    && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN))) {
+  if (valid(slot, lin, mode)) {
     if (recSlot) finish();
     const n = <u32>load<u8>(slot, T_COUNT);
     return n != 0 && n <= room ? slot : 0;
@@ -288,14 +292,14 @@ export function record(op: u32, opEnd: u32): void {
     else if ((w0 & E_MEM) && op9 == 0x81) w3 = fast(F_ALU_MI, 0, 0, reg);
     else if ((w0 & E_MEM) && op9 == 0x83) w3 = fast(F_ALU_MI, 0, 1, reg);
     else if ((w0 & E_MEM) && op9 == 0xC7 && reg == 0) w3 = fast(F_MOV_MI, 0, 0, 0);
-    else if (op9 == 0x1B6) w3 = regForm ? fast(F_MOVZX8, reg, rm, 1) : (w0 & E_MEM) ? fast(F_MOVZX8, reg, 0, 0) : 0;
+
     else if ((op9 == 0xC1 || op9 == 0xD1) && regForm) {
       const n: u32 = op9 == 0xD1 ? 1 : load<u8>(at) & 31;
       w3 = fast(F_SHIFT_RI, rm, 0, reg); disp = n;
     }
     else if (op9 >= 0x190 && op9 < 0x1A0 && regForm) w3 = fast(F_SETCC, rm, 0, op9 & 15);
-    else if (op9 == 0x1BE || op9 == 0x1B7 || op9 == 0x1BF) {
-      const kx: u32 = op9 == 0x1BE ? 1 : op9 == 0x1B7 ? 2 : 3;
+    else if (op9 == 0x1B6 || op9 == 0x1BE || op9 == 0x1B7 || op9 == 0x1BF) {
+      const kx: u32 = op9 == 0x1B6 ? 0 : op9 == 0x1BE ? 1 : op9 == 0x1B7 ? 2 : 3;
       w3 = regForm ? fast(F_MOVX, reg, rm, kx | 0x10) : (w0 & E_MEM) ? fast(F_MOVX, reg, 0, kx) : 0;
     }
     else if (op9 < 0x40 && (op9 & 7) == 0 && regForm) w3 = fast(F_ALU8_RR, rm, reg, op9 >> 3);
@@ -331,10 +335,21 @@ export function record(op: u32, opEnd: u32): void {
   if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
   return off;
 }
-/** A 32-bit read of the memory operand (segment in word 1). */
-@inline function rd32m(w1: u32, off: u32): u32 {
-  const l = Dec.linR((w1 >> 20) & 7, off, 4);
-  return C.fault ? 0 : rd32(l);
+/** A read of `size` bytes (1, 2, 4: a constant at each use) of an entry's memory operand. */
+@inline function rdOp(e: u32, size: u32): u32 {
+  const w1 = load<u32>(e, 4);
+  const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), size);
+  if (C.fault) return 0;
+  return size == 1 ? rd8(l) : size == 2 ? rd16(l) : rd32(l);
+}
+/** Wasm address of the immediate of the entry at `ip` (its bytes are in the validated code page). */
+@inline function immAt(w0: u32, ip: u32): u32 { return Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF); }
+/** After a fast form's memory access: on a fault, the state run()'s fault path restarts from. */
+@inline function faulted(ip: u32): bool {
+  if (!C.fault) return false;
+  C.startIp = ip;
+  C.startEsp = r32(ESP);
+  return true;
 }
 
 /**
@@ -375,74 +390,7 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
       case F_MOV_RI: w32(d, load<u32>(e, 8)); break;
       case F_JCC: if (cond((w3 >> 16) & 0xF)) next += load<u32>(e, 8); break;
       case F_JMP: next += load<u32>(e, 8); break;
-      case F_LEA: {
-        const w1 = load<u32>(e, 4);
-        const base = (w1 >> 8) & 0xF;
-        const idx = (w1 >> 12) & 0xF;
-        let off = load<u32>(e, 8);
-        if (base != NONE) off += r32(base);
-        if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
-        w32(d, off);
-        break;
-      }
-      case F_LOAD: {
-        const w1 = load<u32>(e, 4);
-        const v = rd32m(w1, eaOf(e, w1));
-        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); break; } }
-        w32(d, v);
-        break;
-      }
-      case F_STORE: {
-        const w1 = load<u32>(e, 4);
-        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
-        if (!C.fault) wr32(l, r32((w3 >> 12) & 0xF));
-        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
-        else if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
-        break;
-      }
-      case F_ALU_RM: {
-        const w1 = load<u32>(e, 4);
-        const v = rd32m(w1, eaOf(e, w1));
-        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-        const kk = (w3 >> 16) & 0xF;
-        const r = alu<u32>(kk, r32(d), v);
-        if (kk < 7) w32(d, r);
-        if (C.exitReq) stop = true;
-        break;
-      }
-      case F_ALU_MR: case F_ALU_MI: {
-        const w1 = load<u32>(e, 4);
-        const seg = (w1 >> 20) & 7;
-        const off = eaOf(e, w1);
-        const kk = (w3 >> 16) & 0xF;
-        let b: u32;
-        if ((w3 & 0xFF) == F_ALU_MR) b = r32((w3 >> 12) & 0xF);
-        else {
-          const at = Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF);
-          b = ((w3 >> 12) & 0xF) != 0 ? <u32>(<i32>load<i8>(at)) : load<u32>(at);
-        }
-        if (kk >= 7) { // CMP, TEST: read only
-          const v = rd32m(w1, off);
-          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-          alu<u32>(kk, v, b);
-        } else { // write access checked before the read, so a fault comes before any effect
-          const l = Dec.linW(seg, off, 4);
-          const v = C.fault ? 0 : rdForWrite(l, 4);
-          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-          wr32(l, alu<u32>(kk, v, b));
-          if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
-        }
-        if (C.exitReq) stop = true;
-        break;
-      }
-      case F_MOV_MI: {
-        const w1 = load<u32>(e, 4);
-        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
-        if (!C.fault) wr32(l, load<u32>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
-        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
-        else if (l - lin0 < MAX_CODE + 16) stop = true;
-        break;
-      }
+      case F_LEA: w32(d, eaOf(e, load<u32>(e, 4))); break;
       case F_SHIFT_RI: {
         const cnt = load<u32>(e, 8);
         if (cnt != 0) w32(d, shift<u32>((w3 >> 16) & 7, r32(d), cnt));
@@ -455,84 +403,97 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         if (kk < 7) w8(d, r);
         break;
       }
+      // Forms with one memory access: on a fault nothing has changed yet (PUSH/POP move ESP only
+      // after their access), so run()'s fault path needs startIp and startEsp, set by faulted().
+      case F_LOAD: {
+        const v = rdOp(e, 4);
+        if (faulted(ip)) { stop = true; break; }
+        w32(d, v);
+        stop = C.exitReq != 0;
+        break;
+      }
+      case F_LOAD8: {
+        const v = rdOp(e, 1);
+        if (faulted(ip)) { stop = true; break; }
+        w8(d, v);
+        stop = C.exitReq != 0;
+        break;
+      }
       case F_MOVX: {
         const kx = (w3 >> 16) & 0x1F;
         let v: u32;
         if (kx & 0x10) v = (kx & 2) ? r32((w3 >> 12) & 0xF) & 0xFFFF : r8((w3 >> 12) & 0xF);
         else {
-          const w1 = load<u32>(e, 4);
-          const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), (kx & 2) ? 2 : 1);
-          v = C.fault ? 0 : (kx & 2) ? rd16(l) : rd8(l);
-          if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-          if (C.exitReq) stop = true;
+          v = (kx & 2) ? rdOp(e, 2) : rdOp(e, 1);
+          if (faulted(ip)) { stop = true; break; }
+          stop = C.exitReq != 0;
         }
         if (kx & 1) v = (kx & 2) ? <u32>(<i32>(<i16>v)) : <u32>(<i32>(<i8>v));
         w32(d, v);
         break;
       }
-      case F_LOAD8: {
-        const w1 = load<u32>(e, 4);
-        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
-        const v = C.fault ? 0 : rd8(l);
-        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-        w8(d, v);
-        if (C.exitReq) stop = true;
-        break;
-      }
-      case F_STORE8: {
-        const w1 = load<u32>(e, 4);
-        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 1);
-        if (!C.fault) wr8(l, r8((w3 >> 12) & 0xF));
-        if (C.fault | C.exitReq) { stop = true; if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); } }
-        else if (l - lin0 < MAX_CODE + 16) stop = true;
+      case F_ALU_RM: {
+        const v = rdOp(e, 4);
+        if (faulted(ip)) { stop = true; break; }
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u32>(kk, r32(d), v);
+        if (kk < 7) w32(d, r);
+        stop = C.exitReq != 0;
         break;
       }
       case F_CMP8_MI: {
+        const v = rdOp(e, 1);
+        if (faulted(ip)) { stop = true; break; }
+        alu<u8>(7, v, load<u8>(immAt(w0, ip)));
+        stop = C.exitReq != 0;
+        break;
+      }
+      case F_ALU_MR: case F_ALU_MI: {
+        const kk = (w3 >> 16) & 0xF;
+        let b: u32;
+        if ((w3 & 0xFF) == F_ALU_MR) b = r32((w3 >> 12) & 0xF);
+        else b = ((w3 >> 12) & 0xF) != 0 ? <u32>(<i32>load<i8>(immAt(w0, ip))) : load<u32>(immAt(w0, ip));
+        if (kk >= 7) { // CMP, TEST: read only
+          const v = rdOp(e, 4);
+          if (faulted(ip)) { stop = true; break; }
+          alu<u32>(kk, v, b);
+        } else { // write access checked before the read, so a fault comes before any effect
+          const w1 = load<u32>(e, 4);
+          const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+          const v = C.fault ? 0 : rdForWrite(l, 4);
+          if (faulted(ip)) { stop = true; break; }
+          wr32(l, alu<u32>(kk, v, b));
+          if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+        }
+        if (C.exitReq) stop = true;
+        break;
+      }
+      case F_STORE: case F_STORE8: case F_MOV_MI: {
         const w1 = load<u32>(e, 4);
-        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
-        const v = C.fault ? 0 : rd8(l);
-        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-        alu<u8>(7, v, load<u8>(Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF)));
-        if (C.exitReq) stop = true;
+        const f = w3 & 0xFF;
+        const size: u32 = f == F_STORE8 ? 1 : 4;
+        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), size);
+        if (!C.fault) {
+          if (f == F_STORE8) wr8(l, r8((w3 >> 12) & 0xF));
+          else wr32(l, f == F_STORE ? r32((w3 >> 12) & 0xF) : load<u32>(immAt(w0, ip)));
+        }
+        if (faulted(ip)) { stop = true; break; }
+        // A store into this trace's bytes: the next instruction must be fetched anew.
+        stop = C.exitReq != 0 || l - lin0 < MAX_CODE + 16;
         break;
       }
-      case F_MOVZX8: {
-        if ((w3 >> 16) & 1) { w32(d, r8((w3 >> 12) & 0xF)); break; }
-        const w1 = load<u32>(e, 4);
-        const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), 1);
-        const v = C.fault ? 0 : rd8(l);
-        if (C.fault) { stop = true; C.startIp = ip; C.startEsp = r32(ESP); break; }
-        w32(d, v);
-        if (C.exitReq) stop = true;
+      case F_PUSH: case F_CALL: {
+        push32((w3 & 0xFF) == F_PUSH ? r32(d) : next);
+        if (faulted(ip)) { stop = true; break; }
+        if ((w3 & 0xFF) == F_CALL) next += load<u32>(e, 8);
+        stop = C.exitReq != 0;
         break;
       }
-      case F_PUSH: {
-        C.startEsp = r32(ESP);
-        push32(r32(d));
-        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; }
-        break;
-      }
-      case F_POP: {
-        C.startEsp = r32(ESP);
+      case F_POP: case F_RET: {
         const v = pop32();
-        if (C.fault) { stop = true; C.startIp = ip; break; }
-        w32(d, v);
-        if (C.exitReq) stop = true;
-        break;
-      }
-      case F_CALL: {
-        C.startEsp = r32(ESP);
-        push32(next);
-        if (C.fault | C.exitReq) { stop = true; C.startIp = ip; if (C.fault) break; }
-        next += load<u32>(e, 8);
-        break;
-      }
-      case F_RET: {
-        C.startEsp = r32(ESP);
-        const v = pop32();
-        if (C.fault) { stop = true; C.startIp = ip; break; }
-        next = v;
-        if (C.exitReq) stop = true;
+        if (faulted(ip)) { stop = true; break; }
+        if ((w3 & 0xFF) == F_POP) w32(d, v); else next = v;
+        stop = C.exitReq != 0;
         break;
       }
       default: {
@@ -547,13 +508,8 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         }
         C.modrm = w1 & 0xFF;
         if (w0 & E_MEM) {
-          const base = (w1 >> 8) & 0xF;
-          const idx = (w1 >> 12) & 0xF;
-          let off = load<u32>(e, 8);
-          if (base != NONE) off += r32(base);
-          if (idx != NONE) off += r32(idx) << ((w1 >> 16) & 3);
           C.eaSeg = (w1 >> 20) & 7;
-          C.eaOff = off;
+          C.eaOff = eaOf(e, w1);
           Dec.eaEspBase = (w1 & (1 << 24)) != 0;
         }
         C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
@@ -574,9 +530,9 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
     const lin = Dec.csBase + ip;
     if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
     const s2 = slotFor(lin);
-    if (load<u32>(s2, T_TAG) != lin || load<u32>(s2, T_MODE) != modeWord()) break;
+    if (!valid(s2, lin, modeWord())) break;
     const n2 = <u32>load<u8>(s2, T_COUNT);
-    if (n2 == 0 || n2 > room - k || !sameBytes(s2, Dec.fetchAdd + lin, load<u8>(s2, T_LEN))) break;
+    if (n2 == 0 || n2 > room - k) break;
     n = k + n2;
     e = s2 + T_ENTRIES;
     lin0 = lin;

@@ -24,6 +24,16 @@ function runAll(h: CoreHarness, slice: number): number {
   return exit;
 }
 
+/** `src` at AT run to HLT with traces off, then on: the two machines, for the same checks. */
+function bothPaths(src: string, setup?: (h: CoreHarness) => void): CoreHarness[] {
+  return [0, 1].map((on) => {
+    const h = flatMachine(src, AT, 0x11, setup);
+    h.core.traces(on);
+    expect(runAll(h, 1_000_000)).toBe(EXIT.HLT);
+    return h;
+  });
+}
+
 describe('trace cache', () => {
   it('gives the same registers, flags, memory and instruction count as the ordinary path (gcc -O2 intmix, several slice sizes)', () => {
     const dir = fileURLToPath(new URL('../../../src/bench/workloads/', import.meta.url));
@@ -59,12 +69,7 @@ describe('trace cache', () => {
       dec ecx
       jnz top
       hlt`;
-    for (const on of [0, 1]) {
-      const h = flatMachine(src, AT, 0x11);
-      h.core.traces(on);
-      expect(runAll(h, 1_000_000)).toBe(EXIT.HLT);
-      expect(h.reg('ebx')).toBe(3 + 2 + 1);
-    }
+    for (const h of bothPaths(src)) expect(h.reg('ebx')).toBe(3 + 2 + 1);
   });
 
   it('runs the new bytes when a replayed store hits a later instruction of its own trace', () => {
@@ -84,14 +89,8 @@ describe('trace cache', () => {
       jnz top
       hlt`;
     const patch = AT + 5 + 2 + 7 + 2 + 1;
-    for (const on of [0, 1]) {
-      const h = flatMachine(src, AT, 0x11, (m) => {
-        [0, patch, patch, 0x20000, 0x20000].forEach((v, i) => m.write32(0x30000 + i * 4, v));
-      });
-      h.core.traces(on);
-      expect(runAll(h, 1_000_000)).toBe(EXIT.HLT);
-      expect(h.reg('ebx')).toBe((2 * 0x11111111 + 2 + 1) >>> 0);
-    }
+    const table = (m: CoreHarness) => [0, patch, patch, 0x20000, 0x20000].forEach((v, i) => m.write32(0x30000 + i * 4, v));
+    for (const h of bothPaths(src, table)) expect(h.reg('ebx')).toBe((2 * 0x11111111 + 2 + 1) >>> 0);
   });
 
   it('runs code the host (a device, another vCPU) rewrote between two runs', () => {
@@ -167,12 +166,7 @@ describe('trace cache', () => {
       mov eax, [ecx*8 + 0xfffffff0]
       add ecx, 1
       jmp top`;
-    for (const on of [0, 1]) {
-      const h = flatMachine(src, AT, 0x11, (m) => {
-        m.setSeg('ds', 0x10, 0, 0xfffffff7, 0xc093);
-      });
-      h.core.traces(on);
-      expect(runAll(h, 1_000_000)).toBe(EXIT.HLT);
+    for (const h of bothPaths(src, (m) => m.setSeg('ds', 0x10, 0, 0xfffffff7, 0xc093))) {
       // The #GP handler is a HLT at HANDLERS + 13; the frame holds the MOV's EIP.
       expect(h.reg('ebx')).toBe(2);
       expect(h.reg('edx')).toBe(2);
