@@ -29,6 +29,8 @@ export const L_SBB: u32 = 4;
 export const L_LOGIC: u32 = 5;
 export const L_INC: u32 = 6;
 export const L_DEC: u32 = 7;
+/** CF and OF (AF clear) already in `fl`; ZF SF PF from the result (shifts, MUL/IMUL). */
+export const L_RES: u32 = 8;
 
 export let fl: u32 = 2;
 export let lop: u32 = L_NONE;
@@ -115,6 +117,10 @@ export function szp(r: u32, sign: u32): u32 {
 @inline export function lazyIncDec(op: u32, a: u32, r: u32, sign: u32): void {
   if (lop != L_INC && lop != L_DEC) { const c = getCF(); fl = c ? fl | CF : fl & ~CF; }
   lop = op; la = a; lb = 1; lres = r; lsign = sign;
+}
+/** Shifts and multiplies: CF/OF given (`cfof`, the CF and OF bits), AF cleared, ZF SF PF left to the result. */
+@inline export function lazyRes(r: u32, cfof: u32, sign: u32): void {
+  fl = (fl & ~(CF | OF | AF)) | cfof; lop = L_RES; lres = r; lsign = sign;
 }
 @inline export function setLcin(c: u32): void { lcin = c; }
 

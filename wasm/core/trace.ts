@@ -24,12 +24,12 @@
 // run() replays a trace only at a boundary with no single-step, RF, debug event or interrupt
 // shadow pending, and only if the budget covers the whole trace; events are taken between traces.
 import * as C from './cpu';
-import { S, r8, w8, r32, w32, ESP, segBase } from './cpu';
+import { S, r8, w8, r32, w32, EAX, EDX, ESP, segBase } from './cpu';
 import * as Dec from './decode';
 import { OFF_TRACE } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
 import { alu, shift } from './exec/alu';
-import { lazyIncDec, cond, L_INC, L_DEC } from './flags';
+import { lazyIncDec, lazy, lazyRes, cond, L_INC, L_DEC, L_SUB, CF, OF } from './flags';
 import { rd8, rd16, rd32, wr8, wr32, rdForWrite } from './mmu/mem';
 import { push32, pop32 } from './exec/stack';
 import { OFF_PENDING } from './state';
@@ -94,6 +94,13 @@ const F_ALU8_RR: u32 = 23; // byte register d = d op s (CMP/TEST write nothing)
 const F_LOAD8: u32 = 24; // byte register d = byte [m]
 const F_STORE8: u32 = 25; // byte [m] = byte register s
 const F_CMP8_MI: u32 = 26; // byte [m] - imm8 from the code, flags only
+const F_ALU8_RI: u32 = 27; // byte register d = d op imm8 (word 2; CMP/TEST write nothing)
+const F_MOV_RI8: u32 = 28; // byte register d = imm8 (word 2)
+const F_UNARY: u32 = 29; // d = NOT d (k 2) or NEG d (k 3)
+const F_MUL: u32 = 30; // EDX:EAX = EAX * register s, unsigned (k 4) or signed (k 5)
+const F_IMUL: u32 = 31; // d = d * s (k 0) or d = s * imm (k 1, imm in word 2), signed, truncated
+const F_NOP: u32 = 32;
+const F_MOV_MI8: u32 = 33; // byte [m] = imm8 from the code
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -260,7 +267,8 @@ export function record(op: u32, opEnd: u32): void {
   }
   // Fast forms (32-bit code, no prefixes; ModRM register forms only, except LEA).
   let w3: u32 = 0;
-  if (!(w0 & E_PFX) && code32) {
+  if (op9 == 0x90) w3 = fast(F_NOP, 0, 0, 0); // also with prefixes: 66 90 is a NOP too (F3 90 is not recorded)
+  else if (!(w0 & E_PFX) && code32) {
     const m = w1 & 0xFF;
     const regForm = (bits & TI_MODRM) != 0 && m >= 0xC0;
     const rm = m & 7;
@@ -308,6 +316,17 @@ export function record(op: u32, opEnd: u32): void {
     else if ((w0 & E_MEM) && op9 == 0x8A) w3 = fast(F_LOAD8, reg, 0, 0);
     else if ((w0 & E_MEM) && op9 == 0x88) w3 = fast(F_STORE8, 0, reg, 0);
     else if ((w0 & E_MEM) && op9 == 0x80 && reg == 7) w3 = fast(F_CMP8_MI, 0, 0, 7);
+    else if (op9 < 0x40 && (op9 & 7) == 4) { w3 = fast(F_ALU8_RI, 0, 0, op9 >> 3); disp = load<u8>(at); }
+    else if (op9 == 0xA8) { w3 = fast(F_ALU8_RI, 0, 0, 8); disp = load<u8>(at); }
+    else if (op9 == 0x80 && regForm) { w3 = fast(F_ALU8_RI, rm, 0, reg); disp = load<u8>(at); }
+    else if (op9 == 0xF6 && regForm && reg < 2) { w3 = fast(F_ALU8_RI, rm, 0, 8); disp = load<u8>(at); }
+    else if (op9 >= 0xB0 && op9 < 0xB8) { w3 = fast(F_MOV_RI8, op9 & 7, 0, 0); disp = load<u8>(at); }
+    else if (op9 == 0xF7 && regForm && (reg == 2 || reg == 3)) w3 = fast(F_UNARY, rm, 0, reg);
+    else if (op9 == 0xF7 && regForm && (reg == 4 || reg == 5)) w3 = fast(F_MUL, 0, rm, reg);
+    else if (op9 == 0x1AF && regForm) w3 = fast(F_IMUL, reg, rm, 0);
+    else if (op9 == 0x69 && regForm) { w3 = fast(F_IMUL, reg, rm, 1); disp = load<u32>(at); }
+    else if (op9 == 0x6B && regForm) { w3 = fast(F_IMUL, reg, rm, 1); disp = <u32>(<i32>load<i8>(at)); }
+    else if ((w0 & E_MEM) && op9 == 0xC6 && reg == 0) w3 = fast(F_MOV_MI8, 0, 0, 0);
     else if (C.stack32 && op9 >= 0x50 && op9 < 0x58) w3 = fast(F_PUSH, op9 & 7, 0, 0);
     else if (C.stack32 && op9 >= 0x58 && op9 < 0x60) w3 = fast(F_POP, op9 & 7, 0, 0);
     else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
@@ -392,10 +411,54 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
       case F_JMP: next += load<u32>(e, 8); break;
       case F_LEA: w32(d, eaOf(e, load<u32>(e, 4))); break;
       case F_SHIFT_RI: {
-        const cnt = load<u32>(e, 8);
-        if (cnt != 0) w32(d, shift<u32>((w3 >> 16) & 7, r32(d), cnt));
+        const cnt = load<u32>(e, 8); // 0..31
+        if (cnt == 0) break;
+        const kk = (w3 >> 16) & 7;
+        const a = r32(d);
+        if (kk >= 4) { // SHL/SAL, SHR, SAR as shift<u32> computes them, inline
+          let r: u32, cf: u32, ov: u32;
+          if (kk == 5) { r = a >>> cnt; cf = (a >>> (cnt - 1)) & 1; ov = a >>> 31; }
+          else if (kk == 7) { r = <u32>(<i32>a >> cnt); cf = <u32>(<i32>a >> (cnt - 1)) & 1; ov = 0; }
+          else { r = a << cnt; cf = (a >>> (32 - cnt)) & 1; ov = (r >>> 31) ^ cf; }
+          lazyRes(r, cf | (ov << 11), 0x80000000);
+          w32(d, r);
+        } else w32(d, shift<u32>(kk, a, cnt));
         break;
       }
+      case F_ALU8_RI: {
+        const kk = (w3 >> 16) & 0xF;
+        const r = alu<u8>(kk, r8(d), load<u32>(e, 8));
+        if (kk < 7) w8(d, r);
+        break;
+      }
+      case F_MOV_RI8: w8(d, load<u32>(e, 8)); break;
+      case F_UNARY: {
+        const a = r32(d);
+        if ((w3 >> 16) & 1) { const r = 0 - a; lazy(L_SUB, 0, a, r, 0x80000000); w32(d, r); }
+        else w32(d, ~a);
+        break;
+      }
+      case F_MUL: {
+        const b = r32((w3 >> 12) & 0xF);
+        if (((w3 >> 16) & 0xF) == 4) {
+          const r = <u64>r32(EAX) * <u64>b;
+          w32(EAX, <u32>r); w32(EDX, <u32>(r >> 32));
+          lazyRes(<u32>r, (r >> 32) != 0 ? CF | OF : 0, 0x80000000);
+        } else {
+          const r = <i64>(<i32>r32(EAX)) * <i64>(<i32>b);
+          w32(EAX, <u32>r); w32(EDX, <u32>(r >> 32));
+          lazyRes(<u32>r, r != <i64>(<i32>r) ? CF | OF : 0, 0x80000000);
+        }
+        break;
+      }
+      case F_IMUL: {
+        const b = ((w3 >> 16) & 0xF) != 0 ? load<u32>(e, 8) : r32(d);
+        const r = <i64>(<i32>r32((w3 >> 12) & 0xF)) * <i64>(<i32>b);
+        w32(d, <u32>r);
+        lazyRes(<u32>r, r != <i64>(<i32>r) ? CF | OF : 0, 0x80000000);
+        break;
+      }
+      case F_NOP: break;
       case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;
       case F_ALU8_RR: {
         const kk = (w3 >> 16) & 0xF;
@@ -468,13 +531,14 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         if (C.exitReq) stop = true;
         break;
       }
-      case F_STORE: case F_STORE8: case F_MOV_MI: {
+      case F_STORE: case F_STORE8: case F_MOV_MI: case F_MOV_MI8: {
         const w1 = load<u32>(e, 4);
         const f = w3 & 0xFF;
-        const size: u32 = f == F_STORE8 ? 1 : 4;
+        const size: u32 = f == F_STORE8 || f == F_MOV_MI8 ? 1 : 4;
         const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), size);
         if (!C.fault) {
           if (f == F_STORE8) wr8(l, r8((w3 >> 12) & 0xF));
+          else if (f == F_MOV_MI8) wr8(l, load<u8>(immAt(w0, ip)));
           else wr32(l, f == F_STORE ? r32((w3 >> 12) & 0xF) : load<u32>(immAt(w0, ip)));
         }
         if (faulted(ip)) { stop = true; break; }

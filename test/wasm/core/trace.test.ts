@@ -232,6 +232,14 @@ describe('trace cache', () => {
       () => `${ALU[rnd(8)]} ${R8[rnd(8)]}, ${R8[rnd(8)]}`,
       () => `test ${R8[rnd(8)]}, ${R8[rnd(8)]}`,
       () => `cmp byte ${m()}, ${rnd(256) - 128}`,
+      () => `${ALU[rnd(8)]} ${R8[rnd(8)]}, ${rnd(256) - 128}`,
+      () => `test ${R8[rnd(8)]}, ${rnd(256)}`,
+      () => `mov ${R8[rnd(8)]}, ${rnd(256)}`,
+      () => `mov byte ${m()}, ${rnd(256)}`,
+      () => `${['not', 'neg'][rnd(2)]} ${r()}`,
+      () => `${['mul', 'imul'][rnd(2)]} ${r()}`,
+      () => `imul ${r()}, ${r()}, ${imm()}`,
+      () => ['nop', 'db 0x66, 0x90'][rnd(2)],
     ];
     for (let p = 0; p < 300; p++) {
       const body = Array.from({ length: 20 }, () => forms[rnd(forms.length)]()).join('\n');

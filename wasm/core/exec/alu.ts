@@ -4,7 +4,7 @@ import * as C from '../cpu';
 import { fault, r8, raiseUD } from '../cpu';
 import { fetch8, fetchS8, linW } from '../decode';
 import {
-  lazy, lazyIncDec, getCF, setArith, setFlags, materialize, szp, fl, setLcin,
+  lazy, lazyIncDec, lazyRes, getCF, setArith, setFlags, materialize, szp, fl, setLcin,
   L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, CF, OF, AF,
 } from '../flags';
 import { getReg, setReg, readRmw, writeRmw, readE, fetchImm, sign, maskOf, bits, rdLin, wrLin } from './operand';
@@ -265,7 +265,7 @@ export function shift<T>(k: u32, a: u32, n: u32): u32 {
   }
   if (arith) {
     // SHL/SHR/SAR define all six arithmetic flags (AF cleared): no need to materialise the old ones.
-    setFlags((fl & ~(0x8D5)) | szp(r, s) | (cf ? CF : 0) | (ov ? OF : 0));
+    lazyRes(r, (cf ? CF : 0) | (ov ? OF : 0), s);
     return r;
   }
   materialize();

@@ -2,12 +2,12 @@
 import * as C from '../cpu';
 import { fault, r8, w8, r16, w16, r32, w32, EAX, EDX, raise } from '../cpu';
 import { fetchZ, fetchS8 } from '../decode';
-import { setArith, szp, CF, OF } from '../flags';
+import { lazyRes, CF, OF } from '../flags';
 import { readE, writeG, sign } from './operand';
 
 /** MUL/IMUL flags: CF=OF=overflow; SF ZF PF from the low result (undefined by the SDM; P6 sets them so). */
 @inline function mulFlags(over: bool, lo: u32, s: u32): void {
-  setArith(szp(lo, s) | (over ? CF | OF : 0));
+  lazyRes(lo, over ? CF | OF : 0, s);
 }
 
 export function op_mul8(op: u32): void {
