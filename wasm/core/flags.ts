@@ -44,6 +44,21 @@ export let lsign: u32 = 0x80000000;
 
 @inline function mask(): u32 { return (lsign << 1) - 1; }
 
+// After CMP/SUB/NEG (L_SUB) the conditions are plain comparisons of the operands, and after a
+// logic operation CF = OF = 0: both are answered inline, without the lazy-flag switches.
+/** Operands of the last L_SUB, shifted so that the operation's sign bit is bit 31. */
+@inline function subA(): u32 { return la << clz<u32>(lsign); }
+@inline function subB(): u32 { return lb << clz<u32>(lsign); }
+/** CF, inline for the common operations (getCF's switch, out of line, for ADC/SBB). */
+@inline export function cfNow(): bool {
+  const l = lop;
+  if (l == L_SUB) return subA() < subB();
+  if (l == L_ADD) { const sh = clz<u32>(lsign); return (lres << sh) < (la << sh); }
+  if (l == L_LOGIC) return false;
+  if (l == L_NONE || l >= L_INC) return (fl & CF) != 0;
+  return getCF();
+}
+
 export function getCF(): bool {
   const m = mask();
   switch (lop) {
@@ -115,7 +130,7 @@ export function szp(r: u32, sign: u32): u32 {
 }
 /** INC/DEC keep CF: capture it into fl before switching the lazy op. */
 @inline export function lazyIncDec(op: u32, a: u32, r: u32, sign: u32): void {
-  if (lop != L_INC && lop != L_DEC) { const c = getCF(); fl = c ? fl | CF : fl & ~CF; }
+  if (lop != L_INC && lop != L_DEC) { const c = cfNow(); fl = c ? fl | CF : fl & ~CF; }
   lop = op; la = a; lb = 1; lres = r; lsign = sign;
 }
 /** Shifts and multiplies: CF/OF given (`cfof`, the CF and OF bits), AF cleared, ZF SF PF left to the result. */
@@ -124,18 +139,19 @@ export function szp(r: u32, sign: u32): u32 {
 }
 @inline export function setLcin(c: u32): void { lcin = c; }
 
+
 /** Condition codes 0..15 as Jcc/SETcc/CMOVcc encode them. */
 @inline export function cond(cc: u32): bool {
   let r: bool;
   switch (cc >> 1) {
     case 0: r = getOF(); break;
-    case 1: r = getCF(); break;
+    case 1: r = cfNow(); break;
     case 2: r = getZF(); break;
-    case 3: r = getCF() || getZF(); break;
+    case 3: r = lop == L_SUB ? subA() <= subB() : cfNow() || getZF(); break;
     case 4: r = getSF(); break;
     case 5: r = getPF(); break;
-    case 6: r = getSF() != getOF(); break;
-    default: r = getZF() || (getSF() != getOF()); break;
+    case 6: r = lop == L_SUB ? <i32>subA() < <i32>subB() : lop == L_LOGIC ? getSF() : getSF() != getOF(); break;
+    default: r = lop == L_SUB ? <i32>subA() <= <i32>subB() : lop == L_LOGIC ? getZF() || getSF() : getZF() || (getSF() != getOF()); break;
   }
   return (cc & 1) ? !r : r;
 }

@@ -101,6 +101,19 @@ const F_MUL: u32 = 30; // EDX:EAX = EAX * register s, unsigned (k 4) or signed (
 const F_IMUL: u32 = 31; // d = d * s (k 0) or d = s * imm (k 1, imm in word 2), signed, truncated
 const F_NOP: u32 = 32;
 const F_MOV_MI8: u32 = 33; // byte [m] = imm8 from the code
+// The families whose kind is an ALU operation or a condition are stored as one id per kind (the
+// family's base + kind), so replay's one switch selects the operation too.
+// The ids are dense, so the switch is one jump table.
+const F_ALU_RR_K: u32 = 34; // + ALU kind 0..8 (8 = TEST)
+const F_ALU_RI_K: u32 = 43;
+const F_ALU_RM_K: u32 = 52; // + 0..7
+const F_JCC_CC: u32 = 60; // + condition 0..15
+// Fused pairs: CMP/TEST of registers or a register and an immediate, then a Jcc (two instructions
+// in one entry; the condition in k, the branch displacement in word 1, the length the pair's).
+const F_CMPRR_JCC: u32 = 76;
+const F_TESTRR_JCC: u32 = 77;
+const F_CMPRI_JCC: u32 = 78;
+const F_TESTRI_JCC: u32 = 79;
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -119,6 +132,8 @@ let recSlot: u32 = 0;
 let recLin: u32 = 0;
 let recNext: u32 = 0;
 let recN: u32 = 0;
+/** Instructions so far (a fused entry holds two). */
+let recI: u32 = 0;
 let recLen: u32 = 0;
 /** modeWord() when the recording started. */
 let recMode: u32 = 0;
@@ -167,7 +182,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   // Recording continues while the instructions follow each other; otherwise a new trace starts.
   if (recSlot && lin == recNext) return 0;
   if (recSlot) finish();
-  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recLen = 0; recMode = mode;
+  recSlot = slot; recLin = lin; recNext = lin; recN = 0; recI = 0; recLen = 0; recMode = mode;
   store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
   store<u32>(slot, lin, T_TAG);
   return 0;
@@ -183,7 +198,7 @@ export function finish(): void {
     store<u8>(slot + T_CODE, load<u8>(Dec.fetchAdd + recLin));
     recLen = 1;
   }
-  store<u8>(slot, <u8>recN, T_COUNT);
+  store<u8>(slot, <u8>recI, T_COUNT);
   store<u8>(slot, <u8>recLen, T_LEN);
   store<u32>(slot, recMode, T_MODE);
 }
@@ -252,8 +267,8 @@ export function record(op: u32, opEnd: u32): void {
       if (segBase(C.eaSeg) + C.eaOff - recLin < MAX_CODE + 16) { finish(); return; }
     }
   }
-  const kind = (bits >> 1) & 7;
-  const imm: u32 = kind == 1 ? 1 : kind == 2 ? 2 : kind == 3 ? (C.opsz32 ? 4 : 2) : kind == 4 ? (C.adsz32 ? 4 : 2) : 0;
+  const ik = (bits >> 1) & 7;
+  const imm: u32 = ik == 1 ? 1 : ik == 2 ? 2 : ik == 3 ? (C.opsz32 ? 4 : 2) : ik == 4 ? (C.adsz32 ? 4 : 2) : 0;
   const immOff = p - start;
   const len = immOff + imm;
   if (len > 15 || p + imm - 1 > last || recLen + len > MAX_CODE) { finish(); return; }
@@ -332,7 +347,33 @@ export function record(op: u32, opEnd: u32): void {
     else if (C.stack32 && op9 == 0xE8) { w3 = fast(F_CALL, 0, 0, 0); disp = load<u32>(at); }
     else if (C.stack32 && op9 == 0xC3) w3 = fast(F_RET, 0, 0, 0);
   }
+  const fam = w3 & 0xFF;
+  const kind = (w3 >> 16) & 0xF;
+  if (fam == F_ALU_RR) w3 += F_ALU_RR_K - F_ALU_RR + kind;
+  else if (fam == F_ALU_RI) w3 += F_ALU_RI_K - F_ALU_RI + kind;
+  else if (fam == F_ALU_RM) w3 += F_ALU_RM_K - F_ALU_RM + kind;
+  else if (fam == F_JCC) w3 += F_JCC_CC - F_JCC + kind;
   const slot = recSlot;
+  if (fam == F_JCC && recN != 0) { // fuse with a CMP/TEST before it
+    const pe = slot + T_ENTRIES + (recN - 1) * 16;
+    const pw0 = load<u32>(pe);
+    const pw3 = load<u32>(pe, 12);
+    const pid = pw3 & 0xFF;
+    const plen = (pw0 >> E_LEN_SHIFT) & 0xF;
+    const fid: u32 = pid == F_ALU_RR_K + 7 ? F_CMPRR_JCC : pid == F_ALU_RR_K + 8 ? F_TESTRR_JCC
+      : pid == F_ALU_RI_K + 7 ? F_CMPRI_JCC : pid == F_ALU_RI_K + 8 ? F_TESTRI_JCC : 0;
+    if (fid != 0 && plen + len <= 15) {
+      store<u32>(pe, (pw0 & ~(0xF << E_LEN_SHIFT)) | ((plen + len) << E_LEN_SHIFT));
+      store<u32>(pe, disp, 4);
+      store<u32>(pe, (pw3 & 0xFF00) | (pw3 & 0xF000) | fid | (kind << 16), 12);
+      memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
+      recI++;
+      recLen += len;
+      recNext = lin + len;
+      finish();
+      return;
+    }
+  }
   const e = slot + T_ENTRIES + recN * 16;
   store<u32>(e, w0);
   store<u32>(e, w1, 4);
@@ -340,6 +381,7 @@ export function record(op: u32, opEnd: u32): void {
   store<u32>(e, w3, 12);
   memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
   recN++;
+  recI++;
   recLen += len;
   recNext = lin + len;
   if (bits & TI_BRANCH) finish();
@@ -371,6 +413,55 @@ export function record(op: u32, opEnd: u32): void {
   return true;
 }
 
+/** Register ALU forms of kind `k` (a constant at each use): d = d op s, d = d op imm; CMP/TEST write nothing. */
+@inline function aluRR(w3: u32, k: u32): void {
+  const d = (w3 >> 8) & 0xF;
+  const r = alu<u32>(k, r32(d), r32((w3 >> 12) & 0xF));
+  if (k < 7) w32(d, r);
+}
+@inline function aluRI(e: u32, w3: u32, k: u32): void {
+  const d = (w3 >> 8) & 0xF;
+  const r = alu<u32>(k, r32(d), load<u32>(e, 8));
+  if (k < 7) w32(d, r);
+}
+/** d = d op [m]: true if replay must stop here (a fault, or an exit the access asked for). */
+@inline function aluRM(e: u32, w3: u32, ip: u32, k: u32): bool {
+  const v = rdOp(e, 4);
+  if (faulted(ip)) return true;
+  const d = (w3 >> 8) & 0xF;
+  const r = alu<u32>(k, r32(d), v);
+  if (k < 7) w32(d, r);
+  return C.exitReq != 0;
+}
+
+/** Condition `cc` after CMP a, b (32-bit), from the operands. */
+@inline function cmpCond(cc: u32, a: u32, b: u32): bool {
+  let r: bool;
+  switch (cc >> 1) {
+    case 0: r = (((a ^ b) & (a ^ (a - b))) >>> 31) != 0; break;
+    case 1: r = a < b; break;
+    case 2: r = a == b; break;
+    case 3: r = a <= b; break;
+    case 4: r = <i32>(a - b) < 0; break;
+    case 5: r = (popcnt<u32>((a - b) & 0xFF) & 1) == 0; break;
+    case 6: r = <i32>a < <i32>b; break;
+    default: r = <i32>a <= <i32>b; break;
+  }
+  return (cc & 1) ? !r : r;
+}
+/** Condition `cc` after TEST with result `v` (CF = OF = 0). */
+@inline function testCond(cc: u32, v: u32): bool {
+  let r: bool;
+  switch (cc >> 1) {
+    case 0: case 1: r = false; break;
+    case 2: case 3: r = v == 0; break;
+    case 4: case 6: r = <i32>v < 0; break;
+    case 5: r = (popcnt<u32>(v & 0xFF) & 1) == 0; break;
+    default: r = <i32>v <= 0; break;
+  }
+  return (cc & 1) ? !r : r;
+}
+
 /**
  * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
  * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
@@ -391,23 +482,52 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
     let next = ip + ((w0 >> E_LEN_SHIFT) & 0xF);
     const d = (w3 >> 8) & 0xF;
     switch (w3 & 0xFF) {
-      case F_ALU_RR: {
-        const kk = (w3 >> 16) & 0xF;
-        const r = alu<u32>(kk, r32(d), r32((w3 >> 12) & 0xF));
-        if (kk < 7) w32(d, r);
-        break;
-      }
-      case F_ALU_RI: {
-        const kk = (w3 >> 16) & 0xF;
-        const r = alu<u32>(kk, r32(d), load<u32>(e, 8));
-        if (kk < 7) w32(d, r);
-        break;
-      }
+      case F_ALU_RR_K + 0: aluRR(w3, 0); break;
+      case F_ALU_RR_K + 1: aluRR(w3, 1); break;
+      case F_ALU_RR_K + 2: aluRR(w3, 2); break;
+      case F_ALU_RR_K + 3: aluRR(w3, 3); break;
+      case F_ALU_RR_K + 4: aluRR(w3, 4); break;
+      case F_ALU_RR_K + 5: aluRR(w3, 5); break;
+      case F_ALU_RR_K + 6: aluRR(w3, 6); break;
+      case F_ALU_RR_K + 7: aluRR(w3, 7); break;
+      case F_ALU_RR_K + 8: aluRR(w3, 8); break;
+      case F_ALU_RI_K + 0: aluRI(e, w3, 0); break;
+      case F_ALU_RI_K + 1: aluRI(e, w3, 1); break;
+      case F_ALU_RI_K + 2: aluRI(e, w3, 2); break;
+      case F_ALU_RI_K + 3: aluRI(e, w3, 3); break;
+      case F_ALU_RI_K + 4: aluRI(e, w3, 4); break;
+      case F_ALU_RI_K + 5: aluRI(e, w3, 5); break;
+      case F_ALU_RI_K + 6: aluRI(e, w3, 6); break;
+      case F_ALU_RI_K + 7: aluRI(e, w3, 7); break;
+      case F_ALU_RI_K + 8: aluRI(e, w3, 8); break;
+      case F_ALU_RM_K + 0: stop = aluRM(e, w3, ip, 0); break;
+      case F_ALU_RM_K + 1: stop = aluRM(e, w3, ip, 1); break;
+      case F_ALU_RM_K + 2: stop = aluRM(e, w3, ip, 2); break;
+      case F_ALU_RM_K + 3: stop = aluRM(e, w3, ip, 3); break;
+      case F_ALU_RM_K + 4: stop = aluRM(e, w3, ip, 4); break;
+      case F_ALU_RM_K + 5: stop = aluRM(e, w3, ip, 5); break;
+      case F_ALU_RM_K + 6: stop = aluRM(e, w3, ip, 6); break;
+      case F_ALU_RM_K + 7: stop = aluRM(e, w3, ip, 7); break;
+      case F_JCC_CC + 0: if (cond(0)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 1: if (cond(1)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 2: if (cond(2)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 3: if (cond(3)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 4: if (cond(4)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 5: if (cond(5)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 6: if (cond(6)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 7: if (cond(7)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 8: if (cond(8)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 9: if (cond(9)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 10: if (cond(10)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 11: if (cond(11)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 12: if (cond(12)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 13: if (cond(13)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 14: if (cond(14)) next += load<u32>(e, 8); break;
+      case F_JCC_CC + 15: if (cond(15)) next += load<u32>(e, 8); break;
       case F_INC: { const a = r32(d); const v = a + 1; lazyIncDec(L_INC, a, v, 0x80000000); w32(d, v); break; }
       case F_DEC: { const a = r32(d); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x80000000); w32(d, v); break; }
       case F_MOV_RR: w32(d, r32((w3 >> 12) & 0xF)); break;
       case F_MOV_RI: w32(d, load<u32>(e, 8)); break;
-      case F_JCC: if (cond((w3 >> 16) & 0xF)) next += load<u32>(e, 8); break;
       case F_JMP: next += load<u32>(e, 8); break;
       case F_LEA: w32(d, eaOf(e, load<u32>(e, 4))); break;
       case F_SHIFT_RI: {
@@ -459,6 +579,21 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         break;
       }
       case F_NOP: break;
+      case F_CMPRR_JCC: case F_CMPRI_JCC: {
+        const a = r32(d);
+        const b = (w3 & 0xFF) == F_CMPRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
+        alu<u32>(7, a, b);
+        if (cmpCond((w3 >> 16) & 0xF, a, b)) next += load<u32>(e, 4);
+        k++;
+        break;
+      }
+      case F_TESTRR_JCC: case F_TESTRI_JCC: {
+        const b = (w3 & 0xFF) == F_TESTRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
+        const r = alu<u32>(8, r32(d), b);
+        if (testCond((w3 >> 16) & 0xF, r)) next += load<u32>(e, 4);
+        k++;
+        break;
+      }
       case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;
       case F_ALU8_RR: {
         const kk = (w3 >> 16) & 0xF;
@@ -493,15 +628,6 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         }
         if (kx & 1) v = (kx & 2) ? <u32>(<i32>(<i16>v)) : <u32>(<i32>(<i8>v));
         w32(d, v);
-        break;
-      }
-      case F_ALU_RM: {
-        const v = rdOp(e, 4);
-        if (faulted(ip)) { stop = true; break; }
-        const kk = (w3 >> 16) & 0xF;
-        const r = alu<u32>(kk, r32(d), v);
-        if (kk < 7) w32(d, r);
-        stop = C.exitReq != 0;
         break;
       }
       case F_CMP8_MI: {

@@ -240,6 +240,11 @@ describe('trace cache', () => {
       () => `${['mul', 'imul'][rnd(2)]} ${r()}`,
       () => `imul ${r()}, ${r()}, ${imm()}`,
       () => ['nop', 'db 0x66, 0x90'][rnd(2)],
+      // compare-and-branch pairs (fused into one entry), with equal operands often
+      () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${r()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
+      () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${imm()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
+      () => { const a = r(); const b = r(); return `mov ${a}, ${b}\ncmp ${a}, ${b}\nj${CC[rnd(16)]} $+4\nnop\nnop`; },
+      () => { const a = r(); const v = imm(); return `mov ${a}, ${v}\ncmp ${a}, ${[v, v + 1, v - 1][rnd(3)]}\nj${CC[rnd(16)]} $+4\nnop\nnop`; },
     ];
     for (let p = 0; p < 300; p++) {
       const body = Array.from({ length: 20 }, () => forms[rnd(forms.length)]()).join('\n');

@@ -4,7 +4,7 @@ import * as C from '../cpu';
 import { fault, r8, raiseUD } from '../cpu';
 import { fetch8, fetchS8, linW } from '../decode';
 import {
-  lazy, lazyIncDec, lazyRes, getCF, setArith, setFlags, materialize, szp, fl, setLcin,
+  lazy, lazyIncDec, lazyRes, getCF, cfNow, setArith, setFlags, materialize, szp, fl, setLcin,
   L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, CF, OF, AF,
 } from '../flags';
 import { getReg, setReg, readRmw, writeRmw, readE, fetchImm, sign, maskOf, bits, rdLin, wrLin } from './operand';
@@ -28,8 +28,8 @@ export const K_TEST: u32 = 8;
   switch (k) {
     case K_ADD: r = a + b; lazy(L_ADD, a, b, r, s); break;
     case K_OR: r = a | b; lazy(L_LOGIC, a, b, r, s); break;
-    case K_ADC: { const c: u32 = getCF() ? 1 : 0; r = a + b + c; setLcin(c); lazy(L_ADC, a, b, r, s); break; }
-    case K_SBB: { const c: u32 = getCF() ? 1 : 0; r = a - b - c; setLcin(c); lazy(L_SBB, a, b, r, s); break; }
+    case K_ADC: { const c: u32 = cfNow() ? 1 : 0; r = a + b + c; setLcin(c); lazy(L_ADC, a, b, r, s); break; }
+    case K_SBB: { const c: u32 = cfNow() ? 1 : 0; r = a - b - c; setLcin(c); lazy(L_SBB, a, b, r, s); break; }
     case K_AND: case K_TEST: r = a & b; lazy(L_LOGIC, a, b, r, s); break;
     case K_XOR: r = a ^ b; lazy(L_LOGIC, a, b, r, s); break;
     default: r = a - b; lazy(L_SUB, a, b, r, s); break; // SUB, CMP
