@@ -44,6 +44,7 @@ const T_TAG: u32 = 0;
 const T_MODE: u32 = 4;
 const T_COUNT: u32 = 8;
 const T_LEN: u32 = 9;
+const T_NENT: u32 = 10; // entries (a fused entry holds two instructions)
 const T_CODE: u32 = 16;
 const MAX_CODE: u32 = 48;
 const T_ENTRIES: u32 = 64;
@@ -60,60 +61,64 @@ const E_ADSZ32: u32 = 1 << 20;
 const E_LOCK: u32 = 1 << 21;
 const E_SEGOV: u32 = 1 << 22;
 const E_SEGOV_SHIFT: u32 = 23;
+/** Instructions of the trace up to and including this entry (4 bits). */
+const E_UPTO_SHIFT: u32 = 26;
 // Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
 const NONE: u32 = 8;
 
 // Entry word 3: a fast form (0 = none: the generated body runs) and its fields. Fast forms are
 // register-only or branch instructions of 32-bit code without prefixes: they cannot fault, so they
 // run without the decoder state (startIp, ModRM, C.ip), straight from the entry.
-const F_ALU_RR: u32 = 1; // d = d op s (ALU kind k; CMP/TEST write nothing)
-const F_ALU_RI: u32 = 2; // d = d op imm
-const F_INC: u32 = 3;
-const F_DEC: u32 = 4;
-const F_MOV_RR: u32 = 5;
-const F_MOV_RI: u32 = 6;
-const F_JCC: u32 = 7; // condition cc, rel in word 2
-const F_JMP: u32 = 8;
-const F_LEA: u32 = 9; // d = the memory operand's offset (word 1 and word 2)
+const F_ALU_RR: u32 = 250; // d = d op s (ALU kind k; CMP/TEST write nothing)
+const F_ALU_RI: u32 = 251; // d = d op imm
+const F_INC: u32 = 43;
+const F_DEC: u32 = 44;
+const F_MOV_RR: u32 = 45;
+const F_MOV_RI: u32 = 46;
+const F_JCC: u32 = 252; // condition cc, rel in word 2
+const F_JMP: u32 = 47;
+const F_LEA: u32 = 48; // d = the memory operand's offset (word 1 and word 2)
 // Forms with one 32-bit memory access (32-bit stack for PUSH/POP/CALL/RET): a fault leaves the
 // registers untouched, so the fault path needs only startIp/startEsp, set when it happens.
-const F_LOAD: u32 = 10; // d = [m]
-const F_STORE: u32 = 11; // [m] = s
-const F_ALU_RM: u32 = 12; // d = d op [m] (CMP writes nothing)
-const F_PUSH: u32 = 13;
-const F_POP: u32 = 14;
-const F_CALL: u32 = 15; // push the next EIP, jump by word 2
-const F_RET: u32 = 16;
-const F_ALU_MR: u32 = 17; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
-const F_ALU_MI: u32 = 18; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
-const F_MOV_MI: u32 = 19; // [m] = imm32 from the code
-const F_SHIFT_RI: u32 = 20; // d = d shifted/rotated (group-2 kind k) by the count in word 2
-const F_SETCC: u32 = 21; // byte register d = condition k
-const F_MOVX: u32 = 22; // d = byte/word register s or [m], extended: k = 0 zx8, 1 sx8, 2 zx16, 3 sx16; bit 4 of k: register
-const F_ALU8_RR: u32 = 23; // byte register d = d op s (CMP/TEST write nothing)
-const F_LOAD8: u32 = 24; // byte register d = byte [m]
-const F_STORE8: u32 = 25; // byte [m] = byte register s
-const F_CMP8_MI: u32 = 26; // byte [m] - imm8 from the code, flags only
-const F_ALU8_RI: u32 = 27; // byte register d = d op imm8 (word 2; CMP/TEST write nothing)
-const F_MOV_RI8: u32 = 28; // byte register d = imm8 (word 2)
-const F_UNARY: u32 = 29; // d = NOT d (k 2) or NEG d (k 3)
-const F_MUL: u32 = 30; // EDX:EAX = EAX * register s, unsigned (k 4) or signed (k 5)
-const F_IMUL: u32 = 31; // d = d * s (k 0) or d = s * imm (k 1, imm in word 2), signed, truncated
-const F_NOP: u32 = 32;
-const F_MOV_MI8: u32 = 33; // byte [m] = imm8 from the code
+const F_LOAD: u32 = 62; // d = [m]
+const F_STORE: u32 = 68; // [m] = s
+const F_ALU_RM: u32 = 253; // d = d op [m] (CMP writes nothing)
+const F_PUSH: u32 = 72;
+const F_POP: u32 = 74;
+const F_CALL: u32 = 73; // push the next EIP, jump by word 2
+const F_RET: u32 = 75;
+const F_ALU_MR: u32 = 66; // [m] = [m] op s (CMP/TEST: flags only); the only forms with a read-modify-write
+const F_ALU_MI: u32 = 67; // [m] = [m] op imm (imm8 sign-extended when s == 1), imm read from the code
+const F_MOV_MI: u32 = 70; // [m] = imm32 from the code
+const F_SHIFT_RI: u32 = 49; // d = d shifted/rotated (group-2 kind k) by the count in word 2
+const F_SETCC: u32 = 60; // byte register d = condition k
+const F_MOVX: u32 = 64; // d = byte/word register s or [m], extended: k = 0 zx8, 1 sx8, 2 zx16, 3 sx16; bit 4 of k: register
+const F_ALU8_RR: u32 = 61; // byte register d = d op s (CMP/TEST write nothing)
+const F_LOAD8: u32 = 63; // byte register d = byte [m]
+const F_STORE8: u32 = 69; // byte [m] = byte register s
+const F_CMP8_MI: u32 = 65; // byte [m] - imm8 from the code, flags only
+const F_ALU8_RI: u32 = 50; // byte register d = d op imm8 (word 2; CMP/TEST write nothing)
+const F_MOV_RI8: u32 = 51; // byte register d = imm8 (word 2)
+const F_UNARY: u32 = 52; // d = NOT d (k 2) or NEG d (k 3)
+const F_MUL: u32 = 53; // EDX:EAX = EAX * register s, unsigned (k 4) or signed (k 5)
+const F_IMUL: u32 = 54; // d = d * s (k 0) or d = s * imm (k 1, imm in word 2), signed, truncated
+const F_NOP: u32 = 55;
+const F_MOV_MI8: u32 = 71; // byte [m] = imm8 from the code
 // The families whose kind is an ALU operation or a condition are stored as one id per kind (the
 // family's base + kind), so replay's one switch selects the operation too.
-// The ids are dense, so the switch is one jump table.
-const F_ALU_RR_K: u32 = 34; // + ALU kind 0..8 (8 = TEST)
-const F_ALU_RI_K: u32 = 43;
-const F_ALU_RM_K: u32 = 52; // + 0..7
-const F_JCC_CC: u32 = 60; // + condition 0..15
+// The ids are dense and ascend in the order of replay's cases, so binaryen turns the switch into
+// one jump table (cases out of order gave two tables, one behind the other's default). The
+// families F_ALU_RR, F_ALU_RI, F_ALU_RM and F_JCC (250-253) exist only while recording.
+const F_ALU_RR_K: u32 = 1; // + ALU kind 0..8 (8 = TEST)
+const F_ALU_RI_K: u32 = 10;
+const F_ALU_RM_K: u32 = 19; // + 0..7
+const F_JCC_CC: u32 = 27; // + condition 0..15
 // Fused pairs: CMP/TEST of registers or a register and an immediate, then a Jcc (two instructions
 // in one entry; the condition in k, the branch displacement in word 1, the length the pair's).
-const F_CMPRR_JCC: u32 = 76;
-const F_TESTRR_JCC: u32 = 77;
-const F_CMPRI_JCC: u32 = 78;
-const F_TESTRI_JCC: u32 = 79;
+const F_CMPRR_JCC: u32 = 56;
+const F_TESTRR_JCC: u32 = 58;
+const F_CMPRI_JCC: u32 = 57;
+const F_TESTRI_JCC: u32 = 59;
 
 /** Word 3 of a fast form: id, d, s, ALU kind or condition. */
 @inline function fast(id: u32, d: u32, s: u32, k: u32): u32 { return id | (d << 8) | (s << 12) | (k << 16); }
@@ -199,6 +204,7 @@ export function finish(): void {
     recLen = 1;
   }
   store<u8>(slot, <u8>recI, T_COUNT);
+  store<u8>(slot, <u8>recN, T_NENT);
   store<u8>(slot, <u8>recLen, T_LEN);
   store<u32>(slot, recMode, T_MODE);
 }
@@ -363,7 +369,7 @@ export function record(op: u32, opEnd: u32): void {
     const fid: u32 = pid == F_ALU_RR_K + 7 ? F_CMPRR_JCC : pid == F_ALU_RR_K + 8 ? F_TESTRR_JCC
       : pid == F_ALU_RI_K + 7 ? F_CMPRI_JCC : pid == F_ALU_RI_K + 8 ? F_TESTRI_JCC : 0;
     if (fid != 0 && plen + len <= 15) {
-      store<u32>(pe, (pw0 & ~(0xF << E_LEN_SHIFT)) | ((plen + len) << E_LEN_SHIFT));
+      store<u32>(pe, ((pw0 & ~(0xF << E_LEN_SHIFT)) | ((plen + len) << E_LEN_SHIFT)) + (1 << E_UPTO_SHIFT));
       store<u32>(pe, disp, 4);
       store<u32>(pe, (pw3 & 0xFF00) | (pw3 & 0xF000) | fid | (kind << 16), 12);
       memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
@@ -375,6 +381,7 @@ export function record(op: u32, opEnd: u32): void {
     }
   }
   const e = slot + T_ENTRIES + recN * 16;
+  w0 |= (recI + 1) << E_UPTO_SHIFT;
   store<u32>(e, w0);
   store<u32>(e, w1, 4);
   store<u32>(e, disp, 8);
@@ -467,14 +474,24 @@ export function record(op: u32, opEnd: u32): void {
  * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
  * path); C.ip is the EIP after the last one.
  */
-export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
-  let n = <u32>load<u8>(slot, T_COUNT);
-  let lin0 = Dec.csBase + eip;
-  const code32 = C.code32;
-  C.setPrefixDefaults(code32);
+// Replay's state that only the trace ends and the stores look at, kept out of its locals (fewer
+// values live across the big switch: TurboFan spilled them around every case).
+/** Linear address of the current trace (a store into [lin0, lin0 + 64) ends the replay). */
+let lin0: u32 = 0;
+/** Instructions of the traces before this one; the budget; chaining stops at `soft`. */
+let done: u32 = 0;
+let room: u32 = 0;
+let soft: u32 = 0;
+
+export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
+  lin0 = Dec.csBase + eip;
+  room = room_;
+  soft = soft_;
+  done = 0;
+  C.setPrefixDefaults(C.code32);
   let e = slot + T_ENTRIES;
+  let eEnd = e + (<u32>load<u8>(slot, T_NENT) << 4);
   let ip = eip;
-  let k: u32 = 0;
   let stop = false;
   while (true) {
     const w0 = load<u32>(e);
@@ -584,14 +601,12 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         const b = (w3 & 0xFF) == F_CMPRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
         alu<u32>(7, a, b);
         if (cmpCond((w3 >> 16) & 0xF, a, b)) next += load<u32>(e, 4);
-        k++;
         break;
       }
       case F_TESTRR_JCC: case F_TESTRI_JCC: {
         const b = (w3 & 0xFF) == F_TESTRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
         const r = alu<u32>(8, r32(d), b);
         if (testCond((w3 >> 16) & 0xF, r)) next += load<u32>(e, 4);
-        k++;
         break;
       }
       case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;
@@ -672,16 +687,23 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         stop = C.exitReq != 0 || l - lin0 < MAX_CODE + 16;
         break;
       }
+      // 32-bit stack (SS.B is part of the trace's mode): push32/pop32 inline.
       case F_PUSH: case F_CALL: {
-        push32((w3 & 0xFF) == F_PUSH ? r32(d) : next);
+        const sp = r32(ESP) - 4;
+        const l = Dec.linW(C.SS, sp, 4);
+        if (!C.fault) wr32(l, (w3 & 0xFF) == F_PUSH ? r32(d) : next);
         if (faulted(ip)) { stop = true; break; }
+        w32(ESP, sp);
         if ((w3 & 0xFF) == F_CALL) next += load<u32>(e, 8);
         stop = C.exitReq != 0;
         break;
       }
       case F_POP: case F_RET: {
-        const v = pop32();
+        const sp = r32(ESP);
+        const l = Dec.linR(C.SS, sp, 4);
+        const v = C.fault ? 0 : rd32(l);
         if (faulted(ip)) { stop = true; break; }
+        w32(ESP, sp + 4); // before the write: POP ESP leaves the popped value in ESP
         if ((w3 & 0xFF) == F_POP) w32(d, v); else next = v;
         stop = C.exitReq != 0;
         break;
@@ -704,29 +726,30 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
         }
         C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
         dispatchDecoded(w0 & 0x1FF);
-        if (w0 & E_PFX) C.setPrefixDefaults(code32);
+        if (w0 & E_PFX) C.setPrefixDefaults(C.code32);
         next = C.ip;
         if (C.fault || C.exitReq) stop = true;
         // A store into the trace's own bytes: the next instruction must be fetched anew.
         else if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) stop = true;
       }
     }
-    k++;
     ip = next;
-    if (stop) break;
-    if (k < n) { e += 16; continue; }
+    if (stop) { done += (w0 >> E_UPTO_SHIFT) & 0xF; break; }
+    e += 16;
+    if (e < eEnd) continue;
     // End of the trace: go on with the next one while no event is pending (chaining).
-    if (k >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
+    done += (w0 >> E_UPTO_SHIFT) & 0xF;
+    if (done >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
     const lin = Dec.csBase + ip;
     if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
     const s2 = slotFor(lin);
     if (!valid(s2, lin, modeWord())) break;
     const n2 = <u32>load<u8>(s2, T_COUNT);
-    if (n2 == 0 || n2 > room - k) break;
-    n = k + n2;
+    if (n2 == 0 || n2 > room - done) break;
     e = s2 + T_ENTRIES;
+    eEnd = e + (<u32>load<u8>(s2, T_NENT) << 4);
     lin0 = lin;
   }
   C.ip = ip;
-  return k;
+  return done;
 }
