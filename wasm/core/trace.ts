@@ -63,6 +63,11 @@ const E_SEGOV: u32 = 1 << 22;
 const E_SEGOV_SHIFT: u32 = 23;
 /** Instructions of the trace up to and including this entry (4 bits). */
 const E_UPTO_SHIFT: u32 = 26;
+/** Replay sets `next` (the EIP after this entry) itself: branches and the generic case. For the
+ * others the next EIP is the entry's own offset plus its length. */
+const E_NEXT: u32 = 1 << 30;
+// Entry word 3 bits 24-29: the instruction's offset from the trace's first byte (its EIP minus the trace's).
+const E3_OFF_SHIFT: u32 = 24;
 // Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
 const NONE: u32 = 8;
 
@@ -369,9 +374,9 @@ export function record(op: u32, opEnd: u32): void {
     const fid: u32 = pid == F_ALU_RR_K + 7 ? F_CMPRR_JCC : pid == F_ALU_RR_K + 8 ? F_TESTRR_JCC
       : pid == F_ALU_RI_K + 7 ? F_CMPRI_JCC : pid == F_ALU_RI_K + 8 ? F_TESTRI_JCC : 0;
     if (fid != 0 && plen + len <= 15) {
-      store<u32>(pe, ((pw0 & ~(0xF << E_LEN_SHIFT)) | ((plen + len) << E_LEN_SHIFT)) + (1 << E_UPTO_SHIFT));
+      store<u32>(pe, ((pw0 & ~(0xF << E_LEN_SHIFT)) | ((plen + len) << E_LEN_SHIFT) | E_NEXT) + (1 << E_UPTO_SHIFT));
       store<u32>(pe, disp, 4);
-      store<u32>(pe, (pw3 & 0xFF00) | (pw3 & 0xF000) | fid | (kind << 16), 12);
+      store<u32>(pe, (pw3 & 0x3F00FF00) | fid | (kind << 16), 12);
       memory.copy(slot + T_CODE + recLen, Dec.fetchAdd + lin, len);
       recI++;
       recLen += len;
@@ -382,6 +387,9 @@ export function record(op: u32, opEnd: u32): void {
   }
   const e = slot + T_ENTRIES + recN * 16;
   w0 |= (recI + 1) << E_UPTO_SHIFT;
+  w3 |= recLen << E3_OFF_SHIFT;
+  const id = w3 & 0xFF;
+  if (id == 0 || (id >= F_JCC_CC && id < F_JCC_CC + 16) || id == F_JMP || id == F_CALL || id == F_RET) w0 |= E_NEXT;
   store<u32>(e, w0);
   store<u32>(e, w1, 4);
   store<u32>(e, disp, 8);
@@ -441,6 +449,14 @@ export function record(op: u32, opEnd: u32): void {
   return C.exitReq != 0;
 }
 
+/** Replay ends after the entry `w0` (a fault, an exit, a store into the trace): C.ip = `ipAfter` (unused after a fault). */
+@inline function stopAt(w0: u32, ipAfter: u32): u32 {
+  C.ip = ipAfter;
+  return done + ((w0 >> E_UPTO_SHIFT) & 0xF);
+}
+/** EIP after the entry whose first byte is at `ip`. */
+@inline function endOf(ip: u32, w0: u32): u32 { return ip + ((w0 >> E_LEN_SHIFT) & 0xF); }
+
 /** Condition `cc` after CMP a, b (32-bit), from the operands. */
 @inline function cmpCond(cc: u32, a: u32, b: u32): bool {
   let r: bool;
@@ -491,12 +507,15 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
   C.setPrefixDefaults(C.code32);
   let e = slot + T_ENTRIES;
   let eEnd = e + (<u32>load<u8>(slot, T_NENT) << 4);
-  let ip = eip;
-  let stop = false;
+  /** EIP of the current trace's first instruction; the EIP after the last instruction run. */
+  let t0 = eip;
+  let ipOut = eip;
+  /** The EIP after an E_NEXT entry (set by its case). */
+  let next: u32 = 0;
   while (true) {
     const w0 = load<u32>(e);
     const w3 = load<u32>(e, 12);
-    let next = ip + ((w0 >> E_LEN_SHIFT) & 0xF);
+    const ip = t0 + ((w3 >> E3_OFF_SHIFT) & 0x3F);
     const d = (w3 >> 8) & 0xF;
     switch (w3 & 0xFF) {
       case F_ALU_RR_K + 0: aluRR(w3, 0); break;
@@ -517,35 +536,35 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
       case F_ALU_RI_K + 6: aluRI(e, w3, 6); break;
       case F_ALU_RI_K + 7: aluRI(e, w3, 7); break;
       case F_ALU_RI_K + 8: aluRI(e, w3, 8); break;
-      case F_ALU_RM_K + 0: stop = aluRM(e, w3, ip, 0); break;
-      case F_ALU_RM_K + 1: stop = aluRM(e, w3, ip, 1); break;
-      case F_ALU_RM_K + 2: stop = aluRM(e, w3, ip, 2); break;
-      case F_ALU_RM_K + 3: stop = aluRM(e, w3, ip, 3); break;
-      case F_ALU_RM_K + 4: stop = aluRM(e, w3, ip, 4); break;
-      case F_ALU_RM_K + 5: stop = aluRM(e, w3, ip, 5); break;
-      case F_ALU_RM_K + 6: stop = aluRM(e, w3, ip, 6); break;
-      case F_ALU_RM_K + 7: stop = aluRM(e, w3, ip, 7); break;
-      case F_JCC_CC + 0: if (cond(0)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 1: if (cond(1)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 2: if (cond(2)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 3: if (cond(3)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 4: if (cond(4)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 5: if (cond(5)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 6: if (cond(6)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 7: if (cond(7)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 8: if (cond(8)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 9: if (cond(9)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 10: if (cond(10)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 11: if (cond(11)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 12: if (cond(12)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 13: if (cond(13)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 14: if (cond(14)) next += load<u32>(e, 8); break;
-      case F_JCC_CC + 15: if (cond(15)) next += load<u32>(e, 8); break;
+      case F_ALU_RM_K + 0: if (aluRM(e, w3, ip, 0)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 1: if (aluRM(e, w3, ip, 1)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 2: if (aluRM(e, w3, ip, 2)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 3: if (aluRM(e, w3, ip, 3)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 4: if (aluRM(e, w3, ip, 4)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 5: if (aluRM(e, w3, ip, 5)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 6: if (aluRM(e, w3, ip, 6)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_ALU_RM_K + 7: if (aluRM(e, w3, ip, 7)) return stopAt(w0, endOf(ip, w0)); break;
+      case F_JCC_CC + 0: next = endOf(ip, w0) + (cond(0) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 1: next = endOf(ip, w0) + (cond(1) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 2: next = endOf(ip, w0) + (cond(2) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 3: next = endOf(ip, w0) + (cond(3) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 4: next = endOf(ip, w0) + (cond(4) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 5: next = endOf(ip, w0) + (cond(5) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 6: next = endOf(ip, w0) + (cond(6) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 7: next = endOf(ip, w0) + (cond(7) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 8: next = endOf(ip, w0) + (cond(8) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 9: next = endOf(ip, w0) + (cond(9) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 10: next = endOf(ip, w0) + (cond(10) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 11: next = endOf(ip, w0) + (cond(11) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 12: next = endOf(ip, w0) + (cond(12) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 13: next = endOf(ip, w0) + (cond(13) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 14: next = endOf(ip, w0) + (cond(14) ? load<u32>(e, 8) : 0); break;
+      case F_JCC_CC + 15: next = endOf(ip, w0) + (cond(15) ? load<u32>(e, 8) : 0); break;
       case F_INC: { const a = r32(d); const v = a + 1; lazyIncDec(L_INC, a, v, 0x80000000); w32(d, v); break; }
       case F_DEC: { const a = r32(d); const v = a - 1; lazyIncDec(L_DEC, a, v, 0x80000000); w32(d, v); break; }
       case F_MOV_RR: w32(d, r32((w3 >> 12) & 0xF)); break;
       case F_MOV_RI: w32(d, load<u32>(e, 8)); break;
-      case F_JMP: next += load<u32>(e, 8); break;
+      case F_JMP: next = endOf(ip, w0) + load<u32>(e, 8); break;
       case F_LEA: w32(d, eaOf(e, load<u32>(e, 4))); break;
       case F_SHIFT_RI: {
         const cnt = load<u32>(e, 8); // 0..31
@@ -600,13 +619,13 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         const a = r32(d);
         const b = (w3 & 0xFF) == F_CMPRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
         alu<u32>(7, a, b);
-        if (cmpCond((w3 >> 16) & 0xF, a, b)) next += load<u32>(e, 4);
+        next = endOf(ip, w0) + (cmpCond((w3 >> 16) & 0xF, a, b) ? load<u32>(e, 4) : 0);
         break;
       }
       case F_TESTRR_JCC: case F_TESTRI_JCC: {
         const b = (w3 & 0xFF) == F_TESTRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
         const r = alu<u32>(8, r32(d), b);
-        if (testCond((w3 >> 16) & 0xF, r)) next += load<u32>(e, 4);
+        next = endOf(ip, w0) + (testCond((w3 >> 16) & 0xF, r) ? load<u32>(e, 4) : 0);
         break;
       }
       case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;
@@ -620,16 +639,16 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
       // after their access), so run()'s fault path needs startIp and startEsp, set by faulted().
       case F_LOAD: {
         const v = rdOp(e, 4);
-        if (faulted(ip)) { stop = true; break; }
+        if (faulted(ip)) return stopAt(w0, 0);
         w32(d, v);
-        stop = C.exitReq != 0;
+        if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         break;
       }
       case F_LOAD8: {
         const v = rdOp(e, 1);
-        if (faulted(ip)) { stop = true; break; }
+        if (faulted(ip)) return stopAt(w0, 0);
         w8(d, v);
-        stop = C.exitReq != 0;
+        if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         break;
       }
       case F_MOVX: {
@@ -638,18 +657,18 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         if (kx & 0x10) v = (kx & 2) ? r32((w3 >> 12) & 0xF) & 0xFFFF : r8((w3 >> 12) & 0xF);
         else {
           v = (kx & 2) ? rdOp(e, 2) : rdOp(e, 1);
-          if (faulted(ip)) { stop = true; break; }
-          stop = C.exitReq != 0;
+          if (faulted(ip)) return stopAt(w0, 0);
         }
         if (kx & 1) v = (kx & 2) ? <u32>(<i32>(<i16>v)) : <u32>(<i32>(<i8>v));
         w32(d, v);
+        if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         break;
       }
       case F_CMP8_MI: {
         const v = rdOp(e, 1);
-        if (faulted(ip)) { stop = true; break; }
+        if (faulted(ip)) return stopAt(w0, 0);
         alu<u8>(7, v, load<u8>(immAt(w0, ip)));
-        stop = C.exitReq != 0;
+        if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         break;
       }
       case F_ALU_MR: case F_ALU_MI: {
@@ -659,17 +678,18 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         else b = ((w3 >> 12) & 0xF) != 0 ? <u32>(<i32>load<i8>(immAt(w0, ip))) : load<u32>(immAt(w0, ip));
         if (kk >= 7) { // CMP, TEST: read only
           const v = rdOp(e, 4);
-          if (faulted(ip)) { stop = true; break; }
+          if (faulted(ip)) return stopAt(w0, 0);
           alu<u32>(kk, v, b);
+          if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         } else { // write access checked before the read, so a fault comes before any effect
           const w1 = load<u32>(e, 4);
           const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
           const v = C.fault ? 0 : rdForWrite(l, 4);
-          if (faulted(ip)) { stop = true; break; }
+          if (faulted(ip)) return stopAt(w0, 0);
           wr32(l, alu<u32>(kk, v, b));
-          if (l - lin0 < MAX_CODE + 16) stop = true; // a store into this trace's bytes
+          // An exit, or a store into this trace's bytes (the next instruction must be fetched anew).
+          if (C.exitReq || l - lin0 < MAX_CODE + 16) return stopAt(w0, endOf(ip, w0));
         }
-        if (C.exitReq) stop = true;
         break;
       }
       case F_STORE: case F_STORE8: case F_MOV_MI: case F_MOV_MI8: {
@@ -682,30 +702,30 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
           else if (f == F_MOV_MI8) wr8(l, load<u8>(immAt(w0, ip)));
           else wr32(l, f == F_STORE ? r32((w3 >> 12) & 0xF) : load<u32>(immAt(w0, ip)));
         }
-        if (faulted(ip)) { stop = true; break; }
+        if (faulted(ip)) return stopAt(w0, 0);
         // A store into this trace's bytes: the next instruction must be fetched anew.
-        stop = C.exitReq != 0 || l - lin0 < MAX_CODE + 16;
+        if (C.exitReq || l - lin0 < MAX_CODE + 16) return stopAt(w0, endOf(ip, w0));
         break;
       }
       // 32-bit stack (SS.B is part of the trace's mode): push32/pop32 inline.
       case F_PUSH: case F_CALL: {
         const sp = r32(ESP) - 4;
         const l = Dec.linW(C.SS, sp, 4);
-        if (!C.fault) wr32(l, (w3 & 0xFF) == F_PUSH ? r32(d) : next);
-        if (faulted(ip)) { stop = true; break; }
+        if (!C.fault) wr32(l, (w3 & 0xFF) == F_PUSH ? r32(d) : endOf(ip, w0));
+        if (faulted(ip)) return stopAt(w0, 0);
         w32(ESP, sp);
-        if ((w3 & 0xFF) == F_CALL) next += load<u32>(e, 8);
-        stop = C.exitReq != 0;
+        if ((w3 & 0xFF) == F_CALL) next = endOf(ip, w0) + load<u32>(e, 8);
+        if (C.exitReq) return stopAt(w0, (w3 & 0xFF) == F_CALL ? next : endOf(ip, w0));
         break;
       }
       case F_POP: case F_RET: {
         const sp = r32(ESP);
         const l = Dec.linR(C.SS, sp, 4);
         const v = C.fault ? 0 : rd32(l);
-        if (faulted(ip)) { stop = true; break; }
+        if (faulted(ip)) return stopAt(w0, 0);
         w32(ESP, sp + 4); // before the write: POP ESP leaves the popped value in ESP
         if ((w3 & 0xFF) == F_POP) w32(d, v); else next = v;
-        stop = C.exitReq != 0;
+        if (C.exitReq) return stopAt(w0, (w3 & 0xFF) == F_RET ? next : endOf(ip, w0));
         break;
       }
       default: {
@@ -728,19 +748,17 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         dispatchDecoded(w0 & 0x1FF);
         if (w0 & E_PFX) C.setPrefixDefaults(C.code32);
         next = C.ip;
-        if (C.fault || C.exitReq) stop = true;
-        // A store into the trace's own bytes: the next instruction must be fetched anew.
-        else if ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16) stop = true;
+        // A fault or an exit, or a store into the trace's own bytes (the next instruction must be fetched anew).
+        if (C.fault || C.exitReq || ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16)) return stopAt(w0, next);
       }
     }
-    ip = next;
-    if (stop) { done += (w0 >> E_UPTO_SHIFT) & 0xF; break; }
     e += 16;
     if (e < eEnd) continue;
     // End of the trace: go on with the next one while no event is pending (chaining).
     done += (w0 >> E_UPTO_SHIFT) & 0xF;
+    ipOut = (w0 & E_NEXT) ? next : endOf(ip, w0);
     if (done >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
-    const lin = Dec.csBase + ip;
+    const lin = Dec.csBase + ipOut;
     if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
     const s2 = slotFor(lin);
     if (!valid(s2, lin, modeWord())) break;
@@ -749,7 +767,8 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
     e = s2 + T_ENTRIES;
     eEnd = e + (<u32>load<u8>(s2, T_NENT) << 4);
     lin0 = lin;
+    t0 = ipOut;
   }
-  C.ip = ip;
+  C.ip = ipOut;
   return done;
 }
