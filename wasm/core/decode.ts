@@ -156,7 +156,10 @@ export function refreshSegFast(s: u32): void {
   }
   segFast = r ? segFast | (1 << s) : segFast & ~(1 << s);
   segFast = w ? segFast | (1 << (s + 8)) : segFast & ~(1 << (s + 8));
+  flatData = (segFast & 0x0D0D) == 0x0D0D && (segBase(0) | segBase(2) | segBase(3)) == 0;
 }
+/** ES, SS and DS are flat: base 0, 4 GiB, readable and writable without checks (the linear address is the offset). */
+export let flatData: bool = false;
 
 @inline export function linR(seg: u32, off: u32, size: u32): u32 {
   if (segFast & (1 << seg)) return segBase(seg) + off;

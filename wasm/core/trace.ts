@@ -70,6 +70,9 @@ const E_NEXT: u32 = 1 << 30;
 const E3_OFF_SHIFT: u32 = 24;
 // Entry word 1: ModRM, base register (8 = none), index register (8 = none), scale, segment, ESP base.
 const NONE: u32 = 8;
+/** Word 1: the operand's segment (ES, SS or DS; the stack for PUSH/POP/CALL/RET) was flat when
+ * recorded, and the trace runs only while it still is (the mode word has Dec.flatData): linear = offset. */
+const E1_FLAT: u32 = 1 << 25;
 
 // Entry word 3: a fast form (0 = none: the generated body runs) and its fields. Fast forms are
 // register-only or branch instructions of 32-bit code without prefixes: they cannot fault, so they
@@ -149,7 +152,7 @@ let recLen: u32 = 0;
 let recMode: u32 = 0;
 
 /** What a trace's decoding depends on besides its bytes: CS.D, and SS.B for the fast stack forms. */
-@inline function modeWord(): u32 { return MODE_VALID | (C.code32 ? 1 : 0) | (C.stack32 ? 2 : 0); }
+@inline function modeWord(): u32 { return MODE_VALID | (C.code32 ? 1 : 0) | (C.stack32 ? 2 : 0) | (Dec.flatData ? 4 : 0); }
 
 @inline function slotFor(lin: u32): u32 {
   return S + OFF_TRACE + (((lin ^ (lin >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
@@ -274,6 +277,7 @@ export function record(op: u32, opEnd: u32): void {
       if (C.segOv != 0xFFFFFFFF) seg = C.segOv;
       w0 |= E_MEM;
       w1 = m | (base << 8) | (idx << 12) | (scale << 16) | (seg << 20) | (base == 4 ? 1 << 24 : 0);
+      if (Dec.flatData && seg != C.CS && seg < C.FS) w1 |= E1_FLAT;
       // A store into the trace's own bytes: end the trace before this instruction.
       if (segBase(C.eaSeg) + C.eaOff - recLin < MAX_CODE + 16) { finish(); return; }
     }
@@ -360,6 +364,7 @@ export function record(op: u32, opEnd: u32): void {
   }
   const fam = w3 & 0xFF;
   const kind = (w3 >> 16) & 0xF;
+  if ((fam == F_PUSH || fam == F_POP || fam == F_CALL || fam == F_RET) && Dec.flatData) w1 |= E1_FLAT;
   if (fam == F_ALU_RR) w3 += F_ALU_RR_K - F_ALU_RR + kind;
   else if (fam == F_ALU_RI) w3 += F_ALU_RI_K - F_ALU_RI + kind;
   else if (fam == F_ALU_RM) w3 += F_ALU_RM_K - F_ALU_RM + kind;
@@ -414,9 +419,13 @@ export function record(op: u32, opEnd: u32): void {
 /** A read of `size` bytes (1, 2, 4: a constant at each use) of an entry's memory operand. */
 @inline function rdOp(e: u32, size: u32): u32 {
   const w1 = load<u32>(e, 4);
-  const l = Dec.linR((w1 >> 20) & 7, eaOf(e, w1), size);
-  if (C.fault) return 0;
+  let l = eaOf(e, w1);
+  if (!(w1 & E1_FLAT)) { l = Dec.linR((w1 >> 20) & 7, l, size); if (C.fault) return 0; }
   return size == 1 ? rd8(l) : size == 2 ? rd16(l) : rd32(l);
+}
+/** Linear address of a write to an entry's memory operand at `off` (the checks unless E1_FLAT). */
+@inline function linWr(w1: u32, off: u32, size: u32): u32 {
+  return (w1 & E1_FLAT) ? off : Dec.linW((w1 >> 20) & 7, off, size);
 }
 /** Wasm address of the immediate of the entry at `ip` (its bytes are in the validated code page). */
 @inline function immAt(w0: u32, ip: u32): u32 { return Dec.fetchAdd + Dec.csBase + ip + ((w0 >> E_IMM_SHIFT) & 0xF); }
@@ -683,7 +692,7 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
           if (C.exitReq) return stopAt(w0, endOf(ip, w0));
         } else { // write access checked before the read, so a fault comes before any effect
           const w1 = load<u32>(e, 4);
-          const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), 4);
+          const l = linWr(w1, eaOf(e, w1), 4);
           const v = C.fault ? 0 : rdForWrite(l, 4);
           if (faulted(ip)) return stopAt(w0, 0);
           wr32(l, alu<u32>(kk, v, b));
@@ -696,7 +705,7 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         const w1 = load<u32>(e, 4);
         const f = w3 & 0xFF;
         const size: u32 = f == F_STORE8 || f == F_MOV_MI8 ? 1 : 4;
-        const l = Dec.linW((w1 >> 20) & 7, eaOf(e, w1), size);
+        const l = linWr(w1, eaOf(e, w1), size);
         if (!C.fault) {
           if (f == F_STORE8) wr8(l, r8((w3 >> 12) & 0xF));
           else if (f == F_MOV_MI8) wr8(l, load<u8>(immAt(w0, ip)));
@@ -710,7 +719,7 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
       // 32-bit stack (SS.B is part of the trace's mode): push32/pop32 inline.
       case F_PUSH: case F_CALL: {
         const sp = r32(ESP) - 4;
-        const l = Dec.linW(C.SS, sp, 4);
+        const l = (load<u32>(e, 4) & E1_FLAT) ? sp : Dec.linW(C.SS, sp, 4);
         if (!C.fault) wr32(l, (w3 & 0xFF) == F_PUSH ? r32(d) : endOf(ip, w0));
         if (faulted(ip)) return stopAt(w0, 0);
         w32(ESP, sp);
@@ -720,7 +729,7 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
       }
       case F_POP: case F_RET: {
         const sp = r32(ESP);
-        const l = Dec.linR(C.SS, sp, 4);
+        const l = (load<u32>(e, 4) & E1_FLAT) ? sp : Dec.linR(C.SS, sp, 4);
         const v = C.fault ? 0 : rd32(l);
         if (faulted(ip)) return stopAt(w0, 0);
         w32(ESP, sp + 4); // before the write: POP ESP leaves the popped value in ESP
