@@ -1,22 +1,22 @@
 // Linear-address reads and writes: a one-compare TLB hit on the fast path, page-crossing and
 // MMIO accesses on the slow path. A fault sets `fault` (cpu.ts) and returns 0; callers check it.
 import { S, fault } from '../cpu';
-import { OFF_TLB_ADD } from '../state';
+import { OFF_TLB_ADD, TLB_ENTRIES } from '../state';
 import { tagR, tagW, fill, physKind, lastPhys, KIND_MMIO, KIND_ROM } from './paging';
 import { hostMmioRead, hostMmioWrite } from '../host';
 import { apicWin, lapicRead, lapicWrite } from '../lapic';
 import * as D from '../debug';
 
 @inline function hitR(lin: u32, size: u32): bool {
-  const i = (lin >>> 12) & 255;
+  const i = (lin >>> 12) & (TLB_ENTRIES - 1);
   return load<u32>(tagR + (i << 2)) == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0x1000 - size;
 }
 @inline function hitW(lin: u32, size: u32): bool {
-  const i = (lin >>> 12) & 255;
+  const i = (lin >>> 12) & (TLB_ENTRIES - 1);
   return load<u32>(tagW + (i << 2)) == (lin & 0xFFFFF000) && (lin & 0xFFF) <= 0x1000 - size;
 }
 @inline function hostAddr(lin: u32): u32 {
-  return load<u32>(S + (((lin >>> 12) & 255) << 2), OFF_TLB_ADD) + lin;
+  return load<u32>(S + (((lin >>> 12) & (TLB_ENTRIES - 1)) << 2), OFF_TLB_ADD) + lin;
 }
 
 @inline export function rd8(lin: u32): u32 {
