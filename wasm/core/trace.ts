@@ -295,10 +295,11 @@ export function record(op: u32, opEnd: u32): void {
     w0 |= E_PFX | (C.opsz32 ? E_OPSZ32 : 0) | (C.adsz32 ? E_ADSZ32 : 0) | (C.lockPfx ? E_LOCK : 0);
     if (C.segOv != 0xFFFFFFFF) w0 |= E_SEGOV | (C.segOv << E_SEGOV_SHIFT);
   }
-  // Fast forms (32-bit code, no prefixes; ModRM register forms only, except LEA).
   let w3: u32 = 0;
   if (op9 == 0x90) w3 = fast(F_NOP, 0, 0, 0); // also with prefixes: 66 90 is a NOP too (F3 90 is not recorded)
-  else if (!(w0 & E_PFX) && code32) {
+  // Fast forms: 32-bit code without prefixes, or with only a segment override (a memory operand's
+  // segment is in word 1; register forms ignore it, the stack forms use SS as the CPU does).
+  else if (code32 && (!(w0 & E_PFX) || (w0 & (E_PFX | E_OPSZ32 | E_ADSZ32 | E_LOCK)) == (E_PFX | E_OPSZ32 | E_ADSZ32))) {
     const m = w1 & 0xFF;
     const regForm = (bits & TI_MODRM) != 0 && m >= 0xC0;
     const rm = m & 7;

@@ -240,6 +240,12 @@ describe('trace cache', () => {
       () => `${['mul', 'imul'][rnd(2)]} ${r()}`,
       () => `imul ${r()}, ${r()}, ${imm()}`,
       () => ['nop', 'db 0x66, 0x90'][rnd(2)],
+      // segment overrides (FS has base 0x40 here) on the memory forms
+      () => `mov ${r()}, dword [${['fs', 'gs', 'es', 'ss'][rnd(4)]}:ebp + ${rnd(64) * 4 + rnd(4)}]`,
+      () => `mov dword [fs:ebp + ${rnd(64) * 4 + rnd(4)}], ${r()}`,
+      () => `${ALU[rnd(8)]} ${r()}, dword [fs:ebp + ${rnd(64) * 4}]`,
+      () => `${ALU[rnd(8)]} dword [fs:ebp + ${rnd(64) * 4}], ${imm()}`,
+      () => `movzx ${r()}, byte [fs:ebp + ${rnd(256)}]`,
       // compare-and-branch pairs (fused into one entry), with equal operands often
       () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${r()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
       () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${imm()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
@@ -255,6 +261,7 @@ describe('trace cache', () => {
         const h = flatMachine(src, AT, 0x11, (mm) => {
           R.forEach((name, i) => mm.setReg(name as 'eax', init[i]));
           mm.setReg('ebp', 0x30000);
+          mm.setSeg('fs', 0x10, 0x40, 0xffffffff, 0xc093);
           data.forEach((v, i) => mm.write32(0x30000 + i * 4, v));
         });
         h.core.traces(on);
