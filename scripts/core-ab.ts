@@ -1,0 +1,76 @@
+// In-process A/B of core builds: each build is compiled once, then the builds run alternately
+// (intmix, the register ALU loop and, with --micro, loops of one instruction kind), and the medians
+// of MIPS per CPU second are printed. One process sees the same tiering and host load for all
+// builds, which separate runs did not (their figures moved by ±10% on this 2-core host). The builds
+// must share the layout (src/shared/layout.ts) of this checkout.
+// Usage: npx tsx scripts/core-ab.ts A.wasm B.wasm [...] [--micro] [--rounds N]
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMemory, instantiateCore, vcpuBase, EXIT } from '../src/vmm/core-module.ts';
+import { RAM_BASE, VCPU } from '../src/shared/layout.ts';
+
+const args = process.argv.slice(2);
+const micro = args.includes('--micro');
+const ri = args.indexOf('--rounds');
+const rounds = ri >= 0 ? Number(args[ri + 1]) : 8;
+const files = args.filter((a, i) => a.endsWith('.wasm') && args[i - 1] !== '--rounds');
+if (files.length === 0) { console.error('usage: npx tsx scripts/core-ab.ts A.wasm B.wasm [...] [--micro] [--rounds N]'); process.exit(2); }
+const mods = files.map((p) => new WebAssembly.Module(readFileSync(p)));
+
+/** Run `bin` (loaded and entered at `at`) in flat 32-bit protected mode to HLT: MIPS per CPU second. */
+function run(mod: WebAssembly.Module, bin: Uint8Array, at: number, entry = at): number {
+  const mem = createMemory(64 << 20);
+  const core = instantiateCore(mod, mem, 0, {
+    ioRead: () => 0xffffffff, ioWrite: () => {}, mmioRead: () => 0xffffffff, mmioWrite: () => {},
+    intAck: () => 0x20, timeNs: () => performance.now() * 1e6, apicMessage: () => {},
+  });
+  const base = vcpuBase(0);
+  const dv = new DataView(mem.buffer);
+  new Uint8Array(mem.buffer).set(bin, RAM_BASE + at);
+  const set = (off: number, v: number) => dv.setUint32(base + off, v >>> 0, true);
+  set(VCPU.cr0, 0x11);
+  for (let s = 0; s < 6; s++) {
+    set(VCPU.seg_sel + s * 4, s === 1 ? 8 : 16); set(VCPU.seg_base + s * 4, 0);
+    set(VCPU.seg_limit + s * 4, 0xffffffff); set(VCPU.seg_attr + s * 4, s === 1 ? 0xc09b : 0xc093);
+  }
+  set(VCPU.eip, entry); set(VCPU.gpr + 16, 0x800000); set(VCPU.eflags, 2);
+  core.refresh();
+  const c0 = process.cpuUsage();
+  let exit: number = EXIT.BUDGET;
+  while (exit === EXIT.BUDGET || exit === EXIT.SPIN) exit = core.run(2_000_000);
+  const c = process.cpuUsage(c0);
+  if (exit !== EXIT.HLT) throw new Error(`stopped with exit ${exit}`);
+  return Number(dv.getBigUint64(base + VCPU.instret, true)) / (c.user + c.system);
+}
+
+const work = fileURLToPath(new URL('../src/bench/workloads/', import.meta.url));
+const meta = JSON.parse(readFileSync(join(work, 'intmix.json'), 'utf8')) as { load: number; entry: number };
+const tests: Array<[string, Uint8Array, number, number]> = [
+  ['intmix', new Uint8Array(readFileSync(join(work, 'intmix.bin'))), meta.load, meta.entry],
+  ['alu loop', new Uint8Array([0xb9, 0x00, 0x2d, 0x31, 0x01, 0x01, 0xc8, 0x31, 0xc2, 0xd1, 0xe3, 0x49, 0x75, 0xf7, 0xf4]), 0x1000, 0x1000],
+];
+if (micro) {
+  const dir = mkdtempSync(join(tmpdir(), 'core-ab-'));
+  const rep = (s: string, n: number) => Array(n).fill(s).join('\n');
+  const loops: Record<string, string> = {
+    'nop ×10': rep('nop', 10),
+    'mov r,r ×10': rep('mov eax, ebx\nmov edx, esi', 5),
+    'add r,r ×10': rep('add eax, ebx\nadd edx, esi', 5),
+    'load ×10': rep('mov eax, [ebp+8]\nmov edx, [ebp+12]', 5),
+    'store ×10': rep('mov [ebp+8], eax\nmov [ebp+12], edx', 5),
+    'push/pop ×5': rep('push eax\npop edx', 5),
+  };
+  for (const [name, body] of Object.entries(loops)) {
+    writeFileSync(join(dir, 'l.asm'), `bits 32\norg 0x1000\nmov ecx, 2000000\nmov ebp, 0x20000\nl:\n${body}\ndec ecx\njnz l\nhlt\n`);
+    execFileSync('nasm', ['-f', 'bin', '-o', join(dir, 'l.bin'), join(dir, 'l.asm')]);
+    tests.push([name, new Uint8Array(readFileSync(join(dir, 'l.bin'))), 0x1000, 0x1000]);
+  }
+}
+const res = tests.map(() => mods.map(() => [] as number[]));
+for (let r = 0; r < rounds; r++) tests.forEach(([, bin, at, entry], t) => mods.forEach((m, i) => res[t][i].push(run(m, bin, at, entry))));
+const med = (a: number[]) => { const b = [...a].sort((x, y) => x - y); return b[b.length >> 1]; };
+console.log(['MIPS per CPU s (median of ' + rounds + ')', ...files.map((f) => f.split('/').pop())].join(' | '));
+tests.forEach(([name], t) => console.log([name, ...res[t].map((v) => med(v).toFixed(1))].join(' | ')));
