@@ -32,10 +32,10 @@ import {
 } from "./f80";
 import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_ATAN16, T_LN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { log2Host, log2p1Host } from "./f80-log";
 
 const K_LN2: u32 = 0;
-const K_LOG2E: u32 = 1;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
 const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
@@ -50,26 +50,6 @@ function qround(cw: u32): void {
   else roundPack80(qS << 15, qE + BIAS, qH, qL, cw, 0);
   fpuExc |= FE_PE;
   if ((rSe & 0x7FFF) == 0 && qH != 0 && (cw & FE_UE) != 0) fpuExc |= FE_UE;
-}
-
-/**
- * q rounded to nearest-even at 68 bits (1 + 67 fraction bits), in place: the
- * CPU's logarithm before FYL2X/FYL2XP1 multiply it by y.
- */
-function qnear68(): void {
-  const unit: u64 = u64(1) << 60;
-  const rem = qL & (unit - 1);
-  qL &= ~(unit - 1);
-  if (rem > unit >> 1 || (rem == unit >> 1 && (qL & unit) != 0)) {
-    qL += unit;
-    if (qL == 0) {
-      qH++;
-      if (qH == 0) {
-        qH = 0x8000000000000000;
-        qE++;
-      }
-    }
-  }
 }
 
 /** A constant from T_CONST with the given sign, rounded under RC (FPATAN's special results). */
@@ -384,53 +364,8 @@ export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
 // ---------------------------------------------------------------------------
 // Logarithms and 2^x - 1
 
-/** q = log2 w for a positive w = (wH:wL / 2^127) * 2^wE. */
-function log2K(wE: i32, wH: u64, wL: u64): void {
-  // w = 2^e * m with m in [0.75, 1.5), and c = j/16 the nearest sixteenth to m
-  let e = wE, mE: i32 = 0;
-  let j: u32;
-  if (wH >= 0xC000000000000000) {
-    mE = -1;
-    e++;
-    j = <u32>(((wH >> 59) + 1) >> 1);
-  } else {
-    j = <u32>(((wH >> 58) + 1) >> 1);
-  }
-  // ln m = ln c + 2 atanh(s), s = (m - c) / (m + c), |s| <= 1/48
-  qfromU128(0, 0, j, -4);
-  const cE = qE, cH = qH;
-  qadd(0, mE, wH, wL, 0, cE, cH, 0);
-  const dE = qE, dH = qH, dL = qL;
-  qadd(0, mE, wH, wL, 1, cE, cH, 0);
-  qdiv(qS, qE, qH, qL, 0, dE, dH, dL);
-  atanhSeries(qS, qE, qH, qL, 11);
-  const tS = qS, tE = qE, tH = qH, tL = qL;
-  qload(T_LN16, j - 12);
-  qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-  const lS = qS, lE = qE, lH = qH, lL = qL;
-  qload(T_CONST, K_LOG2E);
-  qmul(qS, qE, qH, qL, lS, lE, lH, lL);
-  if (e != 0) {
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
-    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  }
-}
-
-/** q = 2 atanh(s) = 2 s sum s^2i / (2i+1) with n terms. */
-function atanhSeries(sS: u32, sE: i32, sH: u64, sL: u64, n: u32): void {
-  if (sH == 0) {
-    qzero();
-    return;
-  }
-  qmul(sS, sE, sH, sL, sS, sE, sH, sL);
-  qpoly(T_INVODD, 0, 1, n, false, qS, qE, qH, qL);
-  qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
-}
-
-/** q = (q rounded to 68 bits) * y for the finite non-zero y of FYL2X/FYL2XP1, then rounded. */
+/** q = q (the CPU's 68-bit logarithm) * y for the finite non-zero y of FYL2X/FYL2XP1, rounded once. */
 function timesY(ySig: u64, ySe: u32, cw: u32): void {
-  qnear68();
   const lS = qS, lE = qE, lH = qH, lL = qL;
   qfromF80(ySig, ySe);
   qmul(qS, qE, qH, qL, lS, lE, lH, lL);
@@ -486,7 +421,7 @@ export function f80Fyl2x(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
     return;
   }
   qfromF80(aSig, aSe);
-  log2K(qE, qH, qL);
+  log2Host(qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
@@ -530,19 +465,7 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
     return;
   }
   qfromF80(aSig, aSe);
-  if (qE < -5) {
-    // small x: ln(1 + x) = 2 atanh(x / (2 + x))
-    const xS = qS, xE = qE, xH = qH, xL = qL;
-    qadd(0, 1, SIG_J, 0, xS, xE, xH, xL);
-    qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
-    atanhSeries(qS, qE, qH, qL, 10);
-    const lS = qS, lE = qE, lH = qH, lL = qL;
-    qload(T_CONST, K_LOG2E);
-    qmul(qS, qE, qH, qL, lS, lE, lH, lL);
-  } else {
-    qadd(0, 0, SIG_J, 0, qS, qE, qH, qL);
-    log2K(qE, qH, qL);
-  }
+  log2p1Host(qS, qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
