@@ -30,7 +30,7 @@ import {
   CL_ZERO, CL_DENORMAL, CL_INF, CL_QNAN,
   classify, nan1, nan2, setIndefinite, setZero, setInf, denormalStops, roundPack80,
 } from "./f80";
-import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly } from "./f128";
+import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
@@ -40,6 +40,7 @@ const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches
 const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
 const K_3PI4: u32 = 5;
+const K_TAN0: u32 = 6;
 
 /**
  * Rounds q into rSig/rSe at 64 bits under RC. The CPU reports every computed
@@ -245,7 +246,17 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
     r2Se = aSe;
   } else {
     const rS = qS, rE = qE, rH = qH, rL = qL;
-    if (rE < -32) {
+    if (rE < -34) {
+      // |r| < 2^-34: the CPU computes r C / C with r C rounded to 68 bits and C =
+      // 1.4527... (K_TAN0), the quotient rounded once (both found bit for bit from the
+      // side of x its tan x lands on, for 8000 operands); odd k gives -C / (r C)
+      qload(T_CONST, K_TAN0);
+      const cE = qE, cH = qH, cL = qL;
+      qmul(rS, rE, rH, rL, 0, cE, cH, cL);
+      qnear68();
+      if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
+      else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
+    } else if (rE < -32) {
       // tan r = r (1 + r^2/3 + 2 r^4/15): the quotient of two roundings would lose the
       // direction of the r^3 term
       qmul(rS, rE, rH, rL, rS, rE, rH, rL);
