@@ -41,6 +41,8 @@ const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
 const K_3PI4: u32 = 5;
 const K_TAN0: u32 = 6;
+const K_EXP_P: u32 = 7;
+const K_EXP_Q: u32 = 8;
 
 /**
  * Rounds q into rSig/rSe at 64 bits under RC. The CPU reports every computed
@@ -525,6 +527,22 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
   }
   qfromF80(aSig, aSe);
   const xS = qS, xE = qE, xH = qH, xL = qL;
+  if (xE < -32) {
+    // |x| < 2^-32: the CPU's N / (Q - N/2) with N = x P rounded to 68 bits, the
+    // denominator rounded to 68 bits and the quotient rounded once under RC, P and Q
+    // 68-bit constants with P / Q = ln 2 (a rational approximation e^t - 1 = 2tP / (Q - tP)
+    // at z = x^2 = 0); read back from the host, bit-exact for every operand tried
+    qload(T_CONST, K_EXP_P);
+    qmul(qS, qE, qH, qL, xS, xE, xH, xL);
+    qnear68();
+    const nS = qS, nE = qE, nH = qH, nL = qL;
+    qload(T_CONST, K_EXP_Q);
+    qadd(qS, qE, qH, qL, nS ^ 1, nE - 1, nH, nL);
+    qnear68();
+    qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
+    qround(cw);
+    return;
+  }
   qload(T_CONST, K_LN2);
   qmul(qS, qE, qH, qL, xS, xE, xH, xL);
   const tS = qS, tE = qE, tH = qH, tL = qL;
