@@ -3,17 +3,17 @@
 //
 // Each result is evaluated in the 128-bit format of f128.ts (series with
 // table-driven argument reduction, error far below 2^-100) and rounded to
-// 64 bits under RC. The host CPU (AMD EPYC) is not correctly rounded: its
-// internal values carry about 68-69 bits, so 0.5-5% of its results (by
-// instruction) sit one unit from the correctly rounded one, in either
-// direction, by an error that changes with the last bits of the operand
-// (no fixed-precision rounding of the exact value reproduces it; measured
-// with scripts/x87-trans, docs/RESULTS.md). What fits best, per instruction:
-// - FYL2X, FYL2XP1: log2 rounded to nearest at 68 bits, times y exactly,
-//   rounded once under RC (bit-exact with the host 0.4-1.6% more often than
-//   one correct rounding of y log2; tiny FYL2XP1 arguments fit 100%).
-// - the others: one correct rounding (no double rounding at 66-72 bits, to
-//   nearest or towards zero, fits better).
+// 64 bits under RC, except where the host CPU's (AMD EPYC) own algorithm has
+// been read back (scripts/x87-trans, docs/RESULTS.md). Its microcode rounds
+// every intermediate value to nearest at 68 bits and rounds the last
+// operation (a product or a quotient) once under RC:
+// - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); F2XM1, |x| < 2^-32:
+//   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
+// - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
+//   by an error that changes with the last bits of the operand: the rounding
+//   of intermediate values whose inputs (polynomial coefficients, operation
+//   order) could not be recovered from the final results.
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
