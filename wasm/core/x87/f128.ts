@@ -237,3 +237,24 @@ export function qpoly(
     qadd(pS, pE, pH, pL, qS, qE, qH, qL);
   }
 }
+
+/**
+ * q rounded to nearest-even at 68 bits (1 + 67 fraction bits), in place: the
+ * precision of the CPU's internal values in its transcendental microcode
+ * (scripts/x87-trans, docs/RESULTS.md).
+ */
+export function qnear68(): void {
+  const unit: u64 = u64(1) << 60;
+  const rem = qL & (unit - 1);
+  qL &= ~(unit - 1);
+  if (rem > unit >> 1 || (rem == unit >> 1 && (qL & unit) != 0)) {
+    qL += unit;
+    if (qL == 0) {
+      qH++;
+      if (qH == 0) {
+        qH = 0x8000000000000000;
+        qE++;
+      }
+    }
+  }
+}

@@ -3,17 +3,17 @@
 //
 // Each result is evaluated in the 128-bit format of f128.ts (series with
 // table-driven argument reduction, error far below 2^-100) and rounded to
-// 64 bits under RC. The host CPU (AMD EPYC) is not correctly rounded: its
-// internal values carry about 68-69 bits, so 0.5-5% of its results (by
-// instruction) sit one unit from the correctly rounded one, in either
-// direction, by an error that changes with the last bits of the operand
-// (no fixed-precision rounding of the exact value reproduces it; measured
-// with scripts/x87-trans, docs/RESULTS.md). What fits best, per instruction:
-// - FYL2X, FYL2XP1: log2 rounded to nearest at 68 bits, times y exactly,
-//   rounded once under RC (bit-exact with the host 0.4-1.6% more often than
-//   one correct rounding of y log2; tiny FYL2XP1 arguments fit 100%).
-// - the others: one correct rounding (no double rounding at 66-72 bits, to
-//   nearest or towards zero, fits better).
+// 64 bits under RC, except where the host CPU's (AMD EPYC) own algorithm has
+// been read back (scripts/x87-trans, docs/RESULTS.md). Its microcode rounds
+// every intermediate value to nearest at 68 bits and rounds the last
+// operation (a product or a quotient) once under RC:
+// - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); F2XM1, |x| < 2^-32:
+//   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
+// - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
+//   by an error that changes with the last bits of the operand: the rounding
+//   of intermediate values whose inputs (polynomial coefficients, operation
+//   order) could not be recovered from the final results.
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
@@ -30,16 +30,19 @@ import {
   CL_ZERO, CL_DENORMAL, CL_INF, CL_QNAN,
   classify, nan1, nan2, setIndefinite, setZero, setInf, denormalStops, roundPack80,
 } from "./f80";
-import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly } from "./f128";
+import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_ATAN16, T_LN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { log2Host, log2p1Host } from "./f80-log";
 
 const K_LN2: u32 = 0;
-const K_LOG2E: u32 = 1;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
 const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
 const K_3PI4: u32 = 5;
+const K_TAN0: u32 = 6;
+const K_EXP_P: u32 = 7;
+const K_EXP_Q: u32 = 8;
 
 /**
  * Rounds q into rSig/rSe at 64 bits under RC. The CPU reports every computed
@@ -50,26 +53,6 @@ function qround(cw: u32): void {
   else roundPack80(qS << 15, qE + BIAS, qH, qL, cw, 0);
   fpuExc |= FE_PE;
   if ((rSe & 0x7FFF) == 0 && qH != 0 && (cw & FE_UE) != 0) fpuExc |= FE_UE;
-}
-
-/**
- * q rounded to nearest-even at 68 bits (1 + 67 fraction bits), in place: the
- * CPU's logarithm before FYL2X/FYL2XP1 multiply it by y.
- */
-function qnear68(): void {
-  const unit: u64 = u64(1) << 60;
-  const rem = qL & (unit - 1);
-  qL &= ~(unit - 1);
-  if (rem > unit >> 1 || (rem == unit >> 1 && (qL & unit) != 0)) {
-    qL += unit;
-    if (qL == 0) {
-      qH++;
-      if (qH == 0) {
-        qH = 0x8000000000000000;
-        qE++;
-      }
-    }
-  }
 }
 
 /** A constant from T_CONST with the given sign, rounded under RC (FPATAN's special results). */
@@ -265,7 +248,17 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
     r2Se = aSe;
   } else {
     const rS = qS, rE = qE, rH = qH, rL = qL;
-    if (rE < -32) {
+    if (rE < -34) {
+      // |r| < 2^-34: the CPU computes r C / C with r C rounded to 68 bits and C =
+      // 1.4527... (K_TAN0), the quotient rounded once (both found bit for bit from the
+      // side of x its tan x lands on, for 8000 operands); odd k gives -C / (r C)
+      qload(T_CONST, K_TAN0);
+      const cE = qE, cH = qH, cL = qL;
+      qmul(rS, rE, rH, rL, 0, cE, cH, cL);
+      qnear68();
+      if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
+      else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
+    } else if (rE < -32) {
       // tan r = r (1 + r^2/3 + 2 r^4/15): the quotient of two roundings would lose the
       // direction of the r^3 term
       qmul(rS, rE, rH, rL, rS, rE, rH, rL);
@@ -384,53 +377,8 @@ export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
 // ---------------------------------------------------------------------------
 // Logarithms and 2^x - 1
 
-/** q = log2 w for a positive w = (wH:wL / 2^127) * 2^wE. */
-function log2K(wE: i32, wH: u64, wL: u64): void {
-  // w = 2^e * m with m in [0.75, 1.5), and c = j/16 the nearest sixteenth to m
-  let e = wE, mE: i32 = 0;
-  let j: u32;
-  if (wH >= 0xC000000000000000) {
-    mE = -1;
-    e++;
-    j = <u32>(((wH >> 59) + 1) >> 1);
-  } else {
-    j = <u32>(((wH >> 58) + 1) >> 1);
-  }
-  // ln m = ln c + 2 atanh(s), s = (m - c) / (m + c), |s| <= 1/48
-  qfromU128(0, 0, j, -4);
-  const cE = qE, cH = qH;
-  qadd(0, mE, wH, wL, 0, cE, cH, 0);
-  const dE = qE, dH = qH, dL = qL;
-  qadd(0, mE, wH, wL, 1, cE, cH, 0);
-  qdiv(qS, qE, qH, qL, 0, dE, dH, dL);
-  atanhSeries(qS, qE, qH, qL, 11);
-  const tS = qS, tE = qE, tH = qH, tL = qL;
-  qload(T_LN16, j - 12);
-  qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-  const lS = qS, lE = qE, lH = qH, lL = qL;
-  qload(T_CONST, K_LOG2E);
-  qmul(qS, qE, qH, qL, lS, lE, lH, lL);
-  if (e != 0) {
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
-    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  }
-}
-
-/** q = 2 atanh(s) = 2 s sum s^2i / (2i+1) with n terms. */
-function atanhSeries(sS: u32, sE: i32, sH: u64, sL: u64, n: u32): void {
-  if (sH == 0) {
-    qzero();
-    return;
-  }
-  qmul(sS, sE, sH, sL, sS, sE, sH, sL);
-  qpoly(T_INVODD, 0, 1, n, false, qS, qE, qH, qL);
-  qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
-}
-
-/** q = (q rounded to 68 bits) * y for the finite non-zero y of FYL2X/FYL2XP1, then rounded. */
+/** q = q (the CPU's 68-bit logarithm) * y for the finite non-zero y of FYL2X/FYL2XP1, rounded once. */
 function timesY(ySig: u64, ySe: u32, cw: u32): void {
-  qnear68();
   const lS = qS, lE = qE, lH = qH, lL = qL;
   qfromF80(ySig, ySe);
   qmul(qS, qE, qH, qL, lS, lE, lH, lL);
@@ -486,7 +434,7 @@ export function f80Fyl2x(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
     return;
   }
   qfromF80(aSig, aSe);
-  log2K(qE, qH, qL);
+  log2Host(qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
@@ -530,19 +478,7 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
     return;
   }
   qfromF80(aSig, aSe);
-  if (qE < -5) {
-    // small x: ln(1 + x) = 2 atanh(x / (2 + x))
-    const xS = qS, xE = qE, xH = qH, xL = qL;
-    qadd(0, 1, SIG_J, 0, xS, xE, xH, xL);
-    qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
-    atanhSeries(qS, qE, qH, qL, 10);
-    const lS = qS, lE = qE, lH = qH, lL = qL;
-    qload(T_CONST, K_LOG2E);
-    qmul(qS, qE, qH, qL, lS, lE, lH, lL);
-  } else {
-    qadd(0, 0, SIG_J, 0, qS, qE, qH, qL);
-    log2K(qE, qH, qL);
-  }
+  log2p1Host(qS, qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
@@ -591,6 +527,22 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
   }
   qfromF80(aSig, aSe);
   const xS = qS, xE = qE, xH = qH, xL = qL;
+  if (xE < -32) {
+    // |x| < 2^-32: the CPU's N / (Q - N/2) with N = x P rounded to 68 bits, the
+    // denominator rounded to 68 bits and the quotient rounded once under RC, P and Q
+    // 68-bit constants with P / Q = ln 2 (a rational approximation e^t - 1 = 2tP / (Q - tP)
+    // at z = x^2 = 0); read back from the host, bit-exact for every operand tried
+    qload(T_CONST, K_EXP_P);
+    qmul(qS, qE, qH, qL, xS, xE, xH, xL);
+    qnear68();
+    const nS = qS, nE = qE, nH = qH, nL = qL;
+    qload(T_CONST, K_EXP_Q);
+    qadd(qS, qE, qH, qL, nS ^ 1, nE - 1, nH, nL);
+    qnear68();
+    qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
+    qround(cw);
+    return;
+  }
   qload(T_CONST, K_LN2);
   qmul(qS, qE, qH, qL, xS, xE, xH, xL);
   const tS = qS, tE = qE, tH = qH, tL = qL;
