@@ -6,11 +6,14 @@
 // instructions and, as the last one, a near branch), its prefixes, opcode, ModRM, SIB and
 // displacement, the position of its immediate and its length are stored as a 16-byte entry, and
 // its bytes are copied into the trace. A trace ends at a branch, at the first instruction that is
-// not traceable, at the end of the code page, or when full. It is keyed by the linear address of
-// its first instruction, CS.D (the default operand and address size) and SS.B (the fast stack forms).
+// not traceable, at the end of the code page, or when full. It is keyed by where its first byte
+// is (the wasm address under the current code translation: the physical location, so shared
+// libraries at other addresses in other processes find their traces; entries hold offsets and
+// displacements, never linear addresses), CS.D (the default operand and address size), SS.B (the
+// fast stack forms) and whether ES/SS/DS are flat.
 //
-// Replay is valid exactly when the trace's bytes still equal the bytes in memory at that linear
-// address under the current code translation: the check compares the copy with guest memory (two
+// Replay is valid exactly when the trace's bytes still equal the bytes in memory at that place
+// under the current code translation: the check compares the copy with guest memory (two
 // or three 8-byte compares for a typical trace), so code written by this vCPU, another vCPU, the
 // host or a device, or a new process mapped at the same address, simply fails the compare and the
 // trace is recorded again. Nothing has to track writes to code pages. A store by a replayed
@@ -154,8 +157,11 @@ let recMode: u32 = 0;
 /** What a trace's decoding depends on besides its bytes: CS.D, and SS.B for the fast stack forms. */
 @inline function modeWord(): u32 { return MODE_VALID | (C.code32 ? 1 : 0) | (C.stack32 ? 2 : 0) | (Dec.flatData ? 4 : 0); }
 
-@inline function slotFor(lin: u32): u32 {
-  return S + OFF_TRACE + (((lin ^ (lin >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
+/** The slot for the trace whose first byte is at wasm address `key` (Dec.fetchAdd + its linear
+ * address: the physical location, so a library mapped at another address in another process,
+ * or the same code under another mapping, finds its traces; entries hold no linear addresses). */
+@inline function slotFor(key: u32): u32 {
+  return S + OFF_TRACE + (((key ^ (key >> 11)) & (TRACE_SLOTS - 1)) * SLOT_BYTES);
 }
 
 /** The trace's copy of its code equals the bytes at wasm address `h`. */
@@ -171,10 +177,10 @@ let recMode: u32 = 0;
   return true;
 }
 
-/** Slot `slot` holds a trace for linear address `lin` (in the cached code page) in mode `mode`, and its bytes are still those in memory. */
-@inline function valid(slot: u32, lin: u32, mode: u32): bool {
-  return load<u32>(slot, T_TAG) == lin && load<u32>(slot, T_MODE) == mode
-    && sameBytes(slot, Dec.fetchAdd + lin, load<u8>(slot, T_LEN));
+/** Slot `slot` holds a trace starting at wasm address `key` (in the cached code page) in mode `mode`, and its bytes are still those in memory. */
+@inline function valid(slot: u32, key: u32, mode: u32): bool {
+  return load<u32>(slot, T_TAG) == key && load<u32>(slot, T_MODE) == mode
+    && sameBytes(slot, key, load<u8>(slot, T_LEN));
 }
 
 /**
@@ -185,9 +191,10 @@ let recMode: u32 = 0;
 export function traceAt(eip: u32, room: u32): u32 {
   const lin = Dec.csBase + eip;
   if ((lin & 0xFFFFF000) != Dec.fetchPage) { if (recSlot) finish(); return 0; }
-  const slot = slotFor(lin);
+  const key = Dec.fetchAdd + lin;
+  const slot = slotFor(key);
   const mode = modeWord();
-  if (valid(slot, lin, mode)) {
+  if (valid(slot, key, mode)) {
     if (recSlot) finish();
     const n = <u32>load<u8>(slot, T_COUNT);
     return n != 0 && n <= room ? slot : 0;
@@ -197,7 +204,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   if (recSlot) finish();
   recSlot = slot; recLin = lin; recNext = lin; recN = 0; recI = 0; recLen = 0; recMode = mode;
   store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
-  store<u32>(slot, lin, T_TAG);
+  store<u32>(slot, key, T_TAG);
   return 0;
 }
 
@@ -770,8 +777,9 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
     if (done >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
     const lin = Dec.csBase + ipOut;
     if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
-    const s2 = slotFor(lin);
-    if (!valid(s2, lin, modeWord())) break;
+    const key = Dec.fetchAdd + lin;
+    const s2 = slotFor(key);
+    if (!valid(s2, key, modeWord())) break;
     const n2 = <u32>load<u8>(s2, T_COUNT);
     if (n2 == 0 || n2 > room - done) break;
     e = s2 + T_ENTRIES;
