@@ -11,7 +11,7 @@ function sized(form: string, call: (t: string) => string): string {
   return `if (opsz32) ${call('u32')}; else ${call('u16')};`;
 }
 
-function body(r: Row): string {
+function body(r: Row, decoded = false): string {
   const k = r.mnemonic;
   switch (r.kind) {
     case 'alu': {
@@ -27,7 +27,8 @@ function body(r: Row): string {
       const src = r.operands.split(',')[1];
       return sized(r.operands, (t) => `shiftE<${t}>(${SHIFT.indexOf(k)}, ${src === '1' ? 0 : src === 'CL' ? 1 : 2})`);
     }
-    case 'fn': return `op_${r.handler}(${hex(r.op & 0xFF)});`;
+    // x87 escapes fetch their ModRM themselves (after the #NM check); replayed, it is already decoded.
+    case 'fn': return `op_${r.handler}${decoded && r.handler === 'x87' ? '_decoded' : ''}(${hex(r.op & 0xFF)});`;
     case 'ud': return 'raiseUD();';
     default: return 'raiseUD(); // prefix reached dispatch';
   }
@@ -52,12 +53,12 @@ function caseFor(group: Row[], decoded = false): string {
   // Replayed from the trace cache (wasm/core/trace.ts): ModRM and the memory operand are already set.
   if (r0.modrm && !crdr && !decoded) pre.push('modrmFetch();', 'if (fault) break;');
   if (r0.ext < 0) {
-    return [...pre, noLock ? '' : lockOk(r0), body(r0), 'break;'].join(' ');
+    return [...pre, noLock ? '' : lockOk(r0), body(r0, decoded), 'break;'].join(' ');
   }
   const sub: string[] = [];
   for (const r of group) {
     const extra = r.cpl0 && !group.every((x) => x.cpl0) ? 'if (cpl() != 0) { raiseGP(0); break; } ' : '';
-    sub.push(`case ${r.ext}: { ${noLock ? '' : lockOk(r)} ${extra}${body(r)} break; }`);
+    sub.push(`case ${r.ext}: { ${noLock ? '' : lockOk(r)} ${extra}${body(r, decoded)} break; }`);
   }
   sub.push('default: raiseUD();');
   return [...pre, `switch ((modrm >> 3) & 7) { ${sub.join(' ')} }`, 'break;'].join(' ');
@@ -74,6 +75,7 @@ export function generateDispatch(): string {
     m.get(key)!.push(r);
   }
   const handlers = new Set(all.filter((r) => r.kind === 'fn').map((r) => `op_${r.handler}`));
+  handlers.add('op_x87_decoded');
   const fns: string[] = [];
   const sw = (m: Map<number, Row[]>, extra: Record<number, string>, prefix: string) => {
     const lines: string[] = [];
@@ -116,11 +118,13 @@ const STRAIGHT = new Set(('inc_reg dec_reg push_reg pop_reg push_imm push_imm8 i
   'mov_ev_gv mov_gb_eb mov_gv_ev lea pop_ev xchg_ax cbw cwd mov_al_ob mov_ax_ov mov_ob_al mov_ov_ax mov_r8_imm ' +
   'mov_r_imm mov_eb_ib mov_ev_iz leave mul8 imul8 div8 idiv8 mul imul1 div idiv clc stc cmc cld std lahf sahf ' +
   'setcc cmovcc bt_ev_gv bts_ev_gv btr_ev_gv btc_ev_gv bt_ev_ib bts_ev_ib btr_ev_ib btc_ev_ib shld_ib shld_cl ' +
-  'shrd_ib shrd_cl imul2 cmpxchg8 cmpxchg movzx8 movzx16 movsx8 movsx16 xadd8 xadd bswap cmpxchg8b hint_nop').split(' '));
+  'shrd_ib shrd_cl imul2 cmpxchg8 cmpxchg movzx8 movzx16 movsx8 movsx16 xadd8 xadd bswap cmpxchg8b hint_nop fwait').split(' '));
 const BRANCH = new Set('jcc8 jcc_z jmp_jb jmp_jz call_jz ret ret_imm loop loope loopne jcxz call_ev jmp_ev'.split(' '));
 
 /** Trace bits of one row: 0 = never in a trace; else 1 | immediate kind << 1 | branch << 4 | ModRM << 5. */
 function traceBits(r: Row): number {
+  // x87 escapes (D8-DF): ModRM (fetched by the handler, so the row has no 'm'), no immediate.
+  if (r.kind === 'fn' && r.handler === 'x87') return 1 | (1 << 5);
   const ok = r.kind === 'alu' || r.kind === 'un' || r.kind === 'shift' || (r.kind === 'fn' && (STRAIGHT.has(r.handler) || BRANCH.has(r.handler)));
   if (!ok || /[CDS][dw]/.test(r.operands)) return 0;
   const o = r.operands;

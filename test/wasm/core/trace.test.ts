@@ -246,6 +246,11 @@ describe('trace cache', () => {
       () => `${ALU[rnd(8)]} ${r()}, dword [fs:ebp + ${rnd(64) * 4}]`,
       () => `${ALU[rnd(8)]} dword [fs:ebp + ${rnd(64) * 4}], ${imm()}`,
       () => `movzx ${r()}, byte [fs:ebp + ${rnd(256)}]`,
+      // x87 (replayed through the generic case; balanced, so the stack never overflows)
+      () => `fld dword ${m()}\nfadd dword ${m()}\nfstp dword ${m()}`,
+      () => `fild dword ${m()}\nfimul dword ${m()}\nfistp dword ${m()}`,
+      () => `fld1\nfldz\nfxch\nfsubp st1, st0\nfstp dword ${m()}`,
+      () => `fld dword ${m()}\nfcomp dword ${m()}\nfnstsw ax\nfwait`,
       // compare-and-branch pairs (fused into one entry), with equal operands often
       () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${r()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
       () => `${['cmp', 'test'][rnd(2)]} ${r()}, ${imm()}\nj${CC[rnd(16)]} $+4\nnop\nnop`,
@@ -254,7 +259,7 @@ describe('trace cache', () => {
     ];
     for (let p = 0; p < 300; p++) {
       const body = Array.from({ length: 20 }, () => forms[rnd(forms.length)]()).join('\n');
-      const src = `mov dword [0x40000], 4\ntop:\n${body}\ndec dword [0x40000]\njnz top\nhlt`;
+      const src = `fninit\nmov dword [0x40000], 4\ntop:\n${body}\ndec dword [0x40000]\njnz top\nhlt`;
       const init = Array.from({ length: 6 }, () => rnd(1 << 30) * 4 + rnd(4));
       const data = Array.from({ length: 80 }, () => rnd(1 << 30) * 4 + rnd(4));
       const out = [0, 1].map((on) => {

@@ -99,6 +99,17 @@ export function op_x87(op: u32): void {
   }
   modrmFetch();
   if (fault) return;
+  x87Decoded(op);
+}
+/** The same, replayed from a trace (wasm/core/trace.ts): ModRM and the memory operand are decoded. */
+export function op_x87_decoded(op: u32): void {
+  if (load<u32>(C.S, OFF_CR0) & (CR0_EM | CR0_TS)) {
+    raise(7, 0, false);
+    return;
+  }
+  x87Decoded(op);
+}
+function x87Decoded(op: u32): void {
   const m = C.modrm;
   if (reserved(op, m)) {
     raiseUD();
