@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMemory, instantiateCore, vcpuBase, EXIT } from '../src/vmm/core-module.ts';
-import { RAM_BASE, VCPU } from '../src/shared/layout.ts';
+import { runFlat } from '../src/bench/cpu.ts';
 
 const args = process.argv.slice(2);
 const micro = args.includes('--micro');
@@ -20,30 +19,10 @@ const files = args.filter((a, i) => a.endsWith('.wasm') && args[i - 1] !== '--ro
 if (files.length === 0) { console.error('usage: npx tsx scripts/core-ab.ts A.wasm B.wasm [...] [--micro] [--rounds N]'); process.exit(2); }
 const mods = files.map((p) => new WebAssembly.Module(readFileSync(p)));
 
-/** Run `bin` (loaded and entered at `at`) in flat 32-bit protected mode to HLT: MIPS per CPU second. */
+/** MIPS per CPU second of `bin` (loaded and entered at `at`) run to HLT by core build `mod`. */
 function run(mod: WebAssembly.Module, bin: Uint8Array, at: number, entry = at): number {
-  const mem = createMemory(64 << 20);
-  const core = instantiateCore(mod, mem, 0, {
-    ioRead: () => 0xffffffff, ioWrite: () => {}, mmioRead: () => 0xffffffff, mmioWrite: () => {},
-    intAck: () => 0x20, timeNs: () => performance.now() * 1e6, apicMessage: () => {},
-  });
-  const base = vcpuBase(0);
-  const dv = new DataView(mem.buffer);
-  new Uint8Array(mem.buffer).set(bin, RAM_BASE + at);
-  const set = (off: number, v: number) => dv.setUint32(base + off, v >>> 0, true);
-  set(VCPU.cr0, 0x11);
-  for (let s = 0; s < 6; s++) {
-    set(VCPU.seg_sel + s * 4, s === 1 ? 8 : 16); set(VCPU.seg_base + s * 4, 0);
-    set(VCPU.seg_limit + s * 4, 0xffffffff); set(VCPU.seg_attr + s * 4, s === 1 ? 0xc09b : 0xc093);
-  }
-  set(VCPU.eip, entry); set(VCPU.gpr + 16, 0x800000); set(VCPU.eflags, 2);
-  core.refresh();
-  const c0 = process.cpuUsage();
-  let exit: number = EXIT.BUDGET;
-  while (exit === EXIT.BUDGET || exit === EXIT.SPIN) exit = core.run(2_000_000);
-  const c = process.cpuUsage(c0);
-  if (exit !== EXIT.HLT) throw new Error(`stopped with exit ${exit}`);
-  return Number(dv.getBigUint64(base + VCPU.instret, true)) / (c.user + c.system);
+  const r = runFlat('', bin, at, entry, 2_000_000, mod);
+  return r.instructions / r.cpuSeconds / 1e6;
 }
 
 const work = fileURLToPath(new URL('../src/bench/workloads/', import.meta.url));

@@ -5,12 +5,12 @@ import { createMemory, instantiateCore, vcpuBase, EXIT } from '../vmm/core-modul
 import { loadCoreModule } from '../vmm/core-module-node.ts';
 import { RAM_BASE, VCPU } from '../shared/layout.ts';
 
-export interface CpuBenchResult { name: string; instructions: number; seconds: number; mips: number; eax: number }
+export interface CpuBenchResult { name: string; instructions: number; seconds: number; mips: number; eax: number; cpuSeconds: number }
 
-/** Load `bin` at `load`, enter it at `entry` in flat 32-bit protected mode, run to HLT. */
-export function runFlat(name: string, bin: Uint8Array, load: number, entry: number, slice = 2_000_000): CpuBenchResult {
+/** Load `bin` at `load`, enter it at `entry` in flat 32-bit protected mode, run to HLT (with `mod`, another build of the core). */
+export function runFlat(name: string, bin: Uint8Array, load: number, entry: number, slice = 2_000_000, mod = loadCoreModule()): CpuBenchResult {
   const mem = createMemory(64 << 20);
-  const core = instantiateCore(loadCoreModule(), mem, 0, {
+  const core = instantiateCore(mod, mem, 0, {
     ioRead: () => 0xffffffff, ioWrite: () => {}, mmioRead: () => 0xffffffff, mmioWrite: () => {},
     intAck: () => 0x20, timeNs: () => performance.now() * 1e6, apicMessage: () => {},
   });
@@ -30,12 +30,14 @@ export function runFlat(name: string, bin: Uint8Array, load: number, entry: numb
   set(VCPU.eflags, 2);
   core.refresh();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let exit = EXIT.BUDGET as number;
   while (exit === EXIT.BUDGET || exit === EXIT.SPIN) exit = core.run(slice);
   const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   if (exit !== EXIT.HLT) throw new Error(`${name}: stopped with exit ${exit} at eip ${dv.getUint32(base + VCPU.eip, true).toString(16)}`);
   const instructions = Number(dv.getBigUint64(base + VCPU.instret, true));
-  return { name, instructions, seconds, mips: instructions / seconds / 1e6, eax: dv.getUint32(base + VCPU.gpr, true) };
+  return { name, instructions, seconds, mips: instructions / seconds / 1e6, eax: dv.getUint32(base + VCPU.gpr, true), cpuSeconds: (c.user + c.system) / 1e6 };
 }
 
 export function intmix(): CpuBenchResult {

@@ -139,7 +139,6 @@ export function szp(r: u32, sign: u32): u32 {
 }
 @inline export function setLcin(c: u32): void { lcin = c; }
 
-
 /** Condition codes 0..15 as Jcc/SETcc/CMOVcc encode them. */
 @inline export function cond(cc: u32): bool {
   let r: bool;

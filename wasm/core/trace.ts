@@ -29,13 +29,11 @@
 import * as C from './cpu';
 import { S, r8, w8, r32, w32, EAX, EDX, ESP, segBase } from './cpu';
 import * as Dec from './decode';
-import { OFF_TRACE } from './state';
+import { OFF_TRACE, OFF_PENDING } from './state';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
 import { alu, shift } from './exec/alu';
 import { lazyIncDec, lazy, lazyRes, cond, L_INC, L_DEC, L_SUB, CF, OF } from './flags';
 import { rd8, rd16, rd32, wr8, wr32, rdForWrite } from './mmu/mem';
-import { push32, pop32 } from './exec/stack';
-import { OFF_PENDING } from './state';
 
 /** Slots of the direct-mapped cache; a slot is 256 bytes (2 MiB per vCPU). With 2048 slots the tcc
  * build of Lua took 55.8 s (1 vCPU, d), with 8192 46.2 s, with 16384 46.7 s: the rest of its
@@ -474,34 +472,6 @@ export function record(op: u32, opEnd: u32): void {
 /** EIP after the entry whose first byte is at `ip`. */
 @inline function endOf(ip: u32, w0: u32): u32 { return ip + ((w0 >> E_LEN_SHIFT) & 0xF); }
 
-/** Condition `cc` after CMP a, b (32-bit), from the operands. */
-@inline function cmpCond(cc: u32, a: u32, b: u32): bool {
-  let r: bool;
-  switch (cc >> 1) {
-    case 0: r = (((a ^ b) & (a ^ (a - b))) >>> 31) != 0; break;
-    case 1: r = a < b; break;
-    case 2: r = a == b; break;
-    case 3: r = a <= b; break;
-    case 4: r = <i32>(a - b) < 0; break;
-    case 5: r = (popcnt<u32>((a - b) & 0xFF) & 1) == 0; break;
-    case 6: r = <i32>a < <i32>b; break;
-    default: r = <i32>a <= <i32>b; break;
-  }
-  return (cc & 1) ? !r : r;
-}
-/** Condition `cc` after TEST with result `v` (CF = OF = 0). */
-@inline function testCond(cc: u32, v: u32): bool {
-  let r: bool;
-  switch (cc >> 1) {
-    case 0: case 1: r = false; break;
-    case 2: case 3: r = v == 0; break;
-    case 4: case 6: r = <i32>v < 0; break;
-    case 5: r = (popcnt<u32>(v & 0xFF) & 1) == 0; break;
-    default: r = <i32>v <= 0; break;
-  }
-  return (cc & 1) ? !r : r;
-}
-
 /**
  * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
  * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
@@ -633,16 +603,15 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
       }
       case F_NOP: break;
       case F_CMPRR_JCC: case F_CMPRI_JCC: {
-        const a = r32(d);
         const b = (w3 & 0xFF) == F_CMPRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
-        alu<u32>(7, a, b);
-        next = endOf(ip, w0) + (cmpCond((w3 >> 16) & 0xF, a, b) ? load<u32>(e, 4) : 0);
+        alu<u32>(7, r32(d), b);
+        next = endOf(ip, w0) + (cond((w3 >> 16) & 0xF) ? load<u32>(e, 4) : 0);
         break;
       }
       case F_TESTRR_JCC: case F_TESTRI_JCC: {
         const b = (w3 & 0xFF) == F_TESTRR_JCC ? r32((w3 >> 12) & 0xF) : load<u32>(e, 8);
-        const r = alu<u32>(8, r32(d), b);
-        next = endOf(ip, w0) + (testCond((w3 >> 16) & 0xF, r) ? load<u32>(e, 4) : 0);
+        alu<u32>(8, r32(d), b);
+        next = endOf(ip, w0) + (cond((w3 >> 16) & 0xF) ? load<u32>(e, 4) : 0);
         break;
       }
       case F_SETCC: w8(d, cond((w3 >> 16) & 0xF) ? 1 : 0); break;

@@ -4,7 +4,7 @@ import * as C from '../cpu';
 import { fault, r8, raiseUD } from '../cpu';
 import { fetch8, fetchS8, linW } from '../decode';
 import {
-  lazy, lazyIncDec, lazyRes, getCF, cfNow, setArith, setFlags, materialize, szp, fl, setLcin,
+  lazy, lazyIncDec, lazyRes, getCF, cfNow, setArith, materialize, fl, setLcin,
   L_ADD, L_ADC, L_SUB, L_SBB, L_LOGIC, L_INC, L_DEC, CF, OF, AF,
 } from '../flags';
 import { getReg, setReg, readRmw, writeRmw, readE, fetchImm, sign, maskOf, bits, rdLin, wrLin } from './operand';
