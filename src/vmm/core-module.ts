@@ -1,6 +1,7 @@
 // Loading the CPU core (wasm/build/core.wasm) and binding one instance per vCPU to the shared
 // memory. No DOM and no Node imports here: the caller supplies the module bytes.
 import { LAYOUT_HASH, RAM_BASE, VCPU_BASE, VCPU_BLOCK_SIZE, MAX_VCPUS, SHARED, VCPU } from '../shared/layout.ts';
+import { Jit, coreTable } from '../worker/jit/jit.js';
 
 /** What the core calls on its host (see wasm/core/host.ts). */
 export interface CoreHost {
@@ -25,7 +26,26 @@ export interface CoreExports {
   attach(base: number): void;
   /** The trace cache on (1, the default) or off (0): for tests and A/B measurements. */
   traces(on: number): void;
+  /** The trace compiler (src/worker/jit/) on (1, the default) or off (0). */
+  jit(on: number): void;
   LAYOUT_HASH: WebAssembly.Global;
+  /** The trace compiler of this instance (statistics), if on. */
+  compiler?: Jit;
+}
+
+export interface CoreOptions {
+  /** Compile hot traces to wasm (default: on; SEOULWEB_JIT=0 in Node's environment turns it off). */
+  jit?: boolean;
+}
+
+/** Where the trace compiler finds its queue and the TLB in a vCPU block. */
+export function jitLayout(): { jitQueue: number; tlbAdd: number; tlbEntries: number } {
+  return { jitQueue: VCPU.jit_queue, tlbAdd: VCPU.tlb_add, tlbEntries: (VCPU.tlb_phys - VCPU.tlb_add) / 4 };
+}
+
+function jitDefault(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.SEOULWEB_JIT !== '0';
 }
 
 export const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, PAUSE: 3, RESET: 4, DEBUG: 5, WAIT_SIPI: 6, SPIN: 7 } as const;
@@ -53,9 +73,12 @@ export function vcpuBase(index: number): number {
 }
 
 /** Instantiate the core for vCPU `index` and put it in its power-on state. */
-export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number, host: CoreHost): CoreExports {
+export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number, host: CoreHost, opts: CoreOptions = {}): CoreExports {
+  // The function table: empty for the core itself, filled by the trace compiler.
+  const table = coreTable();
   const env = {
     memory,
+    table,
     ioRead: (p: number, s: number) => host.ioRead(p, s) >>> 0,
     ioWrite: (p: number, s: number, v: number) => host.ioWrite(p, s, v >>> 0),
     mmioRead: (a: number, s: number) => host.mmioRead(a >>> 0, s) >>> 0,
@@ -66,7 +89,8 @@ export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.
     fpuError: (level: number) => (host.fpuError ? host.fpuError(level) : 0),
   };
   const inst = new WebAssembly.Instance(module, { env });
-  const ex = inst.exports as unknown as CoreExports;
+  const raw = inst.exports as unknown as CoreExports & Record<string, unknown>;
+  const ex: CoreExports = { ...raw };
   const hash = ex.LAYOUT_HASH.value >>> 0;
   if (hash !== LAYOUT_HASH) throw new Error(`core.wasm layout ${hash} does not match src/shared/layout.ts ${LAYOUT_HASH}: rebuild with npm run build:wasm`);
   const base = vcpuBase(index);
@@ -74,5 +98,13 @@ export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.
   dv.setUint32(base + VCPU.cpu_index, index, true);
   dv.setUint32(base + VCPU.apic_id, index, true);
   ex.init(base);
+  if (opts.jit ?? jitDefault()) {
+    const jit = new Jit(table, memory, raw, base, jitLayout());
+    ex.compiler = jit;
+    ex.run = (budget: number) => { const r = raw.run(budget); jit.service(); return r; };
+    ex.attach = (b: number) => { raw.attach(b); jit.rebase(b); };
+    ex.init = (b: number) => { raw.init(b); jit.rebase(b); };
+    raw.jit(1);
+  }
   return ex;
 }

@@ -11,7 +11,9 @@ export interface VcpuInit {
   index: number;
   /** The vCPU's state block and the offsets the worker touches (from src/shared/layout.ts). */
   base: number;
-  off: { mailbox: number; pending: number; pause: number; lapic_deadline_ns: number; tlb_tag: number };
+  off: { mailbox: number; pending: number; pause: number; lapic_deadline_ns: number; tlb_tag: number; jit_queue: number; tlb_add: number; tlb_phys: number };
+  /** Compile hot traces (jit/jit.js); default on. */
+  jit?: boolean;
   /** The pending bit that makes run() return at the next instruction (PEND.EXIT). */
   pendExit: number;
   /** The common clock: the VMM thread's clock = its performance.now() in ns + this. */

@@ -75,7 +75,8 @@ export class WorkerVcpu {
       await this.control(this.remote.init({
         module, memory: this.memory, index: this.index, base: this.block.base,
         off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause,
-          lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag },
+          lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag,
+          jit_queue: VCPU.jit_queue, tlb_add: VCPU.tlb_add, tlb_phys: VCPU.tlb_phys },
         pendExit: PEND.EXIT,
         clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs,
       }));

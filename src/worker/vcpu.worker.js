@@ -11,6 +11,7 @@
 // the pending word; interrupts arrive as pending bits.
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import { KIND, mailboxClient } from './mailbox.js';
+import { Jit, coreTable } from './jit/jit.js';
 
 const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, SPIN: 7 };
 const SLICE = 2_000_000;
@@ -53,7 +54,7 @@ let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, spins: 0, spinMs: 0, yields: 0, running: false };
 
 const api = {
-  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs }) {
+  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs, jit: jitOn = true }) {
     vcpuIndex = index;
     const i32 = new Int32Array(memory.buffer);
     const pendingIdx = (base + off.pending) >> 2;
@@ -70,8 +71,11 @@ const api = {
     // The common clock: the VMM thread's performance.now() in ns + clockOffsetNs.
     const originDeltaMs = performance.timeOrigin - mainTimeOrigin;
     const now = () => (originDeltaMs + performance.now()) * 1e6 + clockOffsetNs;
+    // The function table: empty for the core itself, filled by the trace compiler (jit/jit.js).
+    const table = coreTable();
     const env = {
       memory,
+      table,
       ioRead: (p, s) => call(KIND.IO_READ, p, s, 0),
       ioWrite: (p, s, v) => { call(KIND.IO_WRITE, p, s, v); },
       mmioRead: (a, s) => call(KIND.MMIO_READ, a, s, 0),
@@ -83,8 +87,14 @@ const api = {
     };
     const inst = await WebAssembly.instantiate(module, { env });
     inst.exports.attach(base);
+    let jit = null;
+    if (jitOn) {
+      jit = new Jit(table, memory, inst.exports, base,
+        { jitQueue: off.jit_queue, tlbAdd: off.tlb_add, tlbEntries: (off.tlb_phys - off.tlb_add) / 4 });
+      inst.exports.jit(1);
+    }
     vm = {
-      core: inst.exports, memory, index, base, off, i32, now, hltMaxMs: hltMaxMs ?? HLT_MAX_MS,
+      core: inst.exports, jit, memory, index, base, off, i32, now, hltMaxMs: hltMaxMs ?? HLT_MAX_MS,
       pendingIdx, pauseIdx: (base + off.pause) >> 2,
     };
   },
@@ -125,7 +135,7 @@ const api = {
 };
 
 async function runLoop(v) {
-  const { core, i32, pendingIdx, pauseIdx } = v;
+  const { core, jit, i32, pendingIdx, pauseIdx } = v;
   let lastYield = performance.now();
   let spinRun = 0;
   for (;;) {
@@ -136,6 +146,7 @@ async function runLoop(v) {
     const t0 = performance.now();
     sliceEnd = t0 + SLICE_MS;
     const r = core.run(SLICE);
+    if (jit) jit.service();
     let t = performance.now();
     stats.slices++;
     stats.runMs += t - t0;

@@ -44,6 +44,7 @@ const TIMER_POLL_INSTRUCTIONS: u32 = 2048;
 export function init(base: u32): void {
   T.abandon();
   C.setStateBase(base);
+  T.jitForget();
   reset();
 }
 
@@ -296,5 +297,14 @@ export function cpuidFeatures(): u32 { return CPUID_FEATURES; }
 export function attach(base: u32): void {
   T.abandon();
   C.setStateBase(base);
+  T.jitForget();
   refresh();
 }
+
+// ---- The trace compiler's interface (src/worker/jit/): compiled traces import these ----
+/** Turn the trace compiler on or off for this instance (forgets every compiled trace). */
+export function jit(on: bool): void { T.jitSet(on); }
+export { fl, lop, la, lb, lres, lsign } from './flags';
+export { fault, exitReq } from './cpu';
+export { stopN, genEntry, jStop } from './trace';
+export { jRd, jWr, jRdW, jLinR, jLinW, jCond, jIncDec, jShift } from './jit-abi';

@@ -29,7 +29,8 @@
 import * as C from './cpu';
 import { S, r8, w8, r32, w32, EAX, EDX, ESP, segBase } from './cpu';
 import * as Dec from './decode';
-import { OFF_TRACE, OFF_PENDING } from './state';
+import { OFF_TRACE, OFF_PENDING, OFF_JIT_QUEUE } from './state';
+import { tagR, tagW } from './mmu/paging';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
 import { alu, shift } from './exec/alu';
 import { lazyIncDec, lazy, lazyRes, cond, L_INC, L_DEC, L_SUB, CF, OF } from './flags';
@@ -46,6 +47,10 @@ const T_MODE: u32 = 4;
 const T_COUNT: u32 = 8;
 const T_LEN: u32 = 9;
 const T_NENT: u32 = 10; // entries (a fused entry holds two instructions)
+/** Executions so far while the trace compiler is on (255: handed to the host). */
+const T_HITS: u32 = 11;
+/** Function-table index of the trace compiled to wasm by the host (src/worker/jit/), 0 = none. */
+const T_FN: u32 = 12;
 const T_CODE: u32 = 16;
 const MAX_CODE: u32 = 48;
 const T_ENTRIES: u32 = 64;
@@ -202,6 +207,7 @@ export function traceAt(eip: u32, room: u32): u32 {
   if (recSlot) finish();
   recSlot = slot; recLin = lin; recNext = lin; recN = 0; recI = 0; recLen = 0; recMode = mode;
   store<u32>(slot, 0, T_MODE); // not valid while it is being recorded
+  store<u64>(slot, 0, T_COUNT); // count, lengths, hits and the compiled function: none yet
   store<u32>(slot, key, T_TAG);
   return 0;
 }
@@ -464,39 +470,95 @@ export function record(op: u32, opEnd: u32): void {
   return C.exitReq != 0;
 }
 
-/** Replay ends after the entry `w0` (a fault, an exit, a store into the trace): C.ip = `ipAfter` (unused after a fault). */
+/** Replay ends after the entry `w0` (a fault, an exit, a store into the trace): C.ip = `ipAfter`
+ * (unused after a fault); `stopN` = the trace's instructions up to and including it. */
 @inline function stopAt(w0: u32, ipAfter: u32): u32 {
   C.ip = ipAfter;
-  return done + ((w0 >> E_UPTO_SHIFT) & 0xF);
+  stopN = (w0 >> E_UPTO_SHIFT) & 0xF;
+  return 0;
 }
 /** EIP after the entry whose first byte is at `ip`. */
 @inline function endOf(ip: u32, w0: u32): u32 { return ip + ((w0 >> E_LEN_SHIFT) & 0xF); }
 
-/**
- * Replay the trace in `slot` starting at EIP `eip`. Returns the instructions executed (the last one
- * may have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
- * path); C.ip is the EIP after the last one.
- */
 // Replay's state that only the trace ends and the stores look at, kept out of its locals (fewer
 // values live across the big switch: TurboFan spilled them around every case).
 /** Linear address of the current trace (a store into [lin0, lin0 + 64) ends the replay). */
 let lin0: u32 = 0;
-/** Instructions of the traces before this one; the budget; chaining stops at `soft`. */
-let done: u32 = 0;
-let room: u32 = 0;
-let soft: u32 = 0;
+/** Set where replay stops inside a trace (a fault, an exit, a store into the trace's bytes): the
+ * trace's instructions up to and including the stopping one; C.ip is then the EIP after it. Set by
+ * the interpreter below and by compiled traces (through jStop and genEntry); 0 otherwise. */
+export let stopN: u32 = 0;
 
-export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
-  lin0 = Dec.csBase + eip;
-  room = room_;
-  soft = soft_;
-  done = 0;
-  C.setPrefixDefaults(C.code32);
+/** The trace compiler (src/worker/jit/) is on: hot traces are queued for it. */
+export let jitOn: bool = false;
+/** Executions of a trace before it is queued for compilation. */
+const JIT_HOT: u32 = 24;
+const Q_MAX: u32 = 31;
+
+/** Turn the trace compiler on or off; either way, forget every compiled trace of this state block. */
+export function jitSet(on: bool): void { jitOn = on; jitForget(); }
+/** Forget compiled traces and hit counts (their table indices belong to another instance after attach). */
+export function jitForget(): void {
+  for (let i: u32 = 0; i < TRACE_SLOTS; i++) {
+    const slot = S + OFF_TRACE + i * SLOT_BYTES;
+    store<u8>(slot, 0, T_HITS);
+    store<u32>(slot, 0, T_FN);
+  }
+  store<u32>(S, 0, OFF_JIT_QUEUE);
+}
+/** Count an execution of the (not compiled) trace in `slot`; queue it for the host once hot. */
+@inline function hot(slot: u32): void {
+  const h = <u32>load<u8>(slot, T_HITS);
+  if (h < JIT_HOT) { store<u8>(slot, <u8>(h + 1), T_HITS); return; }
+  if (h != JIT_HOT) return;
+  const n = load<u32>(S, OFF_JIT_QUEUE);
+  if (n >= Q_MAX) return; // full: asked again at its next execution
+  store<u32>(S + OFF_JIT_QUEUE + 4 + (n << 2), slot);
+  store<u32>(S, n + 1, OFF_JIT_QUEUE);
+  store<u8>(slot, 255, T_HITS);
+}
+
+/**
+ * The generic case: the entry at `e` (first byte at EIP `ip`) through the ordinary instruction
+ * body. Returns the EIP after it; sets stopN if replay must stop here.
+ */
+export function genEntry(e: u32, ip: u32): u32 {
+  const w0 = load<u32>(e);
+  const w1 = load<u32>(e, 4);
+  C.startIp = ip;
+  C.startEsp = r32(ESP);
+  if (w0 & E_PFX) {
+    C.opsz32 = (w0 & E_OPSZ32) != 0;
+    C.adsz32 = (w0 & E_ADSZ32) != 0;
+    C.lockPfx = (w0 & E_LOCK) != 0;
+    if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
+  }
+  C.modrm = w1 & 0xFF;
+  if (w0 & E_MEM) {
+    C.eaSeg = (w1 >> 20) & 7;
+    C.eaOff = eaOf(e, w1);
+    Dec.eaEspBase = (w1 & (1 << 24)) != 0;
+  }
+  C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
+  dispatchDecoded(w0 & 0x1FF);
+  if (w0 & E_PFX) C.setPrefixDefaults(C.code32);
+  const next = C.ip;
+  // A fault or an exit, or a store into the trace's own bytes (the next instruction must be fetched anew).
+  if (C.fault || C.exitReq || ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16)) stopAt(w0, next);
+  return next;
+}
+
+/** Compiled traces stop here (after a fault: before the entry at EIP `ip`; else after it, at `ipAfter`). */
+export function jStop(upto: u32, ip: u32, ipAfter: u32): void {
+  if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); }
+  C.ip = ipAfter;
+  stopN = upto;
+}
+
+/** Interpret the trace in `slot` whose first instruction is at EIP `t0`: the EIP after it, or stopN set. */
+function interp(slot: u32, t0: u32): u32 {
   let e = slot + T_ENTRIES;
-  let eEnd = e + (<u32>load<u8>(slot, T_NENT) << 4);
-  /** EIP of the current trace's first instruction; the EIP after the last instruction run. */
-  let t0 = eip;
-  let ipOut = eip;
+  const eEnd = e + (<u32>load<u8>(slot, T_NENT) << 4);
   /** The EIP after an E_NEXT entry (set by its case). */
   let next: u32 = 0;
   while (true) {
@@ -714,48 +776,48 @@ export function replay(slot: u32, eip: u32, room_: u32, soft_: u32): u32 {
         if (C.exitReq) return stopAt(w0, (w3 & 0xFF) == F_RET ? next : endOf(ip, w0));
         break;
       }
-      default: {
-        const w1 = load<u32>(e, 4);
-        C.startIp = ip;
-        C.startEsp = r32(ESP);
-        if (w0 & E_PFX) {
-          C.opsz32 = (w0 & E_OPSZ32) != 0;
-          C.adsz32 = (w0 & E_ADSZ32) != 0;
-          C.lockPfx = (w0 & E_LOCK) != 0;
-          if (w0 & E_SEGOV) C.segOv = (w0 >> E_SEGOV_SHIFT) & 7;
-        }
-        C.modrm = w1 & 0xFF;
-        if (w0 & E_MEM) {
-          C.eaSeg = (w1 >> 20) & 7;
-          C.eaOff = eaOf(e, w1);
-          Dec.eaEspBase = (w1 & (1 << 24)) != 0;
-        }
-        C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
-        dispatchDecoded(w0 & 0x1FF);
-        if (w0 & E_PFX) C.setPrefixDefaults(C.code32);
-        next = C.ip;
-        // A fault or an exit, or a store into the trace's own bytes (the next instruction must be fetched anew).
-        if (C.fault || C.exitReq || ((w0 & E_MEM) && segBase(C.eaSeg) + C.eaOff - lin0 < MAX_CODE + 16)) return stopAt(w0, next);
-      }
+      default:
+        next = genEntry(e, ip);
+        if (stopN) return 0;
     }
     e += 16;
     if (e < eEnd) continue;
-    // End of the trace: go on with the next one while no event is pending (chaining).
-    done += (w0 >> E_UPTO_SHIFT) & 0xF;
-    ipOut = (w0 & E_NEXT) ? next : endOf(ip, w0);
-    if (done >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) break;
+    return (w0 & E_NEXT) ? next : endOf(ip, w0);
+  }
+}
+
+/**
+ * Replay the trace in `slot` starting at EIP `eip`, then the traces that follow while they are
+ * valid and no event is pending (chaining). Returns the instructions executed (the last one may
+ * have faulted or asked for an exit: C.fault / C.exitReq, handled by run() as on the ordinary
+ * path); C.ip is the EIP after the last one.
+ */
+export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
+  lin0 = Dec.csBase + eip;
+  let done: u32 = 0;
+  C.setPrefixDefaults(C.code32);
+  let t0 = eip;
+  while (true) {
+    const fn = load<u32>(slot, T_FN);
+    let ipOut: u32;
+    if (fn != 0) ipOut = call_indirect<u32>(fn, S, t0, lin0, tagR, tagW);
+    else {
+      if (jitOn) hot(slot);
+      ipOut = interp(slot, t0);
+    }
+    if (stopN) { const u = stopN; stopN = 0; return done + u; }
+    done += <u32>load<u8>(slot, T_COUNT);
+    C.ip = ipOut;
+    if (done >= soft || atomic.load<u32>(S + OFF_PENDING) != 0) return done;
     const lin = Dec.csBase + ipOut;
-    if ((lin & 0xFFFFF000) != Dec.fetchPage) break;
+    if ((lin & 0xFFFFF000) != Dec.fetchPage) return done;
     const key = Dec.fetchAdd + lin;
     const s2 = slotFor(key);
-    if (!valid(s2, key, modeWord())) break;
+    if (!valid(s2, key, modeWord())) return done;
     const n2 = <u32>load<u8>(s2, T_COUNT);
-    if (n2 == 0 || n2 > room - done) break;
-    e = s2 + T_ENTRIES;
-    eEnd = e + (<u32>load<u8>(s2, T_NENT) << 4);
+    if (n2 == 0 || n2 > room - done) return done;
+    slot = s2;
     lin0 = lin;
     t0 = ipOut;
   }
-  C.ip = ipOut;
-  return done;
 }
