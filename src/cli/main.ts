@@ -127,7 +127,9 @@ function printStats(m: Machine): void {
     process.stderr.write(`[seoulweb] vCPU ${i}: ${(v.instructions / 1e6).toFixed(1)} M instructions, ` +
       `${(v.instructions / s.seconds / 1e6).toFixed(1)} MIPS over ${s.seconds.toFixed(2)} s, exits ${JSON.stringify(v.exits)}` +
       (v.thread ? `, worker: ${v.thread.slices} slices, ${v.thread.halts} HLT, ${(v.thread.runMs / 1000).toFixed(2)} s running, ` +
-        `${(v.thread.haltMs / 1000).toFixed(2)} s asleep, ${v.thread.spins} spin exits (${(v.thread.spinMs / 1000).toFixed(2)} s yielded)` : '') + '\n');
+        `${(v.thread.haltMs / 1000).toFixed(2)} s asleep, ${v.thread.spins} spin exits (${(v.thread.spinMs / 1000).toFixed(2)} s yielded)` : '') +
+      (v.jit ? `, trace compiler: ${v.jit.compiled} traces (${v.jit.entries} entries, ${v.jit.generic} generic) in ` +
+        `${v.jit.modules} modules, ${(v.jit.ms / 1000).toFixed(2)} s, ${v.jit.evicted} evicted` : '') + '\n');
   }
 }
 

@@ -1,7 +1,7 @@
 // Loading the CPU core (wasm/build/core.wasm) and binding one instance per vCPU to the shared
 // memory. No DOM and no Node imports here: the caller supplies the module bytes.
 import { LAYOUT_HASH, RAM_BASE, VCPU_BASE, VCPU_BLOCK_SIZE, MAX_VCPUS, SHARED, VCPU } from '../shared/layout.ts';
-import { Jit, coreTable } from '../worker/jit/jit.js';
+import { Jit, coreTable, JIT_HOT } from '../worker/jit/jit.js';
 
 /** What the core calls on its host (see wasm/core/host.ts). */
 export interface CoreHost {
@@ -26,16 +26,16 @@ export interface CoreExports {
   attach(base: number): void;
   /** The trace cache on (1, the default) or off (0): for tests and A/B measurements. */
   traces(on: number): void;
-  /** The trace compiler (src/worker/jit/) on (1, the default) or off (0). */
-  jit(on: number): void;
+  /** The trace compiler (src/worker/jit/) off (0) or on, compiling a trace after `hot` executions (1..254). */
+  jit(hot: number): void;
   LAYOUT_HASH: WebAssembly.Global;
   /** The trace compiler of this instance (statistics), if on. */
   compiler?: Jit;
 }
 
 export interface CoreOptions {
-  /** Compile hot traces to wasm (default: on; SEOULWEB_JIT=0 in Node's environment turns it off). */
-  jit?: boolean;
+  /** Compile traces to wasm after this many executions, 0 = never (default: jitDefault()). */
+  jit?: number;
 }
 
 /** Where the trace compiler finds its queue and the TLB in a vCPU block. */
@@ -43,9 +43,11 @@ export function jitLayout(): { jitQueue: number; tlbAdd: number; tlbEntries: num
   return { jitQueue: VCPU.jit_queue, tlbAdd: VCPU.tlb_add, tlbEntries: (VCPU.tlb_phys - VCPU.tlb_add) / 4 };
 }
 
-function jitDefault(): boolean {
+/** The trace compiler's threshold: JIT_HOT, or SEOULWEB_JIT in Node's environment (0 = off; A/B runs). */
+export function jitDefault(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.SEOULWEB_JIT !== '0';
+  const v = env?.SEOULWEB_JIT;
+  return v !== undefined && /^\d+$/.test(v) ? Math.min(Number(v), 65534) : JIT_HOT;
 }
 
 export const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, PAUSE: 3, RESET: 4, DEBUG: 5, WAIT_SIPI: 6, SPIN: 7 } as const;
@@ -98,13 +100,14 @@ export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.
   dv.setUint32(base + VCPU.cpu_index, index, true);
   dv.setUint32(base + VCPU.apic_id, index, true);
   ex.init(base);
-  if (opts.jit ?? jitDefault()) {
+  const hot = opts.jit ?? jitDefault();
+  if (hot > 0) {
     const jit = new Jit(table, memory, raw, base, jitLayout());
     ex.compiler = jit;
     ex.run = (budget: number) => { const r = raw.run(budget); jit.service(); return r; };
     ex.attach = (b: number) => { raw.attach(b); jit.rebase(b); };
     ex.init = (b: number) => { raw.init(b); jit.rebase(b); };
-    raw.jit(1);
+    raw.jit(hot);
   }
   return ex;
 }

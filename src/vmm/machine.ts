@@ -14,6 +14,7 @@ import { SliceBudget } from './slice-budget.ts';
 import type { CpuMessage, SystemMessage } from './messages.ts';
 import type { Uart16550 } from '../devices/uart16550.ts';
 import { dumpVcpus } from './debug-dump.ts';
+import type { JitStats } from '../worker/jit/jit.js';
 
 export interface MachineOptions {
   ramMiB: number;
@@ -45,7 +46,8 @@ export interface MachineHooks {
 
 export interface MachineStats {
   /** thread: a worker's own counters as last reported (heartbeat, and at its stop). */
-  vcpus: { instructions: number; exits: Record<string, number>; thread?: WorkerStats }[];
+  /** jit: the trace compiler's counters (this thread's or the worker's). */
+  vcpus: { instructions: number; exits: Record<string, number>; thread?: WorkerStats; jit?: JitStats }[];
   seconds: number;
 }
 
@@ -421,6 +423,7 @@ export class Machine {
     return {
       vcpus: this.vcpus.map((v, i) => ({
         instructions: v.block.instructions(), exits: { ...(this.workers[i]?.exits ?? v.exits) }, thread: this.workers[i]?.lastStats,
+        jit: this.workers[i] ? this.workers[i]!.lastStats?.jit : v.core.compiler ? { ...v.core.compiler.stats } : undefined,
       })),
       seconds: (performance.now() - this.startMs) / 1000,
     };

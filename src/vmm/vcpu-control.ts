@@ -12,8 +12,8 @@ export interface VcpuInit {
   /** The vCPU's state block and the offsets the worker touches (from src/shared/layout.ts). */
   base: number;
   off: { mailbox: number; pending: number; pause: number; lapic_deadline_ns: number; tlb_tag: number; jit_queue: number; tlb_add: number; tlb_phys: number };
-  /** Compile hot traces (jit/jit.js); default on. */
-  jit?: boolean;
+  /** Compile traces after this many executions (jit/jit.js), 0 = never; default JIT_HOT. */
+  jit?: number;
   /** The pending bit that makes run() return at the next instruction (PEND.EXIT). */
   pendExit: number;
   /** The common clock: the VMM thread's clock = its performance.now() in ns + this. */
@@ -27,6 +27,8 @@ export interface VcpuInit {
 export type RunEnd = 'paused' | 'shutdown';
 
 /** Counters kept by the worker (the VMM counts mailbox exits itself). */
+import type { JitStats } from '../worker/jit/jit.js';
+
 export interface WorkerStats {
   /** run() slices executed. */
   slices: number;
@@ -43,6 +45,8 @@ export interface WorkerStats {
   /** Turns given to the worker's event loop (where control calls are served). */
   yields: number;
   running: boolean;
+  /** The trace compiler's counters (absent when it is off). */
+  jit?: JitStats;
 }
 
 /** The vCPU's architectural state (its block up to the TLB), copied by the worker at a slice edge. */

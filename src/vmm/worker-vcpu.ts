@@ -7,7 +7,7 @@ import * as Comlink from 'comlink';
 import { PEND, VcpuBlock } from './vcpu-host.ts';
 import { MailboxServer } from './mailbox.ts';
 import { VCPU } from '../shared/layout.ts';
-import type { CoreHost } from './core-module.ts';
+import { jitDefault, type CoreHost } from './core-module.ts';
 import {
   oneLine, type CrashMode, type RunEnd, type ThreadFactory, type VcpuControl, type VcpuSnapshot, type WorkerStats,
 } from './vcpu-control.ts';
@@ -77,6 +77,7 @@ export class WorkerVcpu {
         off: { mailbox: VCPU.mailbox, pending: VCPU.pending, pause: VCPU.pause,
           lapic_deadline_ns: VCPU.lapic_deadline_ns, tlb_tag: VCPU.tlb_tag,
           jit_queue: VCPU.jit_queue, tlb_add: VCPU.tlb_add, tlb_phys: VCPU.tlb_phys },
+        jit: jitDefault(),
         pendExit: PEND.EXIT,
         clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs,
       }));

@@ -11,7 +11,7 @@
 // the pending word; interrupts arrive as pending bits.
 import * as Comlink from 'comlink/dist/esm/comlink.mjs';
 import { KIND, mailboxClient } from './mailbox.js';
-import { Jit, coreTable } from './jit/jit.js';
+import { Jit, coreTable, JIT_HOT } from './jit/jit.js';
 
 const EXIT = { BUDGET: 0, HLT: 1, SHUTDOWN: 2, SPIN: 7 };
 const SLICE = 2_000_000;
@@ -54,7 +54,7 @@ let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, spins: 0, spinMs: 0, yields: 0, running: false };
 
 const api = {
-  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs, jit: jitOn = true }) {
+  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs, jit: jitHot = JIT_HOT }) {
     vcpuIndex = index;
     const i32 = new Int32Array(memory.buffer);
     const pendingIdx = (base + off.pending) >> 2;
@@ -88,10 +88,10 @@ const api = {
     const inst = await WebAssembly.instantiate(module, { env });
     inst.exports.attach(base);
     let jit = null;
-    if (jitOn) {
+    if (jitHot > 0) {
       jit = new Jit(table, memory, inst.exports, base,
         { jitQueue: off.jit_queue, tlbAdd: off.tlb_add, tlbEntries: (off.tlb_phys - off.tlb_add) / 4 });
-      inst.exports.jit(1);
+      inst.exports.jit(jitHot);
     }
     vm = {
       core: inst.exports, jit, memory, index, base, off, i32, now, hltMaxMs: hltMaxMs ?? HLT_MAX_MS,
@@ -110,7 +110,7 @@ const api = {
     }
   },
 
-  stats() { return { ...stats }; },
+  stats() { return { ...stats, jit: vm?.jit ? { ...vm.jit.stats } : undefined }; },
 
   snapshot() {
     if (!vm) throw new Error('snapshot() before init()');

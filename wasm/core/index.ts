@@ -302,8 +302,8 @@ export function attach(base: u32): void {
 }
 
 // ---- The trace compiler's interface (src/worker/jit/): compiled traces import these ----
-/** Turn the trace compiler on or off for this instance (forgets every compiled trace). */
-export function jit(on: bool): void { T.jitSet(on); }
+/** The trace compiler off (0) or on, compiling a trace after `hot` executions (1..65534); forgets every compiled trace. */
+export function jit(hot: u32): void { T.jitSet(hot); }
 export { fl, lop, la, lb, lres, lsign } from './flags';
 export { fault, exitReq } from './cpu';
 export { stopN, genEntry, jStop } from './trace';

@@ -47,10 +47,10 @@ const T_MODE: u32 = 4;
 const T_COUNT: u32 = 8;
 const T_LEN: u32 = 9;
 const T_NENT: u32 = 10; // entries (a fused entry holds two instructions)
-/** Executions so far while the trace compiler is on (255: handed to the host). */
-const T_HITS: u32 = 11;
-/** Function-table index of the trace compiled to wasm by the host (src/worker/jit/), 0 = none. */
+/** Function-table index (u16) of the trace compiled to wasm by the host (src/worker/jit/), 0 = none. */
 const T_FN: u32 = 12;
+/** Executions so far (u16) while the trace compiler is on (0xFFFF: handed to the host). */
+const T_HITS: u32 = 14;
 const T_CODE: u32 = 16;
 const MAX_CODE: u32 = 48;
 const T_ENTRIES: u32 = 64;
@@ -491,31 +491,31 @@ export let stopN: u32 = 0;
 
 /** The trace compiler (src/worker/jit/) is on: hot traces are queued for it. */
 export let jitOn: bool = false;
-/** Executions of a trace before it is queued for compilation. */
-const JIT_HOT: u32 = 24;
-const Q_MAX: u32 = 31;
+/** Executions of a trace before it is queued for compilation (1..65534; set by jitSet). */
+let jitHot: u32 = 24;
+const Q_MAX: u32 = 255;
 
-/** Turn the trace compiler on or off; either way, forget every compiled trace of this state block. */
-export function jitSet(on: bool): void { jitOn = on; jitForget(); }
+/** Turn the trace compiler off (0) or on with a trace compiled after `hot` executions (1..65534);
+ * either way, forget every compiled trace of this state block. */
+export function jitSet(hot: u32): void { jitOn = hot != 0; jitHot = hot > 0xFFFE ? 0xFFFE : hot; jitForget(); }
 /** Forget compiled traces and hit counts (their table indices belong to another instance after attach). */
 export function jitForget(): void {
   for (let i: u32 = 0; i < TRACE_SLOTS; i++) {
     const slot = S + OFF_TRACE + i * SLOT_BYTES;
-    store<u8>(slot, 0, T_HITS);
-    store<u32>(slot, 0, T_FN);
+    store<u32>(slot, 0, T_FN); // and T_HITS
   }
   store<u32>(S, 0, OFF_JIT_QUEUE);
 }
 /** Count an execution of the (not compiled) trace in `slot`; queue it for the host once hot. */
 @inline function hot(slot: u32): void {
-  const h = <u32>load<u8>(slot, T_HITS);
-  if (h < JIT_HOT) { store<u8>(slot, <u8>(h + 1), T_HITS); return; }
-  if (h != JIT_HOT) return;
+  const h = <u32>load<u16>(slot, T_HITS);
+  if (h < jitHot) { store<u16>(slot, <u16>(h + 1), T_HITS); return; }
+  if (h != jitHot) return;
   const n = load<u32>(S, OFF_JIT_QUEUE);
   if (n >= Q_MAX) return; // full: asked again at its next execution
   store<u32>(S + OFF_JIT_QUEUE + 4 + (n << 2), slot);
   store<u32>(S, n + 1, OFF_JIT_QUEUE);
-  store<u8>(slot, 255, T_HITS);
+  store<u16>(slot, 0xFFFF, T_HITS);
 }
 
 /**
@@ -798,7 +798,7 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
   C.setPrefixDefaults(C.code32);
   let t0 = eip;
   while (true) {
-    const fn = load<u32>(slot, T_FN);
+    const fn = <u32>load<u16>(slot, T_FN);
     let ipOut: u32;
     if (fn != 0) ipOut = call_indirect<u32>(fn, S, t0, lin0, tagR, tagW);
     else {

@@ -751,6 +751,6 @@ export function compileTrace(dv, slot, tlb) {
   g.op(OP.end);
   const body = new Bytes();
   body.u32(1).u32(g.locals).byte(I32);
-  body.bytes(g.b.view());
+  body.append(g.b);
   return { body, generic: generic_, entries: n };
 }

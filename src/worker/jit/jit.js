@@ -1,5 +1,5 @@
 // The trace compiler's host side, one per core instance: after each run() it takes the traces the
-// core found hot (the vCPU block's jit_queue), compiles them into one small wasm module
+// core found hot (the vCPU block's jit_queue), compiles them into one wasm module
 // (compile-trace.js), and puts each function in the instance's function table; the slot's T_FN
 // then makes replay call it instead of interpreting the entries (wasm/core/trace.ts).
 //
@@ -11,8 +11,10 @@
 import { buildModule, I32 } from './wasm-writer.js';
 import { compileTrace } from './compile-trace.js';
 import * as F from './trace-format.js';
+/** Executions of a trace before the core queues it for compilation (the core's jit(hot)). */
+export const JIT_HOT = 2000;
 /** Function-table entries for compiled traces (index 0 is never used: T_FN 0 = none). */
-export const JIT_TABLE_SIZE = 4096;
+export const JIT_TABLE_SIZE = 16384;
 /** The core's exports a compiled trace imports (names as in wasm/core/index.ts). */
 const IMPORT_FUNCS = [
   ['jRd', 1], ['jWr', 2], ['jRdW', 1], ['jLinR', 3], ['jLinW', 3], ['jCond', 4], ['jIncDec', 2], ['jShift', 3], ['genEntry', 1], ['jStop', 2],
@@ -41,7 +43,7 @@ export class Jit {
     this.owner = new Int32Array(JIT_TABLE_SIZE);
     this.nextIndex = 1;
     this.off = false;
-    this.stats = { compiled: 0, modules: 0, generic: 0, entries: 0, evicted: 0 };
+    this.stats = { compiled: 0, modules: 0, generic: 0, entries: 0, evicted: 0, skipped: 0, ms: 0 };
     const c = { memory };
     for (const [name] of IMPORT_FUNCS)
       c[name] = exports[name];
@@ -63,29 +65,37 @@ export class Jit {
     if (this.off)
       return;
     const slots = [];
-    for (let i = 0; i < n && i < 31; i++) {
+    for (let i = 0; i < n && i < 255; i++) {
       const slot = this.u32[q + 1 + i];
       // Still a valid trace without code (it may have been recorded anew since it was queued).
-      if (this.dv.getUint32(slot + F.T_MODE, true) & F.MODE_VALID && this.dv.getUint32(slot + F.T_FN, true) === 0
+      if (this.dv.getUint32(slot + F.T_MODE, true) & F.MODE_VALID && this.dv.getUint16(slot + F.T_FN, true) === 0
         && this.dv.getUint8(slot + F.T_NENT) !== 0)
         slots.push(slot);
     }
     if (slots.length === 0)
       return;
+    const t0 = performance.now();
     try {
-      const funcs = slots.map((slot) => {
+      const funcs = [];
+      const done = [];
+      for (const slot of slots) {
         const c = compileTrace(this.dv, slot, this.layout);
         this.stats.generic += c.generic;
         this.stats.entries += c.entries;
-        return { type: 0, body: c.body };
-      });
+        // Nothing but generic entries (16-bit code, system instructions): replay is as fast.
+        if (c.generic === c.entries) { this.stats.skipped++; continue; }
+        funcs.push({ type: 0, body: c.body });
+        done.push(slot);
+      }
+      if (funcs.length === 0) return;
       const bytes = buildModule(TYPES, IMPORTS, funcs);
       const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
       this.stats.modules++;
-      slots.forEach((slot, k) => {
+      this.stats.ms += performance.now() - t0;
+      done.forEach((slot, k) => {
         const idx = this.take(slot);
         this.table.set(idx, inst.exports['f' + k]);
-        this.dv.setUint32(slot + F.T_FN, idx, true);
+        this.dv.setUint16(slot + F.T_FN, idx, true);
         this.stats.compiled++;
       });
     }
@@ -99,9 +109,9 @@ export class Jit {
     const idx = this.nextIndex;
     this.nextIndex = idx + 1 >= JIT_TABLE_SIZE ? 1 : idx + 1;
     const old = this.owner[idx];
-    if (old !== 0 && this.dv.getUint32(old + F.T_FN, true) === idx) {
-      this.dv.setUint32(old + F.T_FN, 0, true);
-      this.dv.setUint8(old + F.T_HITS, 0);
+    if (old !== 0 && this.dv.getUint16(old + F.T_FN, true) === idx) {
+      this.dv.setUint16(old + F.T_FN, 0, true);
+      this.dv.setUint16(old + F.T_HITS, 0, true);
       this.stats.evicted++;
     }
     this.owner[idx] = slot;

@@ -4,8 +4,8 @@
 export const T_MODE = 4;
 export const T_COUNT = 8;
 export const T_NENT = 10;
-export const T_HITS = 11;
 export const T_FN = 12;
+export const T_HITS = 14;
 export const T_CODE = 16;
 export const T_ENTRIES = 64;
 export const MODE_VALID = 0x100;

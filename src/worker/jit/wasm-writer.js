@@ -21,50 +21,51 @@ export const VOID = 0x40;
 /** A growable byte buffer with the binary format's encodings. */
 export class Bytes {
   constructor() {
-    this.buf = new Uint8Array(256);
+    this.buf = new Uint8Array(1024);
     this.n = 0;
   }
+  /** Room for `k` more bytes. */
+  room(k) {
+    if (this.n + k <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + k) size *= 2;
+    const nb = new Uint8Array(size);
+    nb.set(this.buf.subarray(0, this.n));
+    this.buf = nb;
+  }
   byte(b) {
-    if (this.n === this.buf.length) {
-      const nb = new Uint8Array(this.buf.length * 2);
-      nb.set(this.buf);
-      this.buf = nb;
-    }
+    if (this.n === this.buf.length) this.room(1);
     this.buf[this.n++] = b;
     return this;
   }
-  bytes(b) { for (let i = 0; i < b.length; i++)
-    this.byte(b[i]); return this; }
+  bytes(b) {
+    this.room(b.length);
+    for (let i = 0; i < b.length; i++) this.buf[this.n++] = b[i];
+    return this;
+  }
   /** Unsigned LEB128. */
   u32(v) {
     v >>>= 0;
-    do {
-      let b = v & 0x7f;
-      v >>>= 7;
-      if (v !== 0)
-        b |= 0x80;
-      this.byte(b);
-    } while (v !== 0);
+    this.room(5);
+    do { let b = v & 0x7f; v >>>= 7; if (v !== 0) b |= 0x80; this.buf[this.n++] = b; } while (v !== 0);
     return this;
   }
   /** Signed LEB128 of a 32-bit value. */
   s32(v) {
     v |= 0;
+    this.room(5);
     for (;;) {
       const b = v & 0x7f;
       v >>= 7;
-      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-        this.byte(b);
-        return this;
-      }
-      this.byte(b | 0x80);
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { this.buf[this.n++] = b; return this; }
+      this.buf[this.n++] = b | 0x80;
     }
   }
-  name(s) { this.u32(s.length); for (let i = 0; i < s.length; i++)
-    this.byte(s.charCodeAt(i)); return this; }
+  name(s) { this.u32(s.length); for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i)); return this; }
   /** A length-prefixed copy of `b`. */
-  vec(b) { this.u32(b.n); for (let i = 0; i < b.n; i++)
-    this.byte(b.buf[i]); return this; }
+  vec(b) { this.u32(b.n); this.room(b.n); this.buf.set(b.buf.subarray(0, b.n), this.n); this.n += b.n; return this; }
+  /** The bytes of `b`, appended. */
+  append(b) { this.room(b.n); this.buf.set(b.buf.subarray(0, b.n), this.n); this.n += b.n; return this; }
   section(id, body) { this.byte(id); return this.vec(body); }
   view() { return this.buf.subarray(0, this.n); }
 }

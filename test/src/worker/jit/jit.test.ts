@@ -64,6 +64,7 @@ describe('trace compiler', () => {
       add ecx, 1
       jmp top`;
     const h = flatMachine(src, AT, 0x11, (m) => m.setSeg('ds', 0x10, 0, 0xfffffff7, 0xc093));
+    h.core.jit(2);
     expect(runAll(h, 50)).toBe(EXIT.HLT);
     expect(h.core.compiler!.stats.compiled).toBeGreaterThan(0);
     expect(h.reg('ebx')).toBe(102);
@@ -139,12 +140,13 @@ describe('trace compiler', () => {
       jnz top
       hlt`;
     const h = flatMachine(src, AT, 0x11);
+    h.core.jit(2);
     h.setReg('ecx', 100_000);
     expect(h.run(1000)).toBe(EXIT.BUDGET);
     h.run(1000);
     const slotsWithCode = () => {
       let n = 0;
-      for (let s = 0; s < 8192; s++) if (h.dv.getUint32(h.base + VCPU.trace + s * 256 + 12, true) !== 0) n++;
+      for (let s = 0; s < 8192; s++) if (h.dv.getUint16(h.base + VCPU.trace + s * 256 + 12, true) !== 0) n++;
       return n;
     };
     expect(slotsWithCode()).toBeGreaterThan(0);
