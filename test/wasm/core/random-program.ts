@@ -1,7 +1,22 @@
 // Random looped programs of the forms the trace cache knows (fast and generic), for comparing
-// the ordinary path, replay and compiled traces (test/wasm/core/trace.test.ts, test/vmm/jit/).
+// the ordinary path, replay and compiled traces (test/wasm/core/trace.test.ts, test/src/worker/jit/),
+// and the two helpers those tests share.
 import { flatMachine } from '../harness-idt.ts';
-import type { CoreHarness } from '../harness.ts';
+import { EXIT, type CoreHarness } from '../harness.ts';
+import { VCPU } from '../../../src/shared/layout.ts';
+
+/** What the tests compare: registers, EIP, EFLAGS, instructions retired. */
+export function state(h: CoreHarness) {
+  const regs = (['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const).map((r) => h.reg(r));
+  return { regs, eip: h.eip, flags: h.core.flags(), instret: h.dv.getBigUint64(VCPU.instret + h.base, true) };
+}
+
+/** Run to HLT (or another exit that is not a budget or spin) in slices of `slice` instructions. */
+export function runAll(h: CoreHarness, slice: number): number {
+  let exit: number = EXIT.BUDGET;
+  for (let k = 0; k < 10_000_000 && (exit === EXIT.BUDGET || exit === EXIT.SPIN); k++) exit = h.run(slice);
+  return exit;
+}
 
 export const AT = 0x10000;
 export const R = ['eax', 'ebx', 'ecx', 'edx', 'esi', 'edi'];

@@ -8,22 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { CoreHarness, EXIT } from '../harness.ts';
 import { flatMachine, SYS } from '../harness-idt.ts';
 import { assemble } from '../nasm.ts';
-import { randomPrograms, programMachine } from './random-program.ts';
+import { randomPrograms, programMachine, state, runAll } from './random-program.ts';
 import { VCPU } from '../../../src/shared/layout.ts';
 
 const AT = 0x10000;
-
-function state(h: CoreHarness) {
-  const regs = (['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const).map((r) => h.reg(r));
-  return { regs, eip: h.eip, flags: h.core.flags(), instret: h.dv.getBigUint64(VCPU.instret + h.base, true) };
-}
-
-/** Run to HLT in slices of `slice` instructions. */
-function runAll(h: CoreHarness, slice: number): number {
-  let exit: number = EXIT.BUDGET;
-  for (let k = 0; k < 10_000_000 && (exit === EXIT.BUDGET || exit === EXIT.SPIN); k++) exit = h.run(slice);
-  return exit;
-}
 
 /** `src` at AT run to HLT with traces off, then on: the two machines, for the same checks. */
 function bothPaths(src: string, setup?: (h: CoreHarness) => void): CoreHarness[] {

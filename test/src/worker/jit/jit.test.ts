@@ -4,19 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { CoreHarness, EXIT } from '../../../wasm/harness.ts';
 import { flatMachine, SYS } from '../../../wasm/harness-idt.ts';
-import { randomPrograms, programMachine, AT } from '../../../wasm/core/random-program.ts';
+import { randomPrograms, programMachine, state, runAll, AT } from '../../../wasm/core/random-program.ts';
 import { VCPU } from '../../../../src/shared/layout.ts';
-
-function state(h: CoreHarness) {
-  const regs = (['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const).map((r) => h.reg(r));
-  return { regs, eip: h.eip, flags: h.core.flags(), instret: h.dv.getBigUint64(VCPU.instret + h.base, true) };
-}
-
-function runAll(h: CoreHarness, slice: number): number {
-  let exit: number = EXIT.BUDGET;
-  for (let k = 0; k < 10_000_000 && (exit === EXIT.BUDGET || exit === EXIT.SPIN); k++) exit = h.run(slice);
-  return exit;
-}
 
 type Path = 'ordinary' | 'replay' | 'compiled';
 /** Set up the machine for one of the three paths. */
