@@ -79,8 +79,7 @@ class Gen {
   readReg8(r) {
     const l = this.local();
     this.get(this.regLocal(r & 3));
-    if (r >> 2)
-      this.c(8).op(OP.i32ShrU);
+    if (r >> 2) this.c(8).op(OP.i32ShrU);
     this.c(0xff).op(OP.i32And).set(l);
     return l;
   }
@@ -89,16 +88,14 @@ class Gen {
     const sh = (r >> 2) * 8;
     const l = this.regLocal(r & 3);
     this.get(l).c(~(0xff << sh)).op(OP.i32And).get(v).c(0xff).op(OP.i32And);
-    if (sh)
-      this.c(sh).op(OP.i32Shl);
+    if (sh) this.c(sh).op(OP.i32Shl);
     this.op(OP.i32Or).set(l);
     this.dirty[r & 3] = true;
   }
   /** Store the written registers (the code goes on: they stay cached). */
   storeRegs() {
     for (let r = 0; r < 8; r++)
-      if (this.dirty[r])
-        this.get(P_S).get(this.reg[r]).mem(OP.i32Store, 2, r * 4);
+      if (this.dirty[r]) this.get(P_S).get(this.reg[r]).mem(OP.i32Store, 2, r * 4);
   }
   /** Store the written registers and forget the cache (before a call that may read or write them). */
   spillRegs() { this.storeRegs(); this.reg = []; this.dirty = []; }
@@ -106,17 +103,14 @@ class Gen {
   /** The pending flags into the core's globals (the code goes on: they stay pending). */
   storeFlags() {
     const p = this.pend;
-    if (!p)
-      return;
+    if (!p) return;
     if (p.op === F.L_INC || p.op === F.L_DEC) {
       this.gget(GL.fl).c(~1).op(OP.i32And).get(p.cf).op(OP.i32Or).gset(GL.fl);
       this.c(p.op).gset(GL.lop).get(p.a).gset(GL.la).c(1).gset(GL.lb).get(p.r).gset(GL.lres).c(p.sign).gset(GL.lsign);
-    }
-    else if (p.op === F.L_RES) {
+    } else if (p.op === F.L_RES) {
       this.gget(GL.fl).c(~CF_OF_AF).op(OP.i32And).get(p.cfof).op(OP.i32Or).gset(GL.fl);
       this.c(p.op).gset(GL.lop).get(p.r).gset(GL.lres).c(p.sign).gset(GL.lsign);
-    }
-    else {
+    } else {
       this.c(p.op).gset(GL.lop).get(p.a).gset(GL.la).get(p.b).gset(GL.lb).get(p.r).gset(GL.lres).c(p.sign).gset(GL.lsign);
     }
   }
@@ -125,8 +119,7 @@ class Gen {
     this.pend = { op, a, b, r, sign, cf, cfof };
   }
   /** x aligned so that the operation's sign bit is bit 31. */
-  al(p, x) { this.get(x); if (p.sign === 0x80)
-    this.c(24).op(OP.i32Shl); }
+  al(p, x) { this.get(x); if (p.sign === 0x80) this.c(24).op(OP.i32Shl); }
   cfOf(p) {
     switch (p.op) {
       case F.L_SUB:
@@ -204,8 +197,7 @@ class Gen {
           this.al(p, p.a);
           this.al(p, p.b);
           this.op(OP.i32LeU);
-        }
-        else {
+        } else {
           this.cfOf(p);
           this.zfOf(p);
           this.op(OP.i32Or);
@@ -222,8 +214,7 @@ class Gen {
           this.al(p, p.a);
           this.al(p, p.b);
           this.op(OP.i32LtS);
-        }
-        else if (p.op === F.L_LOGIC)
+        } else if (p.op === F.L_LOGIC)
           this.sfOf(p);
         else {
           this.sfOf(p);
@@ -236,21 +227,18 @@ class Gen {
           this.al(p, p.a);
           this.al(p, p.b);
           this.op(OP.i32LeS);
-        }
-        else if (p.op === F.L_LOGIC) {
+        } else if (p.op === F.L_LOGIC) {
           this.zfOf(p);
           this.sfOf(p);
           this.op(OP.i32Or);
-        }
-        else {
+        } else {
           this.zfOf(p);
           this.sfOf(p);
           this.ofOf(p);
           this.op(OP.i32Xor).op(OP.i32Or);
         }
     }
-    if (cc & 1)
-      this.op(OP.i32Eqz);
+    if (cc & 1) this.op(OP.i32Eqz);
   }
   // ---- stops ----
   /** A fault of the entry (at trace offset `off`): stop before it. */
@@ -277,13 +265,11 @@ class Gen {
     const base = (x.w1 >>> 8) & 0xf;
     const idx = (x.w1 >>> 12) & 0xf;
     this.c(x.w2);
-    if (base !== F.NONE)
-      this.get(this.regLocal(base)).op(OP.i32Add);
+    if (base !== F.NONE) this.get(this.regLocal(base)).op(OP.i32Add);
     if (idx !== F.NONE) {
       this.get(this.regLocal(idx));
       const sc = (x.w1 >>> 16) & 3;
-      if (sc)
-        this.c(sc).op(OP.i32Shl);
+      if (sc) this.c(sc).op(OP.i32Shl);
       this.op(OP.i32Add);
     }
   }
@@ -304,8 +290,7 @@ class Gen {
   hit(lin, ix4, tag, size) {
     this.get(lin).c(10).op(OP.i32ShrU).c((this.tlb.tlbEntries - 1) << 2).op(OP.i32And).tee(ix4);
     this.get(tag).op(OP.i32Add).mem(OP.i32Load, 2, 0).get(lin).c(0xfffff000).op(OP.i32And).op(OP.i32Eq);
-    if (size > 1)
-      this.get(lin).c(0xfff).op(OP.i32And).c(0x1000 - size).op(OP.i32LeU).op(OP.i32And);
+    if (size > 1) this.get(lin).c(0xfff).op(OP.i32And).c(0x1000 - size).op(OP.i32LeU).op(OP.i32And);
   }
   host(lin, ix4) {
     this.get(P_S).get(ix4).op(OP.i32Add).mem(OP.i32Load, 2, this.tlb.tlbAdd).get(lin).op(OP.i32Add);
@@ -408,8 +393,7 @@ function compileEntry(g, x, next) {
   const end = () => g.eip(x.off + x.len);
   if (id >= F.F_ALU_RR_K && id < F.F_ALU_RR_K + 9) {
     const kk = id - F.F_ALU_RR_K;
-    if (kk === 2 || kk === 3)
-      return false;
+    if (kk === 2 || kk === 3) return false;
     const r = g.alu(kk, g.readReg(d), g.readReg(s), 0x80000000);
     if (kk < 7) {
       g.get(r);
@@ -419,8 +403,7 @@ function compileEntry(g, x, next) {
   }
   if (id >= F.F_ALU_RI_K && id < F.F_ALU_RI_K + 9) {
     const kk = id - F.F_ALU_RI_K;
-    if (kk === 2 || kk === 3)
-      return false;
+    if (kk === 2 || kk === 3) return false;
     const r = g.alu(kk, g.readReg(d), g.const(x.w2), 0x80000000);
     if (kk < 7) {
       g.get(r);
@@ -430,8 +413,7 @@ function compileEntry(g, x, next) {
   }
   if (id >= F.F_ALU_RM_K && id < F.F_ALU_RM_K + 8) {
     const kk = id - F.F_ALU_RM_K;
-    if (kk === 2 || kk === 3)
-      return false;
+    if (kk === 2 || kk === 3) return false;
     const v = g.read(x, g.linEa(x, 4, false), 4);
     const r = g.alu(kk, g.readReg(d), v, 0x80000000);
     if (kk < 7) {
@@ -456,16 +438,13 @@ function compileEntry(g, x, next) {
       if (g.pend) {
         // CF is kept: the pending operation's CF.
         let cf;
-        if (g.pend.op === F.L_INC || g.pend.op === F.L_DEC)
-          cf = g.pend.cf;
+        if (g.pend.op === F.L_INC || g.pend.op === F.L_DEC) cf = g.pend.cf;
         else {
           g.cond(2);
           cf = g.save();
         }
         g.setPend(op, a, -1, r, 0x80000000, cf);
-      }
-      else
-        g.c(op).get(a).get(r).call(FN.jIncDec);
+      } else g.c(op).get(a).get(r).call(FN.jIncDec);
       g.get(r);
       g.writeReg(d);
       return true;
@@ -488,8 +467,7 @@ function compileEntry(g, x, next) {
     case F.F_NOP: return true;
     case F.F_SHIFT_RI: {
       const cnt = x.w2 & 31;
-      if (cnt === 0)
-        return true;
+      if (cnt === 0) return true;
       const kk = k & 7;
       const a = g.readReg(d);
       if (kk < 4) { // rotates: the core's shift(), which sets the flags itself
@@ -506,16 +484,14 @@ function compileEntry(g, x, next) {
         g.setPend(F.L_RES, -1, -1, r, 0x80000000, -1, g.save());
         g.get(r);
         g.writeReg(d);
-      }
-      else if (kk === 7) {
+      } else if (kk === 7) {
         g.get(a).c(cnt).op(OP.i32ShrS);
         const r = g.save();
         g.get(a).c(cnt - 1).op(OP.i32ShrS).c(1).op(OP.i32And);
         g.setPend(F.L_RES, -1, -1, r, 0x80000000, -1, g.save());
         g.get(r);
         g.writeReg(d);
-      }
-      else {
+      } else {
         g.get(a).c(cnt).op(OP.i32Shl);
         const r = g.save();
         g.get(a).c(32 - cnt).op(OP.i32ShrU).c(1).op(OP.i32And);
@@ -530,12 +506,10 @@ function compileEntry(g, x, next) {
     case F.F_ALU8_RI:
     case F.F_ALU8_RR: {
       const kk = k & 0xf;
-      if (kk === 2 || kk === 3)
-        return false;
+      if (kk === 2 || kk === 3) return false;
       const b = id === F.F_ALU8_RI ? g.const(x.w2 & 0xff) : g.readReg8(s);
       const r = g.alu(kk, g.readReg8(d), b, 0x80);
-      if (kk < 7)
-        g.writeReg8(d, r);
+      if (kk < 7) g.writeReg8(d, r);
       return true;
     }
     case F.F_MOV_RI8:
@@ -550,8 +524,7 @@ function compileEntry(g, x, next) {
         g.setPend(F.L_SUB, z, a, r, 0x80000000);
         g.get(r);
         g.writeReg(d);
-      }
-      else {
+      } else {
         g.get(a).c(-1).op(OP.i32Xor);
         g.writeReg(d);
       }
@@ -565,8 +538,7 @@ function compileEntry(g, x, next) {
       if (id === F.F_MUL) {
         x1 = g.readReg(0);
         x2 = g.readReg(s);
-      }
-      else {
+      } else {
         x1 = g.readReg(s);
         x2 = k ? g.const(x.w2) : g.readReg(d);
       }
@@ -576,10 +548,8 @@ function compileEntry(g, x, next) {
       g.op(OP.i64ShrU).op(OP.i32WrapI64);
       const hi = g.save();
       // CF = OF = the high half is not the extension of the low half (zero for MUL, sign for IMUL).
-      if (signed)
-        g.get(hi).get(lo).c(31).op(OP.i32ShrS).op(OP.i32Ne);
-      else
-        g.get(hi).c(0).op(OP.i32Ne);
+      if (signed) g.get(hi).get(lo).c(31).op(OP.i32ShrS).op(OP.i32Ne);
+      else g.get(hi).c(0).op(OP.i32Ne);
       g.c(0x801).op(OP.i32Mul);
       g.setPend(F.L_RES, -1, -1, lo, 0x80000000, -1, g.save());
       if (id === F.F_MUL) {
@@ -587,8 +557,7 @@ function compileEntry(g, x, next) {
         g.writeReg(0);
         g.get(hi);
         g.writeReg(2);
-      }
-      else {
+      } else {
         g.get(lo);
         g.writeReg(d);
       }
@@ -628,20 +597,15 @@ function compileEntry(g, x, next) {
         if (kx & 2) {
           g.get(g.regLocal(s)).c(0xffff).op(OP.i32And);
           v = g.save();
-        }
-        else
-          v = g.readReg8(s);
-      }
-      else {
+        } else v = g.readReg8(s);
+      } else {
         const size = kx & 2 ? 2 : 1;
         v = g.read(x, g.linEa(x, size, false), size);
       }
       g.get(v);
-      if (kx & 1)
-        g.op(kx & 2 ? OP.i32Extend16S : OP.i32Extend8S);
+      if (kx & 1) g.op(kx & 2 ? OP.i32Extend16S : OP.i32Extend8S);
       g.writeReg(d);
-      if (!(kx & 0x10))
-        g.checkExit(x, end);
+      if (!(kx & 0x10)) g.checkExit(x, end);
       return true;
     }
     case F.F_CMP8_MI: {
@@ -653,16 +617,14 @@ function compileEntry(g, x, next) {
     case F.F_ALU_MR:
     case F.F_ALU_MI: {
       const kk = k & 0xf;
-      if (kk === 2 || kk === 3)
-        return false;
+      if (kk === 2 || kk === 3) return false;
       const at = x.off + ((x.w0 >>> F.E_IMM_SHIFT) & 0xf);
       const b = id === F.F_ALU_MR ? g.readReg(s) : g.const(s ? (g.codeU8(at) << 24) >> 24 : g.codeU32(at));
       if (kk >= 7) {
         const v = g.read(x, g.linEa(x, 4, false), 4);
         g.alu(kk, v, b, 0x80000000);
         g.checkExit(x, end);
-      }
-      else {
+      } else {
         const l = g.linEa(x, 4, true);
         const v = g.read(x, l, 4, true);
         const r = g.alu(kk, v, b, 0x80000000);
@@ -697,9 +659,7 @@ function compileEntry(g, x, next) {
       if (id === F.F_CALL) {
         g.eip(x.off + x.len).c(x.w2).op(OP.i32Add).set(next);
         g.checkExit(x, () => g.get(next));
-      }
-      else
-        g.checkExit(x, end);
+      } else g.checkExit(x, end);
       return true;
     }
     case F.F_POP:
@@ -714,8 +674,7 @@ function compileEntry(g, x, next) {
         g.get(v);
         g.writeReg(d);
         g.checkExit(x, end);
-      }
-      else {
+      } else {
         g.get(v).set(next);
         g.checkExit(x, () => g.get(next));
       }
@@ -742,12 +701,10 @@ export function compileTrace(dv, slot, tlb) {
   // The end of the trace: flags and registers to the core, the EIP after it.
   g.flushFlags();
   g.spillRegs();
-  if (last && (last.w0 & F.E_NEXT))
-    g.get(next);
+  if (last && (last.w0 & F.E_NEXT)) g.get(next);
   else if (last)
     g.eip(last.off + last.len);
-  else
-    g.get(P_T0);
+  else g.get(P_T0);
   g.op(OP.end);
   const body = new Bytes();
   body.u32(1).u32(g.locals).byte(I32);

@@ -45,10 +45,8 @@ export class Jit {
     this.off = false;
     this.stats = { compiled: 0, modules: 0, generic: 0, entries: 0, evicted: 0, skipped: 0, ms: 0 };
     const c = { memory };
-    for (const [name] of IMPORT_FUNCS)
-      c[name] = exports[name];
-    for (const name of IMPORT_GLOBALS)
-      c[name] = exports[name];
+    for (const [name] of IMPORT_FUNCS) c[name] = exports[name];
+    for (const name of IMPORT_GLOBALS) c[name] = exports[name];
     this.imports = { c };
     this.u32 = new Uint32Array(memory.buffer);
     this.dv = new DataView(memory.buffer);
@@ -59,11 +57,9 @@ export class Jit {
   service() {
     const q = (this.base + this.layout.jitQueue) >>> 2;
     const n = this.u32[q];
-    if (n === 0)
-      return;
+    if (n === 0) return;
     this.u32[q] = 0;
-    if (this.off)
-      return;
+    if (this.off) return;
     const slots = [];
     for (let i = 0; i < n && i < 255; i++) {
       const slot = this.u32[q + 1 + i];
@@ -72,8 +68,7 @@ export class Jit {
         && this.dv.getUint8(slot + F.T_NENT) !== 0)
         slots.push(slot);
     }
-    if (slots.length === 0)
-      return;
+    if (slots.length === 0) return;
     const t0 = performance.now();
     try {
       const funcs = [];
@@ -98,8 +93,7 @@ export class Jit {
         this.dv.setUint16(slot + F.T_FN, idx, true);
         this.stats.compiled++;
       });
-    }
-    catch (e) {
+    } catch (e) {
       this.off = true;
       console.warn(`seoulweb: the trace compiler is off for this vCPU: ${e.message}`);
     }

@@ -80,25 +80,21 @@ export function buildModule(types, imports, funcs) {
   const im = new Bytes().u32(imports.length);
   for (const i of imports) {
     im.name(i.module).name(i.name);
-    if (i.kind === 'func')
-      im.byte(0x00).u32(i.type);
+    if (i.kind === 'func') im.byte(0x00).u32(i.type);
     else if (i.kind === 'global')
       im.byte(0x03).byte(I32).byte(0x01);
-    else
-      im.byte(0x02).byte(0x03).u32(i.min).u32(i.max);
+    else im.byte(0x02).byte(0x03).u32(i.min).u32(i.max);
   }
   out.section(2, im);
   const fs = new Bytes().u32(funcs.length);
-  for (const f of funcs)
-    fs.u32(f.type);
+  for (const f of funcs) fs.u32(f.type);
   out.section(3, fs);
   const nImportFuncs = imports.filter((i) => i.kind === 'func').length;
   const ex = new Bytes().u32(funcs.length);
   funcs.forEach((_, k) => ex.name('f' + k).byte(0x00).u32(nImportFuncs + k));
   out.section(7, ex);
   const code = new Bytes().u32(funcs.length);
-  for (const f of funcs)
-    code.vec(f.body);
+  for (const f of funcs) code.vec(f.body);
   out.section(10, code);
   return out.view().slice();
 }
