@@ -39,8 +39,8 @@ export interface CoreOptions {
 }
 
 /** Where the trace compiler finds its queue and the TLB in a vCPU block. */
-export function jitLayout(): { jitQueue: number; tlbAdd: number; tlbEntries: number } {
-  return { jitQueue: VCPU.jit_queue, tlbAdd: VCPU.tlb_add, tlbEntries: (VCPU.tlb_phys - VCPU.tlb_add) / 4 };
+export function jitLayout(): { jitQueue: number; tlbAdd: number; tlbEntries: number; pending: number } {
+  return { jitQueue: VCPU.jit_queue, tlbAdd: VCPU.tlb_add, tlbEntries: (VCPU.tlb_phys - VCPU.tlb_add) / 4, pending: VCPU.pending };
 }
 
 /** The trace compiler's threshold: JIT_HOT, or SEOULWEB_JIT in Node's environment (0 = off; A/B runs). */

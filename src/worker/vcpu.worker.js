@@ -90,7 +90,7 @@ const api = {
     let jit = null;
     if (jitHot > 0) {
       jit = new Jit(table, memory, inst.exports, base,
-        { jitQueue: off.jit_queue, tlbAdd: off.tlb_add, tlbEntries: (off.tlb_phys - off.tlb_add) / 4 });
+        { jitQueue: off.jit_queue, tlbAdd: off.tlb_add, tlbEntries: (off.tlb_phys - off.tlb_add) / 4, pending: off.pending });
       inst.exports.jit(jitHot);
     }
     vm = {

@@ -306,5 +306,5 @@ export function attach(base: u32): void {
 export function jit(hot: u32): void { T.jitSet(hot); }
 export { fl, lop, la, lb, lres, lsign } from './flags';
 export { fault, exitReq } from './cpu';
-export { stopN, genEntry, jStop } from './trace';
+export { stopN, jitExtra, genEntry, jStop } from './trace';
 export { jRd, jWr, jRdW, jLinR, jLinW, jCond, jIncDec, jShift } from './jit-abi';

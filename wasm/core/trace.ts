@@ -488,6 +488,9 @@ let lin0: u32 = 0;
  * trace's instructions up to and including the stopping one; C.ip is then the EIP after it. Set by
  * the interpreter below and by compiled traces (through jStop and genEntry); 0 otherwise. */
 export let stopN: u32 = 0;
+/** Instructions a compiled trace ran in passes after its first (it loops on itself); replay adds
+ * them to its count and clears it. */
+export let jitExtra: u32 = 0;
 
 /** The trace compiler (src/worker/jit/) is on: hot traces are queued for it. */
 export let jitOn: bool = false;
@@ -800,8 +803,14 @@ export function replay(slot: u32, eip: u32, room: u32, soft: u32): u32 {
   while (true) {
     const fn = <u32>load<u16>(slot, T_FN);
     let ipOut: u32;
-    if (fn != 0) ipOut = call_indirect<u32>(fn, S, t0, lin0, tagR, tagW);
-    else {
+    if (fn != 0) {
+      // What a trace that loops on itself may run after its first pass: up to the budget and the timer poll.
+      const lim = soft < room ? soft : room;
+      const after = done + <u32>load<u8>(slot, T_COUNT);
+      ipOut = call_indirect<u32>(fn, S, t0, lin0, tagR, tagW, lim > after ? lim - after : 0);
+      done += jitExtra;
+      jitExtra = 0;
+    } else {
       if (jitOn) hot(slot);
       ipOut = interp(slot, t0);
     }

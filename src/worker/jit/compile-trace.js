@@ -16,13 +16,15 @@ import { Bytes, OP, I32, VOID } from './wasm-writer.js';
 import * as F from './trace-format.js';
 /** Indices of the imported functions and globals (jit.js imports them in this order). */
 export const FN = { jRd: 0, jWr: 1, jRdW: 2, jLinR: 3, jLinW: 4, jCond: 5, jIncDec: 6, jShift: 7, genEntry: 8, jStop: 9 };
-export const GL = { fl: 0, lop: 1, la: 2, lb: 3, lres: 4, lsign: 5, fault: 6, exitReq: 7, stopN: 8 };
+export const GL = { fl: 0, lop: 1, la: 2, lb: 3, lres: 4, lsign: 5, fault: 6, exitReq: 7, stopN: 8, jitExtra: 9 };
 const P_S = 0;
 const P_T0 = 1;
 const P_LIN0 = 2;
 const P_TAGR = 3;
 const P_TAGW = 4;
-const N_PARAMS = 5;
+/** Instructions a self-looping trace may run after its first pass (the budget and the timer poll). */
+const P_LIMIT = 5;
+const N_PARAMS = 6;
 const ESP = 4;
 const SS = 2;
 const CF_OF_AF = 0x1 | 0x800 | 0x10;
@@ -33,6 +35,8 @@ class Gen {
     this.tlb = tlb;
     this.b = new Bytes();
     this.nLocals = 0;
+    /** Local counting the instructions of a self-looping trace's passes after the first (-1: no loop). */
+    this.extra = -1;
     /** Local holding guest register r (32 bits), once loaded or written. */
     this.reg = [];
     this.dirty = [];
@@ -245,16 +249,20 @@ class Gen {
   stopFault(x) {
     this.storeFlags();
     this.storeRegs();
+    this.storeExtra();
     this.c(x.upto).eip(x.off).c(0).call(FN.jStop).c(0).op(OP.return);
   }
   /** Stop after the entry; the EIP after it is on the stack... pushed by `after`. */
   stopAfter(x, after) {
     this.storeFlags();
     this.storeRegs();
+    this.storeExtra();
     this.c(x.upto).eip(x.off);
     after();
     this.call(FN.jStop).c(0).op(OP.return);
   }
+  /** A self-looping trace: the instructions of its passes after the first, for replay's count. */
+  storeExtra() { if (this.extra >= 0) this.get(this.extra).gset(GL.jitExtra); }
   /** If global C.fault: stop before the entry. */
   checkFault(x) { this.gget(GL.fault).b.byte(OP.if).byte(VOID); this.stopFault(x); this.op(OP.end); }
   /** If an exit was requested: stop after the entry (at `after`). */
@@ -380,6 +388,7 @@ function generic(g, x, next) {
   g.spillRegs();
   g.c(x.e).eip(x.off).call(FN.genEntry).set(next);
   g.gget(GL.stopN).b.byte(OP.if).byte(VOID);
+  g.storeExtra();
   g.c(0).op(OP.return).op(OP.end);
 }
 /** A conditional branch (condition on the stack as 0/1): next = end + (cond ? rel : 0). */
@@ -684,10 +693,27 @@ function compileEntry(g, x, next) {
   return false;
 }
 /** The function body for the trace in `slot` (its entries as the core recorded them). */
+/** The branch displacement of a trace-ending Jcc, fused compare-and-branch or JMP, else null. */
+function branchRel(x) {
+  if ((x.id >= F.F_JCC_CC && x.id < F.F_JCC_CC + 16) || x.id === F.F_JMP) return x.w2;
+  if (x.id >= F.F_CMPRR_JCC && x.id <= F.F_TESTRI_JCC) return x.w1;
+  return null;
+}
 export function compileTrace(dv, slot, tlb) {
   const g = new Gen(slot, dv, tlb);
   const n = dv.getUint8(slot + F.T_NENT);
+  const count = dv.getUint8(slot + F.T_COUNT);
   const next = g.local();
+  // A trace whose branch goes back to its own first instruction loops inside the function while
+  // the budget and the timer poll allow and no event is pending: each pass ends as a trace does
+  // (registers and flags stored), so the next pass starts from the core's state.
+  const lastX = n ? entry(dv, slot, n - 1) : null;
+  const rel = lastX ? branchRel(lastX) : null;
+  const loops = rel !== null && ((lastX.off + lastX.len + rel) | 0) === 0 && count > 0;
+  if (loops) {
+    g.extra = g.local();
+    g.b.byte(OP.loop).byte(VOID);
+  }
   let generic_ = 0;
   let last = null;
   for (let i = 0; i < n; i++) {
@@ -698,16 +724,28 @@ export function compileTrace(dv, slot, tlb) {
     }
     last = x;
   }
+  if (loops) {
+    // Again while next == t0, limit >= count and the pending word is 0.
+    g.get(next).get(P_T0).op(OP.i32Eq).get(P_LIMIT).c(count).op(OP.i32GeU).op(OP.i32And);
+    g.get(P_S).b.byte(0xfe).byte(0x10).u32(2).u32(tlb.pending); // i32.atomic.load
+    g.op(OP.i32Eqz).op(OP.i32And).b.byte(OP.if).byte(VOID);
+    g.storeFlags();
+    g.storeRegs();
+    g.get(P_LIMIT).c(count).op(OP.i32Sub).set(P_LIMIT);
+    g.get(g.extra).c(count).op(OP.i32Add).set(g.extra);
+    g.b.byte(OP.br).u32(1);
+    g.op(OP.end).op(OP.end);
+  }
   // The end of the trace: flags and registers to the core, the EIP after it.
   g.flushFlags();
   g.spillRegs();
+  g.storeExtra();
   if (last && (last.w0 & F.E_NEXT)) g.get(next);
-  else if (last)
-    g.eip(last.off + last.len);
+  else if (last) g.eip(last.off + last.len);
   else g.get(P_T0);
   g.op(OP.end);
   const body = new Bytes();
   body.u32(1).u32(g.locals).byte(I32);
   body.append(g.b);
-  return { body, generic: generic_, entries: n };
+  return { body, generic: generic_, entries: n, loops };
 }

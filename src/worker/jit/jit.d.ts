@@ -3,8 +3,8 @@ export declare const JIT_TABLE_SIZE: number;
 /** Executions of a trace before the core queues it for compilation (the core's jit(hot)). */
 export declare const JIT_HOT: number;
 /** Offsets in the vCPU block (src/shared/layout.ts's VCPU): the queue and the TLB. */
-export interface JitLayout { jitQueue: number; tlbAdd: number; tlbEntries: number }
-export interface JitStats { compiled: number; modules: number; generic: number; entries: number; evicted: number; /** Traces of generic entries only, left to replay. */ skipped: number; /** Milliseconds spent generating, compiling and instantiating. */ ms: number }
+export interface JitLayout { jitQueue: number; tlbAdd: number; tlbEntries: number; /** the pending word */ pending: number }
+export interface JitStats { compiled: number; modules: number; generic: number; entries: number; evicted: number; /** Traces of generic entries only, left to replay. */ skipped: number; /** Traces that loop on themselves inside their function. */ loops: number; /** Milliseconds spent generating, compiling and instantiating. */ ms: number }
 /** The function table a core instance imports as env.table (empty; filled with compiled traces). */
 export declare function coreTable(): WebAssembly.Table;
 export declare class Jit {

@@ -19,9 +19,9 @@ export const JIT_TABLE_SIZE = 16384;
 const IMPORT_FUNCS = [
   ['jRd', 1], ['jWr', 2], ['jRdW', 1], ['jLinR', 3], ['jLinW', 3], ['jCond', 4], ['jIncDec', 2], ['jShift', 3], ['genEntry', 1], ['jStop', 2],
 ];
-const IMPORT_GLOBALS = ['fl', 'lop', 'la', 'lb', 'lres', 'lsign', 'fault', 'exitReq', 'stopN'];
+const IMPORT_GLOBALS = ['fl', 'lop', 'la', 'lb', 'lres', 'lsign', 'fault', 'exitReq', 'stopN', 'jitExtra'];
 const TYPES = [
-  { params: [I32, I32, I32, I32, I32], results: [I32] }, // 0: a trace (S, t0, lin0, tagR, tagW) -> EIP
+  { params: [I32, I32, I32, I32, I32, I32], results: [I32] }, // 0: a trace (S, t0, lin0, tagR, tagW, limit) -> EIP
   { params: [I32, I32], results: [I32] }, // 1
   { params: [I32, I32, I32], results: [] }, // 2
   { params: [I32, I32, I32], results: [I32] }, // 3
@@ -43,7 +43,7 @@ export class Jit {
     this.owner = new Int32Array(JIT_TABLE_SIZE);
     this.nextIndex = 1;
     this.off = false;
-    this.stats = { compiled: 0, modules: 0, generic: 0, entries: 0, evicted: 0, skipped: 0, ms: 0 };
+    this.stats = { compiled: 0, modules: 0, generic: 0, entries: 0, evicted: 0, skipped: 0, loops: 0, ms: 0 };
     const c = { memory };
     for (const [name] of IMPORT_FUNCS) c[name] = exports[name];
     for (const name of IMPORT_GLOBALS) c[name] = exports[name];
@@ -79,6 +79,7 @@ export class Jit {
         this.stats.entries += c.entries;
         // Nothing but generic entries (16-bit code, system instructions): replay is as fast.
         if (c.generic === c.entries) { this.stats.skipped++; continue; }
+        if (c.loops) this.stats.loops++;
         funcs.push({ type: 0, body: c.body });
         done.push(slot);
       }

@@ -121,6 +121,37 @@ describe('trace compiler', () => {
     expect(Array.from(h.read(0x31ff8, 16))).toEqual(Array.from(ref.read(0x31ff8, 16)));
   });
 
+  it('loops a trace that branches to itself inside its function, stopping exactly at budgets', () => {
+    const src = `
+      mov ecx, 3000
+    top:
+      add eax, ecx
+      xor edx, eax
+      lea esi, [esi + ecx*4 + 8]
+      push eax
+      pop edi
+      dec ecx
+      jnz top
+      hlt`;
+    const ref = path(flatMachine(src, AT, 0x11), 'ordinary');
+    runAll(ref, 1_000_000);
+    for (const slice of [1, 7, 100, 5000, 1_000_000]) {
+      const h = path(flatMachine(src, AT, 0x11), 'compiled');
+      let exit: number = EXIT.BUDGET;
+      let total = 0;
+      while (exit === EXIT.BUDGET) {
+        const before = Number(h.dv.getBigUint64(VCPU.instret + h.base, true));
+        exit = h.run(slice);
+        const ran = Number(h.dv.getBigUint64(VCPU.instret + h.base, true)) - before;
+        if (exit === EXIT.BUDGET) expect(ran).toBe(slice);
+        total += ran;
+      }
+      expect(state(h)).toEqual(state(ref));
+      expect(total).toBe(Number(state(ref).instret));
+      if (slice >= 100) expect(h.core.compiler!.stats.loops).toBeGreaterThan(0);
+    }
+  });
+
   it('forgets compiled traces when the instance moves to another state block', () => {
     const src = `
     top:
