@@ -553,7 +553,7 @@ export function genEntry(e: u32, ip: u32): u32 {
 
 /** Compiled traces stop here (after a fault: before the entry at EIP `ip`; else after it, at `ipAfter`). */
 export function jStop(upto: u32, ip: u32, ipAfter: u32): void {
-  if (C.fault) { C.startIp = ip; C.startEsp = r32(ESP); }
+  faulted(ip);
   C.ip = ipAfter;
   stopN = upto;
 }

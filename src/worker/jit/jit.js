@@ -37,7 +37,6 @@ export function coreTable() { return new WebAssembly.Table({ element: 'anyfunc',
 export class Jit {
   constructor(table, memory, exports, base, layout) {
     this.table = table;
-    this.memory = memory;
     this.base = base;
     this.layout = layout;
     this.owner = new Int32Array(JIT_TABLE_SIZE);

@@ -11,6 +11,18 @@ export function state(h: CoreHarness) {
   return { regs, eip: h.eip, flags: h.core.flags(), instret: h.dv.getBigUint64(VCPU.instret + h.base, true) };
 }
 
+/** Run to the end in slices of `slice`: the instructions each run() retired, in order. */
+export function sliceCounts(h: CoreHarness, slice: number): { ran: number[]; last: number } {
+  const ran: number[] = [];
+  let exit: number = EXIT.BUDGET;
+  while (exit === EXIT.BUDGET) {
+    const before = Number(h.dv.getBigUint64(VCPU.instret + h.base, true));
+    exit = h.run(slice);
+    ran.push(Number(h.dv.getBigUint64(VCPU.instret + h.base, true)) - before);
+  }
+  return { ran, last: exit };
+}
+
 /** Run to HLT (or another exit that is not a budget or spin) in slices of `slice` instructions. */
 export function runAll(h: CoreHarness, slice: number): number {
   let exit: number = EXIT.BUDGET;
