@@ -1,5 +1,5 @@
 // In-process A/B of core builds: each build is compiled once, then the builds run alternately
-// (intmix, the register ALU loop and, with --micro, loops of one instruction kind), and the medians
+// (intmix, fpmix, the register ALU loop and, with --micro, loops of one instruction kind), and the medians
 // of MIPS per CPU second are printed. One process sees the same tiering and host load for all
 // builds, which separate runs did not (their figures moved by ±10% on this 2-core host). The builds
 // must share the layout (src/shared/layout.ts) of this checkout.
@@ -29,6 +29,7 @@ const work = fileURLToPath(new URL('../src/bench/workloads/', import.meta.url));
 const meta = JSON.parse(readFileSync(join(work, 'intmix.json'), 'utf8')) as { load: number; entry: number };
 const tests: Array<[string, Uint8Array, number, number]> = [
   ['intmix', new Uint8Array(readFileSync(join(work, 'intmix.bin'))), meta.load, meta.entry],
+  ['fpmix', new Uint8Array(readFileSync(join(work, 'fpmix.bin'))), 0x10000, (JSON.parse(readFileSync(join(work, 'fpmix.json'), 'utf8')) as { entry: number }).entry],
   ['alu loop', new Uint8Array([0xb9, 0x00, 0x2d, 0x31, 0x01, 0x01, 0xc8, 0x31, 0xc2, 0xd1, 0xe3, 0x49, 0x75, 0xf7, 0xf4]), 0x1000, 0x1000],
 ];
 if (micro) {

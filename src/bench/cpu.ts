@@ -46,6 +46,12 @@ export function intmix(): CpuBenchResult {
   return runFlat('intmix (gcc -O2: crc32, qsort, sieve, scan)', new Uint8Array(readFileSync(dir + 'intmix.bin')), meta.load, meta.entry);
 }
 
+export function fpmix(): CpuBenchResult {
+  const dir = fileURLToPath(new URL('./workloads/', import.meta.url));
+  const meta = JSON.parse(readFileSync(dir + 'fpmix.json', 'utf8')) as { load: number; entry: number };
+  return runFlat('fpmix (gcc -O2 -mfpmath=387: dot, axpy, polynomials, FDIV, FCOMI, conversions)', new Uint8Array(readFileSync(dir + 'fpmix.bin')), meta.load, meta.entry);
+}
+
 /** A tight register loop: the dispatch ceiling. */
 export function aluLoop(): CpuBenchResult {
   // mov ecx, 20000000; l: add eax, ecx; xor edx, eax; shl ebx, 1; dec ecx; jnz l; hlt

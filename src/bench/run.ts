@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { intmix, aluLoop } from './cpu.ts';
+import { intmix, fpmix, aluLoop } from './cpu.ts';
 import { exitRoundTrip } from './exits.ts';
 import { bootToPrompt } from './boot.ts';
 import { runMatrix, matrix, cellLabel, type CellResult } from './placement.ts';
@@ -32,7 +32,7 @@ async function measure(a: RunArgs): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
   const add = (r: ResultRow) => { rows.push(r); log(`${r.part}: ${r.what}: ${r.figure}`); };
   if (a.parts.includes('cpu')) {
-    for (const f of [aluLoop, intmix]) {
+    for (const f of [aluLoop, intmix, fpmix]) {
       f(); // warm-up: let V8 tier up the module
       const c0 = cpuSeconds();
       const r = f();

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Rebuilds the benchmark workloads (flat binaries) from their C sources with gcc -m32.
+# Rebuilds the benchmark workloads (flat binaries) from their C sources with gcc -m32:
+# intmix (integer) and fpmix (x87 doubles). FPMIX_FLAGS is shared with test/wasm/core/fpmix.test.ts,
+# which links the same code into a hosted program.
 set -euo pipefail
 cd "$(dirname "$0")"
-for _ in 1; do
-  gcc -m32 -O2 -march=i686 -ffreestanding -fno-pic -fno-pie -nostdlib -static -fno-stack-protector \
-    -fno-asynchronous-unwind-tables -DROUNDS=4 -Wl,-Ttext=0x10000 -Wl,-e,_start -Wl,--build-id=none \
-    -o intmix.elf intmix.c
-  objcopy -O binary --only-section=.text --only-section=.rodata --only-section=.data intmix.elf intmix.bin
-  entry=$(nm intmix.elf | awk '$3=="_start"{print $1}')
-  printf '{ "load": 65536, "entry": %d }\n' "0x$entry" > intmix.json
-  rm -f intmix.elf
+COMMON="-m32 -O2 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables"
+for w in intmix fpmix; do
+  extra="-DROUNDS=4"
+  [ "$w" = fpmix ] && extra="-mfpmath=387 -DROUNDS=400"
+  gcc $COMMON $extra -nostdlib -static -Wl,-Ttext=0x10000 -Wl,-e,_start -Wl,--build-id=none -o $w.elf $w.c
+  objcopy -O binary --only-section=.text --only-section=.rodata --only-section=.data $w.elf $w.bin
+  entry=$(nm $w.elf | awk '$3=="_start"{print $1}')
+  printf '{ "load": 65536, "entry": %d }\n' "0x$entry" > $w.json
+  rm -f $w.elf
 done
-ls -la intmix.bin
+ls -la intmix.bin fpmix.bin
