@@ -34,6 +34,7 @@ import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qp
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
+import { exp2m1Host } from "./f80-exp";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -482,7 +483,7 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
   timesY(bSig, bSe, cw);
 }
 
-/** F2XM1: 2^x - 1, computed as expm1(x ln 2) = t sum t^i / (i+1)!. */
+/** F2XM1: 2^x - 1 as the host computes it (f80-exp.ts). */
 export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
   fpuExc = 0;
   const c = classify(aSig, aSe);
@@ -525,29 +526,9 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
     fpuExc |= FE_PE;
     return;
   }
+  // the host's rational approximation N / (Q - N/2), N = x P, read back (f80-exp.ts)
   qfromF80(aSig, aSe);
-  const xS = qS, xE = qE, xH = qH, xL = qL;
-  if (xE < -32) {
-    // |x| < 2^-32: the CPU's N / (Q - N/2) with N = x P rounded to 68 bits, the
-    // denominator rounded to 68 bits and the quotient rounded once under RC, P and Q
-    // 68-bit constants with P / Q = ln 2 (a rational approximation e^t - 1 = 2tP / (Q - tP)
-    // at z = x^2 = 0); read back from the host, bit-exact for every operand tried
-    qload(T_CONST, K_EXP_P);
-    qmul(qS, qE, qH, qL, xS, xE, xH, xL);
-    qnear68();
-    const nS = qS, nE = qE, nH = qH, nL = qL;
-    qload(T_CONST, K_EXP_Q);
-    qadd(qS, qE, qH, qL, nS ^ 1, nE - 1, nH, nL);
-    qnear68();
-    qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
-    qround(cw);
-    return;
-  }
-  qload(T_CONST, K_LN2);
-  qmul(qS, qE, qH, qL, xS, xE, xH, xL);
-  const tS = qS, tE = qE, tH = qH, tL = qL;
-  qpoly(T_INVFACT, 1, 1, terms(N_EXPM1, tE), false, tS, tE, tH, tL);
-  qmul(qS, qE, qH, qL, tS, tE, tH, tL);
+  exp2m1Host(qS, qE, qH, qL);
   qround(cw);
 }
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Issue 4: the host's F2XM1 (2^x - 1) microcode, modelled and fitted (docs/RESULTS.md, wasm/core/x87/f80-exp.ts).
+
+Model (every intermediate rounded to nearest-even at 68 bits, RN68; the quotient once under RC):
+  z = RN68(x x); P = Horner in z of P0..P3, Q = Horner of Q0..Q3 (RN68 after each product and sum)
+  N = RN68(x P); D = RN68(Q - N/2); 2^x - 1 = N / D
+Host results under RD and RU bracket N / D, which is what is compared (an operand is informative when
+N / D lies near a 64-bit grid point).
+
+  check N [SEED] [EMIN EMAX]   N random x (|x| = m 2^e, e in [EMIN, EMAX], default -32..-1, both signs) on
+                               the host, share whose RD/RU results the model reproduces, per exponent
+  remez                        the [3/3] minimax in z of 2 tanh(x ln2/2)/x for the relative error of 2^x - 1
+                               (weight 2 / (2 - h)) on z in [0, A], scaled so that Q3 = 2^-20, with A solved
+                               so that Q0 is the read-back Q0: prints A and the coefficients (the start
+                               point of the fit: it already predicts P1/P0, Q1/Q0 to ~1e-14)
+  fit COEFS.txt N SEED EMIN EMAX
+                               coordinate descent of the coefficients on N host operands, along the
+                               singular directions of the map (coefficient shifts -> change of P/Q on
+                               [0,1]), so that the weak directions (p1/P0 and q1/Q0 shifted together, and
+                               p2/q2 likewise) move freely while the function stays accurate; prints the
+                               new coefficients (hex, 68 bits). COEFS.txt: 8 lines 'name 0xMANTISSA exp'
+                               (value = mantissa 2^(exp-67)), e.g. from `coefs`
+  coefs                        prints the current coefficients (those of f80-exp.ts) in that format
+How the constants of f80-exp.ts were obtained: `remez`; then fits on |x| ~ 2^-21..2^-8 (only P1, Q1
+matter there: their common shift scanned with steps of 1e-10 down to 1e-18), then `fit` on 2^-6..1.
+python3 with mpmath and numpy; the host runner is readback.py's (gcc -m32 build of f80ref.c).
+"""
+import os, sys, random, itertools
+from fractions import Fraction as Fr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# the coefficients of wasm/core/x87/f80-exp.ts: 68-bit mantissa, exponent (value = m 2^(e - 67))
+COEFS = [
+    ('P0', 0xEBED907FCBB85B9D8, 0), ('P1', 0xE87D6BDA437AFE242, -6),
+    ('P2', 0x9BE60D47A553A72E2, -14), ('P3', 0xCA971A0EC1D0C515F, -26),
+    ('Q0', 0xAA2FA223AD82D2D2D, 1), ('Q1', 0x96F2C97DDDF7901B0, -3),
+    ('Q2', 0xEA5C0005E3C9B58CB, -11), ('Q3', 0x80000000000000000, -20),
+]
+
+# --- 68-bit arithmetic on (m, e) = m 2^e, m a signed integer
+def rnd(m, e, b=68):
+    if m == 0: return (0, 0)
+    a = -m if m < 0 else m
+    n = a.bit_length()
+    if n > b:
+        sh = n - b
+        q, rem, half = a >> sh, a & ((1 << sh) - 1), 1 << (sh - 1)
+        if rem > half or (rem == half and q & 1): q += 1
+        a, e = q, e + sh
+    return (-a, e) if m < 0 else (a, e)
+def mul(a, b): return rnd(a[0] * b[0], a[1] + b[1])
+def add(a, b):
+    if a[1] < b[1]: a, b = b, a
+    return rnd((a[0] << (a[1] - b[1])) + b[0], b[1])
+def horner(c, z):
+    acc = c[-1]
+    for k in range(len(c) - 2, -1, -1): acc = add(mul(acc, z), c[k])
+    return acc
+def model_nd(x, P, Q):
+    z = mul(x, x)
+    N = mul(x, horner(P, z))
+    D = add(horner(Q, z), (-N[0], N[1] - 1))
+    return N, D
+def bracket(N, D):
+    """RD and RU of N / D at 64 bits as normalised (m, e) pairs, and the distance to the grid (ulps)."""
+    s = (N[0] < 0) != (D[0] < 0)
+    a, b = abs(N[0]), abs(D[0])
+    k = 72 + b.bit_length() - a.bit_length()
+    q, r = divmod(a << k, b) if k >= 0 else divmod(a, b << -k)
+    sh = q.bit_length() - 64
+    lo, low = q >> sh, q & ((1 << sh) - 1)
+    e = N[1] - D[1] - k + sh
+    hi = lo if (r == 0 and low == 0) else lo + 1
+    fr = low / (1 << sh)
+    lo_, hi_ = norm((lo, e)), norm((hi, e))
+    return ((neg(hi_), neg(lo_)) if s else (lo_, hi_)), min(fr, 1 - fr)
+def neg(v): return (-v[0], v[1])
+def norm(v):
+    m, e = v
+    if m == 0: return (0, 0)
+    while m % 2 == 0: m //= 2; e += 1
+    return (m, e)
+def coefs(tab):
+    P = [(m, e - 67) for n, m, e in tab if n[0] == 'P']
+    Q = [(m, e - 67) for n, m, e in tab if n[0] == 'Q']
+    return P, Q
+
+# --- host data
+def host_data(n, seed, emin, emax):
+    import readback as rb
+    rng = random.Random(seed)
+    xs = [(rng.getrandbits(1), rng.randint(emin, emax), (1 << 63) | rng.getrandbits(63)) for _ in range(n)]
+    enc = [((s << 15 | (0x3fff + e)) << 64) | m for s, e, m in xs]
+    out = []
+    for i in range(0, n, 20000):
+        r = rb.host([(29, rb.cw(rc), v, 0) for v in enc[i:i + 20000] for rc in (1, 2)])
+        for j, (s, e, m) in enumerate(xs[i:i + 20000]):
+            lo, hi = [fr2me(rb.val(r[2 * j + t][0])) for t in (0, 1)]
+            out.append(((-m if s else m, e - 63), (lo, hi), e))
+    return out
+def fr2me(q):
+    n, d = q.numerator, q.denominator
+    e = 0
+    while d > 1: d >>= 1; e -= 1
+    return norm((n, e))
+
+def misses(data, P, Q):
+    return sum(1 for x, hv, _ in data if bracket(*model_nd(x, P, Q))[0] != hv)
+
+def check(n, seed, emin=-32, emax=-1):
+    P, Q = coefs(COEFS)
+    data = host_data(n, seed, emin, emax)
+    by = {}
+    for x, hv, e in data:
+        t = by.setdefault(e, [0, 0]); t[0] += 1; t[1] += bracket(*model_nd(x, P, Q))[0] == hv
+    for e in sorted(by): print('2^%d' % e, by[e][0], '%.3f%%' % (100 * by[e][1] / by[e][0]))
+    print('all', len(data), '%.4f%%' % (100 * sum(t[1] for t in by.values()) / len(data)))
+
+# --- the minimax family
+def remez_family():
+    from mpmath import mp, mpf, tanh, log, sqrt, matrix, lu_solve, cos, pi
+    mp.prec = 256
+    LN2 = log(2)
+    g = lambda z: LN2 if z == 0 else 2 * tanh(sqrt(z) * LN2 / 2) / sqrt(z)
+    W = lambda z: 2 / (2 - 2 * tanh(sqrt(z) * LN2 / 2))
+    def remez(A, m=3, n=3, K=800):
+        N = m + n + 2
+        pts = [A * (1 - cos(pi * i / (N - 1))) / 2 for i in range(N)]
+        Qc = [mpf(1)] + [mpf(0)] * n
+        grid = [A * (1 - cos(pi * i / K)) / 2 for i in range(K + 1)]
+        for it in range(60):
+            E = mpf(0)
+            for inner in range(40):
+                M = matrix(N, N); b = matrix(N, 1)
+                for i, z in enumerate(pts):
+                    gi = g(z); qo = sum(Qc[k] * z ** k for k in range(n + 1))
+                    row = [z ** k for k in range(m + 1)] + [-gi * z ** k for k in range(1, n + 1)] + [-(-1) ** i * gi * qo / W(z)]
+                    for j in range(N): M[i, j] = row[j]
+                    b[i] = gi
+                sol = lu_solve(M, b)
+                Pc = [sol[k] for k in range(m + 1)]; Qc = [mpf(1)] + [sol[m + 1 + k] for k in range(n)]
+                done = abs(sol[N - 1] - E) < abs(sol[N - 1]) * mpf(10) ** -60
+                E = sol[N - 1]
+                if done: break
+            err = lambda z: W(z) * (sum(Pc[k] * z ** k for k in range(m + 1)) / sum(Qc[k] * z ** k for k in range(n + 1)) / g(z) - 1)
+            ev = [err(z) for z in grid]
+            ext = [0] + [i for i in range(1, K) if (ev[i] - ev[i - 1]) * (ev[i + 1] - ev[i]) <= 0] + [K]
+            alt = []
+            for i in ext:
+                if alt and (ev[alt[-1]] > 0) == (ev[i] > 0):
+                    if abs(ev[i]) > abs(ev[alt[-1]]): alt[-1] = i
+                else: alt.append(i)
+            while len(alt) > N: alt.pop(0 if abs(ev[alt[0]]) < abs(ev[alt[-1]]) else -1)
+            new = []
+            for i in alt:
+                if i in (0, K): new.append(grid[i]); continue
+                a, c = grid[i - 1], grid[i + 1]
+                for _ in range(200):
+                    if c - a < mpf(10) ** -50: break
+                    m1, m2 = a + (c - a) / 3, c - (c - a) / 3
+                    if abs(err(m1)) < abs(err(m2)): a = m1
+                    else: c = m2
+                new.append((a + c) / 2)
+            vals = [abs(err(z)) for z in new]
+            pts = new
+            if max(vals) - min(vals) < max(vals) * mpf(10) ** -30: break
+        c = mpf(2) ** -20 / Qc[3]
+        return [c * p for p in Pc], [c * q for q in Qc], max(vals)
+    Q0K = mpf(0xAA2FA223AD82D2D2D) / 2 ** 66
+    f = lambda A: (remez(A)[1][0] - Q0K) * 2 ** 66
+    a, b = mpf('0.99997'), mpf('0.99998'); fa, fb = f(a), f(b)
+    for _ in range(8):
+        c = b - fb * (b - a) / (fb - fa); a, fa, b, fb = b, fb, c, f(c)
+        if abs(fb) < mpf(10) ** -6: break
+    P, Q, err = remez(b)
+    print('A = %s, max weighted relative error %s' % (mp.nstr(b, 25), mp.nstr(err, 5)))
+    for name, v in [('P%d' % i, p) for i, p in enumerate(P)] + [('Q%d' % i, q) for i, q in enumerate(Q)]:
+        e = int(mp.floor(log(v, 2))); m = int(mp.nint(v * mpf(2) ** (67 - e)))
+        print(name, hex(m), e)
+
+# --- the fit
+def fit(cfile, n, seed, emin, emax):
+    import numpy as np
+    tab = [(l.split()[0], int(l.split()[1], 16), int(l.split()[2])) for l in open(cfile) if l.strip()]
+    P, Q = coefs(tab)
+    data = [d for d in host_data(n, seed, emin, emax) if bracket(*model_nd(d[0], P, Q))[1] < 0.08]
+    fl = lambda v: v[0] * 2.0 ** v[1]
+    Pf, Qf = [fl(v) for v in P], [fl(v) for v in Q]
+    zs = np.linspace(0, 1, 400)
+    Pz = sum(Pf[k] * zs ** k for k in range(4)); Qz = sum(Qf[k] * zs ** k for k in range(4))
+    # shifts (s, t, s2, t2, u): p1 += P0 (s + t), q1 += Q0 s, p2 += P0 (s2 + t2), q2 += Q0 s2, p3 += P0 u
+    cols = [zs * (Pf[0] / Pz - Qf[0] / Qz), zs * Pf[0] / Pz, zs ** 2 * (Pf[0] / Pz - Qf[0] / Qz), zs ** 2 * Pf[0] / Pz, zs ** 3 * Pf[0] / Pz]
+    Vt = np.linalg.svd(np.array(cols).T, full_matrices=False)[2]
+    P0, Q0 = Fr(P[0][0]) * Fr(2) ** P[0][1], Fr(Q[0][0]) * Fr(2) ** Q[0][1]
+    def build(theta):
+        s, t, s2, t2, u = [sum(Fr(theta[j]) * Fr(float(Vt[j][i])) for j in range(5)) for i in range(5)]
+        def sh(c, d):
+            v = Fr(c[0]) * Fr(2) ** c[1] + d
+            return rnd(v.numerator * (1 << 200) // v.denominator, -200)
+        P2 = [P[0], sh(P[1], P0 * (s + t)), sh(P[2], P0 * (s2 + t2)), sh(P[3], P0 * u)]
+        Q2 = [Q[0], sh(Q[1], Q0 * s), sh(Q[2], Q0 * s2), Q[3]]
+        return P2, Q2
+    zmax = 2.0 ** (2 * (emax + 1))
+    def mag(j):
+        s, t, s2, t2, u = Vt[j]
+        z = np.linspace(0, zmax, 50)
+        return max(np.max(np.abs((s + t) * z + (s2 + t2) * z ** 2 + u * z ** 3)), np.max(np.abs(s * z + s2 * z ** 2)))
+    steps = [2.0 ** -70 / mag(j) for j in range(5)]
+    theta = [0.0] * 5
+    cur = misses(data, *build(theta))
+    print('informative operands', len(data), 'missed', cur, flush=True)
+    improved = True
+    while improved:
+        improved = False
+        for j in (4, 3, 2, 1, 0):
+            for mult in (4096, 512, 64, 16, 4, 1, 0.25):
+                while True:
+                    best = None
+                    for sg in (1, -1):
+                        th = list(theta); th[j] += sg * mult * steps[j]
+                        b = misses(data, *build(th))
+                        if b < cur and (best is None or b < best[0]): best = (b, th)
+                    if best is None: break
+                    cur, theta = best; improved = True
+                    print('  direction', j, 'missed', cur, flush=True)
+    P2, Q2 = build(theta)
+    for i, v in enumerate(P2 + Q2):
+        m, e = v
+        while m.bit_length() < 68: m <<= 1; e -= 1
+        print(('P%d' if i < 4 else 'Q%d') % (i % 4), hex(m), e + 67)
+
+if __name__ == '__main__':
+    a = sys.argv[1:]
+    if a and a[0] == 'check': check(int(a[1]), int(a[2]) if len(a) > 2 else 1, *(int(v) for v in a[3:5]))
+    elif a and a[0] == 'remez': remez_family()
+    elif a and a[0] == 'coefs':
+        for n, m, e in COEFS: print(n, hex(m), e)
+    elif a and a[0] == 'fit': fit(a[1], int(a[2]), int(a[3]), int(a[4]), int(a[5]))
+    else: print(__doc__)
