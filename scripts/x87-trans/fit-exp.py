@@ -31,10 +31,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # the coefficients of wasm/core/x87/f80-exp.ts: 68-bit mantissa, exponent (value = m 2^(e - 67))
 COEFS = [
-    ('P0', 0xEBED907FCBB85B9D8, 0), ('P1', 0xE87D6BDA437AFE242, -6),
-    ('P2', 0x9BE60D47A553A72E2, -14), ('P3', 0xCA971A0EC1D0C515F, -26),
+    ('P0', 0xEBED907FCBB85B9D8, 0), ('P1', 0xE87D6BDA437AFE246, -6),
+    ('P2', 0x9BE60D47A553A6F3A, -14), ('P3', 0xCA971A0EC1CD2CB06, -26),
     ('Q0', 0xAA2FA223AD82D2D2D, 1), ('Q1', 0x96F2C97DDDF7901B0, -3),
-    ('Q2', 0xEA5C0005E3C9B58CB, -11), ('Q3', 0x80000000000000000, -20),
+    ('Q2', 0xEA5C0005E3C9B586B, -11), ('Q3', 0x80000000000000000, -20),
 ]
 
 # --- 68-bit arithmetic on (m, e) = m 2^e, m a signed integer

@@ -1,5 +1,5 @@
 // 2^x - 1 of F2XM1 as the host CPU (AMD EPYC) computes it, bit for bit in all
-// but about 0.1% of cases for |x| >= 1/8 and in all cases measured below
+// but about 0.05% of cases for |x| >= 1/8 and in all cases measured below
 // (scripts/x87-trans/fit-exp.py, docs/RESULTS.md). Every intermediate value is
 // rounded to nearest at 68 bits (RN68); the quotient is rounded once under RC
 // and PC by the caller.
@@ -27,19 +27,20 @@
 //   for RD and RU (which bracket N / D): first at |x| ~ 2^-20..2^-7 where only
 //   P1 and Q1 matter, then on |x| in [2^-6, 1) along the directions that keep
 //   the approximation accurate (coordinate descent on the number of operands
-//   whose RD/RU results the model misses, 120000 operands).
-// Fresh operands: 100% for |x| < 2^-4 (1e5 operands), 99.9% above.
+//   whose RD/RU results the model misses: 120000 operands, then 300000 at
+//   |x| >= 1/4).
+// Fresh operands: 100% for |x| < 2^-4 (1e5 operands), 99.96% above.
 import { qS, qE, qH, qL, qload, qmul, qadd, qdiv, qnear68 } from "./f128";
 
 // P0..P3, Q0..Q3: 68-bit values (high, low, exponent) as in f80-tables.ts's T_CONST
 const T_EXP = memory.data<u64>([
   0xEBED907FCBB85B9D, 0x8000000000000000, 0x0,
-  0xE87D6BDA437AFE24, 0x2000000000000000, 0xFFFFFFFA,
-  0x9BE60D47A553A72E, 0x2000000000000000, 0xFFFFFFF2,
-  0xCA971A0EC1D0C515, 0xF000000000000000, 0xFFFFFFE6,
+  0xE87D6BDA437AFE24, 0x6000000000000000, 0xFFFFFFFA,
+  0x9BE60D47A553A6F3, 0xA000000000000000, 0xFFFFFFF2,
+  0xCA971A0EC1CD2CB0, 0x6000000000000000, 0xFFFFFFE6,
   0xAA2FA223AD82D2D2, 0xD000000000000000, 0x1,
   0x96F2C97DDDF7901B, 0x0000000000000000, 0xFFFFFFFD,
-  0xEA5C0005E3C9B58C, 0xB000000000000000, 0xFFFFFFF5,
+  0xEA5C0005E3C9B586, 0xB000000000000000, 0xFFFFFFF5,
   0x8000000000000000, 0x0000000000000000, 0xFFFFFFEC,
 ]);
 
