@@ -8,7 +8,8 @@
 // every intermediate value to nearest at 68 bits and rounds the last
 // operation (a product or a quotient) once under RC:
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
-// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); F2XM1, |x| < 2^-32:
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); up to |r| < 15/32 the
+//   rational approximation of f80-trig.ts (99-100%); F2XM1, |x| < 2^-32:
 //   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
 // - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
 //   by an error that changes with the last bits of the operand: the rounding
@@ -34,6 +35,7 @@ import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qp
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
+import { tanHost, tanHostRange } from "./f80-trig";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -258,20 +260,9 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
       qnear68();
       if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
       else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
-    } else if (rE < -32) {
-      // tan r = r (1 + r^2/3 + 2 r^4/15): the quotient of two roundings would lose the
-      // direction of the r^3 term
-      qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-      const zS = qS, zE = qE, zH = qH, zL = qL;
-      qload(T_INVODD, 7);
-      qmul(qS, qE + 1, qH, qL, zS, zE, zH, zL);
-      const pS = qS, pE = qE, pH = qH, pL = qL;
-      qload(T_INVODD, 1);
-      qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-      qmul(qS, qE, qH, qL, zS, zE, zH, zL);
-      qadd(0, 0, SIG_J, 0, qS, qE, qH, qL);
-      qmul(qS, qE, qH, qL, rS, rE, rH, rL);
-      if ((redK & 1) != 0) qdiv(1, 0, SIG_J, 0, qS, qE, qH, qL);
+    } else if (tanHostRange(rE, rH)) {
+      // 2^-34 <= |r| < 15/32: the CPU's rational approximation (f80-trig.ts)
+      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
     } else {
       sinK(rS, rE, rH, rL);
       const sS = qS, sE = qE, sH = qH, sL = qL;
