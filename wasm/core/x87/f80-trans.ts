@@ -8,8 +8,8 @@
 // every intermediate value to nearest at 68 bits and rounds the last
 // operation (a product or a quotient) once under RC:
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
-// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); up to |r| < 15/32 the
-//   rational approximation of f80-trig.ts (99-100%); F2XM1, |x| < 2^-32:
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the rational
+//   approximation of f80-trig.ts (98-100%); F2XM1, |x| < 2^-32:
 //   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
 // - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
 //   by an error that changes with the last bits of the operand: the rounding
@@ -35,7 +35,7 @@ import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qp
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
-import { tanHost, tanHostRange } from "./f80-trig";
+import { tanHost } from "./f80-trig";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -260,16 +260,9 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
       qnear68();
       if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
       else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
-    } else if (tanHostRange(rE, rH)) {
-      // 2^-34 <= |r| < 15/32: the CPU's rational approximation (f80-trig.ts)
-      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
     } else {
-      sinK(rS, rE, rH, rL);
-      const sS = qS, sE = qE, sH = qH, sL = qL;
-      cosK(rS, rE, rH, rL);
-      // tan(k pi/2 + r) = tan r for even k, -cot r for odd k
-      if ((redK & 1) != 0) qdiv(qS ^ 1, qE, qH, qL, sS, sE, sH, sL);
-      else qdiv(sS, sE, sH, sL, qS, qE, qH, qL);
+      // the CPU's rational approximation (f80-trig.ts)
+      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
     }
     qround(cw);
     r2Sig = rSig;

@@ -1,5 +1,6 @@
 // FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
-// argument 2^-34 <= |r| < 15/32, bit for bit in ~99.5-100% of cases there
+// argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
+// same model with z negligible), bit for bit in 98-100% of cases
 // (scripts/x87-trans/tanfit.py, docs/RESULTS.md). RN68 = rounded to nearest
 // at 68 bits; every intermediate value of the microcode is RN68.
 //
@@ -11,21 +12,23 @@
 // A rational [4/4] approximation tan r = r P(z)/Q(z) with P(0) = Q(0) = C =
 // 1.4527... (the tiny-r constant read back before, K_TAN0). Relative minimax
 // approximations of tan on |r| <= pi/4 with P(0) = Q(0) put q4 C within 4e-5
-// of 2^-19, so Q is probably monic up to a power of two (q4 = 2^-19); fixing
+// of 2^-19, so Q is probably monic up to a power of two (q4 ~ 2^-19); fixing
 // q4 gave a one-parameter family of minimax solutions whose q1 matched the
 // host's to 1e-9. The coefficients were then read back from host results:
 // RD/RU results of operands whose tangent lies within 0.06 ulp of the 64-bit
 // grid reveal which way the 68-bit roundings of Pv and Qv went; each such
 // decision is a linear constraint on the coefficients (linear programming,
-// progressively from tiny r, where only q1 matters, to larger r). p0..q1 are
-// exact (100% of fresh operands for |r| < 2^-7); the higher coefficients are
-// effective values fitted up to |r| ~ 0.48 (fresh operands: 99.9% for |r| <
-// 1/4, 99.0-99.6% up to 0.47, against 96.7-97.5% for one correct rounding),
-// not the CPU's exact ones: beyond 0.48 the fit breaks down, and there the
-// caller keeps one correct rounding.
+// stage by stage from tiny r, where only q1 matters, to larger r).
+// p0, p1, q0, q1 of T_TAN are the CPU's (100% of fresh operands for |r| <
+// 2^-7); its higher coefficients are effective values fitted up to |r| ~ 0.48
+// (fresh operands: 99.7-99.9% for |r| < 1/4, 99.1-99.4% up to 15/32, against
+// 96.5-97.5% for one correct rounding). Continuing the fit to pi/4 in steps of
+// 0.01 gave T_TAN_HI, better above 15/32 (99.1-99.2% up to 0.7, 97.9% up to
+// pi/4, against 96-98%) but worse below; the stages leave 5-8% of the
+// constraints violated, so neither set is exactly the CPU's.
 import { qS, qE, qH, qL, qload, qmul, qadd, qdiv, qnear68 } from "./f128";
 
-// p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent)
+// p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
 const T_TAN = memory.data<u64>([
   0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // p0 = 0xB9F25A5EEF7C79A2C * 2^-67
   0xCC3A370AA4A78925, 0x5000000000000000, 0x1FFFFFFFD, // p1 = -0xCC3A370AA4A789255 * 2^-70
@@ -39,19 +42,28 @@ const T_TAN = memory.data<u64>([
   0xFFFFFFFFFFDCDAD8, 0x4000000000000000, 0xFFFFFFEC, // q4 = 0xFFFFFFFFFFDCDAD84 * 2^-87
 ]);
 
-/** |r| < 15/32: the range where tanHost is used. */
-export function tanHostRange(rE: i32, rH: u64): bool {
-  return rE < -2 || (rE == -2 && rH < 0xF000000000000000);
-}
+// the same, effective values fitted over the whole range, used for 15/32 <= |r| <= pi/4
+const T_TAN_HI = memory.data<u64>([
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // p0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xCC3A370AA4A78922, 0x3000000000000000, 0x1FFFFFFFD, // p1 = -0xCC3A370AA4A789223 * 2^-70
+  0xBAE23C0C0DF9060C, 0xA000000000000000, 0xFFFFFFF8, // p2 = 0xBAE23C0C0DF9060CA * 2^-75
+  0xAFA1F16E6FAE116C, 0xC000000000000000, 0x1FFFFFFF1, // p3 = -0xAFA1F16E6FAE116CC * 2^-82
+  0xB6A503B0401C76ED, 0x4000000000000000, 0xFFFFFFE7, // p4 = 0xB6A503B0401C76ED4 * 2^-92
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // q0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xAF0574AC9E2788B6, 0x0000000000000000, 0x1FFFFFFFF, // q1 = -0xAF0574AC9E2788B60 * 2^-68
+  0xA36F5651E07EE244, 0x6000000000000000, 0xFFFFFFFB, // q2 = 0xA36F5651E07EE2446 * 2^-72
+  0x9978EFFE48A94330, 0x7000000000000000, 0x1FFFFFFF5, // q3 = -0x9978EFFE48A943307 * 2^-78
+  0xFFFFFFFFFFD8341D, 0x4000000000000000, 0xFFFFFFEC, // q4 = 0xFFFFFFFFFFD8341D4 * 2^-87
+]);
 
-/** q = P(z) (base 0) or Q(z) (base 5), Horner with RN68 after every operation. */
-function poly(base: u32, zE: i32, zH: u64, zL: u64): void {
-  qload(T_TAN, base + 4);
+/** q = P(z) (base 0) or Q(z) (base 5) from table tab, Horner with RN68 after every operation. */
+function poly(tab: usize, base: u32, zE: i32, zH: u64, zL: u64): void {
+  qload(tab, base + 4);
   for (let i: i32 = 3; i >= 0; i--) {
     qmul(qS, qE, qH, qL, 0, zE, zH, zL);
     qnear68();
     const tS = qS, tE = qE, tH = qH, tL = qL;
-    qload(T_TAN, base + <u32>i);
+    qload(tab, base + <u32>i);
     qadd(qS, qE, qH, qL, tS, tE, tH, tL);
     qnear68();
   }
@@ -59,17 +71,18 @@ function poly(base: u32, zE: i32, zH: u64, zL: u64): void {
 
 /**
  * q = tan r (odd = false) or -cot r (odd = true), before the final rounding,
- * for a non-zero reduced argument r with tanHostRange(rE, rH).
+ * for a non-zero reduced argument |r| <= pi/4.
  */
 export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
+  const tab = rE < -2 || (rE == -2 && rH < 0xF000000000000000) ? T_TAN : T_TAN_HI;
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
   qnear68();
   const zE = qE, zH = qH, zL = qL;
-  poly(0, zE, zH, zL);
+  poly(tab, 0, zE, zH, zL);
   qmul(rS, rE, rH, rL, qS, qE, qH, qL);
   qnear68();
   const nS = qS, nE = qE, nH = qH, nL = qL;
-  poly(5, zE, zH, zL);
+  poly(tab, 5, zE, zH, zL);
   if (odd) qdiv(qS ^ 1, qE, qH, qL, nS, nE, nH, nL);
   else qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
 }
