@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 4: the deviation of the host's sine kernel from the exact sine (docs/RESULTS.md, 2026-11-27).
+"""Issue 4: the host's sine kernel (a smooth deviation from the exact sine) and cosine kernel (docs/RESULTS.md, 2026-11-27).
 
 Model (wasm/core/x87/f80-trig.ts, sinHostAdjust): for 2^-6 <= |r| <= pi/4 the host's FSIN (even
 quadrant; FCOS odd; FSINCOS's sine) is RC(sin r (1 + D(z) 2^-70)), z = r^2, D = sum c_k T_k(t),
@@ -15,6 +15,9 @@ t mapping [2^-12, 0.7854^2] to [-1, 1].
   eval OP A:B,... N SEED   bit-exact share of RC(f (1 + D)) with f80-trig.ts's D, against one
                            correct rounding, every RC (D only for OP 34; use 35 to see the
                            cosine kernel without a deviation).
+  cos A:B,... N SEED       the cosine kernel's model (f80-trig.ts cosHost): FCOS even quadrant as
+                           RC(1 - RN68(RN68(r^2) RN68((1 - cos r) / r^2))) against one correct
+                           rounding, every RC.
 """
 import os, sys, random
 from fractions import Fraction as Fr
@@ -87,8 +90,24 @@ def evaluate(op, specs, n, seed):
                 h = val(res[4 * i + rc][0]); ok += rc64(v, rc) == h; cr += rc64(f, rc) == h
         print(f'{op} {spec}: model {100 * ok / n / 4:.2f}%  one correct rounding {100 * cr / n / 4:.2f}%', flush=True)
 
+def cos_eval(specs, n, seed):
+    from tanfit import rn
+    rng = random.Random(seed)
+    for spec in specs.split(','):
+        a, b = map(float, spec.split(':'))
+        xs = uniform(a, b, n, rng)
+        res = host([(35, cw(rc), enc(x), 0) for x in xs for rc in range(4)])
+        ok = cr = 0
+        for i, x in enumerate(xs):
+            c = exact(35, x); r2 = x * x
+            v = 1 + rn(rn(r2) * rn((c - 1) / r2))
+            for rc in range(4):
+                h = val(res[4 * i + rc][0]); ok += rc64(v, rc) == h; cr += rc64(c, rc) == h
+        print(f'cos {spec}: model {100 * ok / n / 4:.2f}%  one correct rounding {100 * cr / n / 4:.2f}%', flush=True)
+
 if __name__ == '__main__':
     a = sys.argv[1:]
     if a and a[0] == 'fit': fit(int(a[1]), int(a[2]), int(a[3]), [int(k) for k in a[4].split(',')])
     elif a and a[0] == 'eval': evaluate(int(a[1]), a[2], int(a[3]), int(a[4]))
+    elif a and a[0] == 'cos': cos_eval(a[1], int(a[2]), int(a[3]))
     else: print(__doc__)

@@ -10,8 +10,9 @@
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
 // - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the rational
 //   approximation of f80-trig.ts (98-100%); the sine kernel of FSIN, FCOS,
-//   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back
-//   (f80-trig.ts, 99.8-99.9%); F2XM1, |x| < 2^-32:
+//   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back; their
+//   cosine kernel: 1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts,
+//   99.9%); F2XM1, |x| < 2^-32:
 //   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
 // - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
 //   by an error that changes with the last bits of the operand: the rounding
@@ -37,7 +38,7 @@ import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qp
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
-import { tanHost, sinHostAdjust } from "./f80-trig";
+import { tanHost, sinHostAdjust, cosHost } from "./f80-trig";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -181,7 +182,7 @@ function trigArg(sig: u64, se: u32, cw: u32): i32 {
 /** q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK. */
 function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
   const k = redK + (cos ? 1 : 0);
-  if ((k & 1) != 0) cosK(rS, rE, rH, rL);
+  if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
   else {
     sinK(rS, rE, rH, rL);
     sinHostAdjust(rE, rH); // the CPU's deviation from the exact sine (f80-trig.ts)

@@ -26,7 +26,8 @@
 // 0.01 gave T_TAN_HI, better above 15/32 (99.1-99.2% up to 0.7, 97.9% up to
 // pi/4, against 96-98%) but worse below; the stages leave 5-8% of the
 // constraints violated, so neither set is exactly the CPU's.
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qnear68 } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
+import { T_INVFACT, N_COS } from "./f80-tables";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
 const T_TAN = memory.data<u64>([
@@ -134,4 +135,36 @@ export function sinHostAdjust(rE: i32, rH: u64): void {
   qfromU128(p < 0 ? 1 : 0, 0, <u64>(p < 0 ? -p : p), -120);
   qmul(qS, qE, qH, qL, sS, sE, sH, sL);
   qadd(sS, sE, sH, sL, qS, qE, qH, qL);
+}
+
+// ---------------------------------------------------------------------------
+// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r).
+//
+//   cos r = RC(1 - RN68(RN68(r^2) * RN68((1 - cos r) / r^2)))
+//
+// with (1 - cos r) / r^2 itself exact before its rounding (no deviation
+// measurable). Found by trying forms of the last steps against host results
+// (scripts/x87-trans/sinfit.py cos): fresh operands 99.9-100% for |r| <= pi/4
+// against 98.9-99.9% for one correct rounding (the host's misses are the
+// 68-bit roundings of the product and of its factors).
+
+/** q = cos r for a reduced |r| <= pi/4 (before the final rounding). */
+export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
+  if (rH == 0) {
+    qfromU128(0, 0, 1, 0);
+    return;
+  }
+  qmul(rS, rE, rH, rL, rS, rE, rH, rL);
+  const wE = qE, wH = qH, wL = qL;
+  // c = RN68(1/2! - w/4! + w^2/6! - ...) = RN68((1 - cos r) / r^2), w = r^2 exact
+  const n = load<u8>(N_COS + <usize>(wE < -63 ? 63 : wE > 0 ? 0 : -wE));
+  qpoly(T_INVFACT, 2, 2, n > 1 ? n - 1 : 1, true, 0, wE, wH, wL);
+  qnear68();
+  const cE = qE, cH = qH, cL = qL;
+  // z = RN68(r^2), p = RN68(z c)
+  qadd(0, wE, wH, wL, 0, 0, 0, 0);
+  qnear68();
+  qmul(0, qE, qH, qL, 0, cE, cH, cL);
+  qnear68();
+  qadd(0, 0, 0x8000000000000000, 0, 1, qE, qH, qL);
 }

@@ -5,7 +5,7 @@
 // rounded and the core reproduces only part of its internal algorithm (scripts/x87-trans,
 // docs/RESULTS.md): they may differ from ours by one unit in the last place (counted, reported):
 // FYL2X/FYL2XP1 in at most 0.5% of the cases per encoding (measured 0 of 303 with
-// X87_DIFF_CASES=300, seeds 1-3), the others 2% (measured 0-1.3%; FPTAN 0),
+// X87_DIFF_CASES=300, seeds 1-3), the others 2% (measured 0-1.3%; FPTAN, FSIN, FSINCOS 0, FCOS 0-1),
 // never more than 1 (FYL2X/FYL2XP1) or 3 one-ulp differences in the default 51 cases.
 // Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
 // X87_DIFF_SEED; X87_NOMASK=1 compares the undefined condition codes too.
