@@ -10,8 +10,11 @@ import { f80Sin, f80Cos, f80Sincos, f80Ptan, f80Patan, f80Fyl2x, f80Fyl2xp1, f80
 import {
   getCw, getSw, setSw, signal, signalC1, setCc, isEmpty, stSig, stSe, setSt, pop, push, pushRoom,
   underflow, IND_SIG, IND_SE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC, EXC_MASK,
+  getTop, setTop, getTw, setTw, tagOf, TAG_EMPTY,
 } from './x87-state';
 import { opSig, opSe, opExc } from './x87-mem';
+import * as C from '../cpu';
+import { OFF_FPU_ST } from '../state';
 
 /** Exceptions that, unmasked, leave the destination (and the stack) untouched. */
 const NO_RESULT: u32 = FE_IE | FE_DE | FE_ZE;
@@ -22,8 +25,17 @@ const NO_RESULT: u32 = FE_IE | FE_DE | FE_ZE;
 function commit(i: u32, exc: u32, doPop: bool): void {
   signalC1(exc);
   if (stopped(exc)) return;
-  setSt(i, rSig, rSe);
-  if (doPop) pop();
+  // setSt and pop with one read and one write of TOP and the tag word
+  const top = getTop();
+  const p = (top + i) & 7;
+  store<u64>(C.S + (p << 4), rSig, OFF_FPU_ST);
+  store<u64>(C.S + (p << 4), <u64>(rSe & 0xFFFF), OFF_FPU_ST + 8);
+  let tw = (getTw() & ~(3 << (p << 1))) | (tagOf(rSig, rSe) << (p << 1));
+  if (doPop) {
+    tw |= TAG_EMPTY << (top << 1);
+    setTop(top + 1);
+  }
+  setTw(tw);
 }
 
 /** Masked stack underflow of an operation with destination ST(i): the indefinite. */
