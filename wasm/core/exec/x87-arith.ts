@@ -22,7 +22,7 @@ const NO_RESULT: u32 = FE_IE | FE_DE | FE_ZE;
 @inline function stopped(exc: u32): bool { return (exc & ~getCw() & NO_RESULT) != 0; }
 
 /** Records exc (flags and C1) and writes the result to ST(i) unless an unmasked IE/DE/ZE stops it. */
-function commit(i: u32, exc: u32, doPop: bool): void {
+@inline function commit(i: u32, exc: u32, doPop: bool): void {
   signalC1(exc);
   if (stopped(exc)) return;
   // setSt and pop with one read and one write of TOP and the tag word
@@ -49,7 +49,7 @@ function underflowTo(i: u32, doPop: bool): void {
  * dest op src into rSig/rSe/fpuExc. kind is the ModRM reg field of the D8 forms: 0 FADD,
  * 1 FMUL, 4 FSUB (dest - src), 5 FSUBR (src - dest), 6 FDIV, 7 FDIVR.
  */
-function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
+@inline function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
   const cw = getCw();
   switch (kind) {
     case 0: f80Add(dSig, dSe, sSig, sSe, cw); break;
@@ -62,7 +62,7 @@ function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
 }
 
 /** Register form: ST(d) = ST(d) op ST(s), popping when asked. */
-export function arithReg(kind: u32, d: u32, s: u32, doPop: bool): void {
+@inline export function arithReg(kind: u32, d: u32, s: u32, doPop: bool): void {
   if (isEmpty(d) || isEmpty(s)) { underflowTo(d, doPop); return; }
   binop(kind, stSig(d), stSe(d), stSig(s), stSe(s));
   commit(d, fpuExc, doPop);
@@ -81,7 +81,7 @@ function memDenormal(kind: u32): u32 {
 }
 
 /** Memory form: ST(0) = ST(0) op the operand converted by loadOperand. */
-export function arithMem(kind: u32): void {
+@inline export function arithMem(kind: u32): void {
   if (isEmpty(0)) { underflowTo(0, false); return; }
   const de = memDenormal(kind);
   if (stopped(de)) { signalC1(de); return; }

@@ -61,7 +61,7 @@ export let opExc: u32 = 0;
  * Reads and converts the memory operand: kind 0 = m32fp, 1 = m32int, 2 = m64fp, 3 = m16int
  * (the D8/DA/DC/DE order). False on a fault.
  */
-export function loadOperand(kind: u32): bool {
+@inline export function loadOperand(kind: u32): bool {
   const size: u32 = kind == 2 ? 8 : kind == 3 ? 2 : 4;
   if (!rdM(size)) return false;
   const cw = getCw();
@@ -85,7 +85,7 @@ export function loadOperand(kind: u32): bool {
  * FLD m32fp/m64fp/m80fp, FILD m16/m32/m64, FBLD m80bcd. kind: 0 m32fp, 1 m64fp, 2 m80fp,
  * 3 m16int, 4 m32int, 5 m64int, 6 m80bcd.
  */
-export function fldMem(kind: u32): void {
+@inline export function fldMem(kind: u32): void {
   const size: u32 = kind == 0 || kind == 4 ? 4 : kind == 1 || kind == 5 ? 8 : kind == 3 ? 2 : 10;
   if (!rdM(size)) return;
   if (!pushRoom()) return;
@@ -124,7 +124,7 @@ export function fldMem(kind: u32): void {
  * FST/FSTP m32fp/m64fp/m80fp, FIST/FISTP m16/m32/m64, FISTTP, FBSTP. kind: 0 m32fp, 1 m64fp,
  * 2 m80fp, 3 m16int, 4 m32int, 5 m64int, 6 m80bcd; chop = FISTTP.
  */
-export function fstMem(kind: u32, doPop: bool, chop: bool): void {
+@inline export function fstMem(kind: u32, doPop: bool, chop: bool): void {
   const size: u32 = kind == 0 || kind == 4 ? 4 : kind == 1 || kind == 5 ? 8 : kind == 3 ? 2 : 10;
   const l = wrLinChecked(size);
   if (fault) return;

@@ -153,7 +153,7 @@ function noWaitOp(op: u32, m: u32): void {
   // DB E0 FNENI, E1 FNDISI, E4 FNSETPM: 8087/287 controls, no-ops since the 387
 }
 
-function memOp(op: u32, reg: u32): void {
+@inline function memOp(op: u32, reg: u32): void {
   switch (op) {
     case 0xD9:
       switch (reg) {
@@ -209,7 +209,7 @@ function memOp(op: u32, reg: u32): void {
   return ((0xA642 >> (reg << 2)) & 0xF) | (op == 0xDB ? 1 : 0);
 }
 
-function regOp(op: u32, reg: u32, i: u32): void {
+@inline function regOp(op: u32, reg: u32, i: u32): void {
   switch (op) {
     case 0xD8:
       if (reg == 2 || reg == 3) fcomReg(i, false, reg - 2);
