@@ -16,9 +16,11 @@
 // quadrants fit far better with A rounded to 68 bits before the constant is
 // added. Where atan R lies near a 64-bit grid point the host's side of it
 // reads the error e of the CPU's C: about +-0.1 units of 2^-67 R, zero at
-// z = 0 and oscillating about a dozen times over z in [0, 1] (a minimax
-// error of roughly 2^-70.3 of atan t / t, so presumably a rational
-// approximation in z; its coefficients are not recovered). e is modelled by a
+// z = 0 and changing sign a dozen times over z in [0, 1]: the error of a
+// type-[7/7] rational minimax approximation atan t = t (1 + z N(z)/D(z)) on
+// all of [0, 1] (ideal amplitude 2^-70.8 of atan t / t, 15 sign changes,
+// most of them where the host's are: scripts/x87-trans/atan-minimax.py),
+// with its 68-bit coefficients (not recovered) bending it. e is modelled by a
 // polynomial fitted (linear programming, least total violation) to 24000
 // such samples: it takes FPATAN from 99.88% to 99.95% bit-exact on fresh
 // operands (99.14% before this file). What is left is the rounding noise of
