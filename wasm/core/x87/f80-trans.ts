@@ -8,6 +8,8 @@
 // every intermediate value to nearest at 68 bits and rounds the last
 // operation (a product or a quotient) once under RC:
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
+// - FPATAN: the arctangent of f80-atan.ts (an RN68 quotient, then a sum
+//   rounded under RC; bit-exact in 99.95%).
 // - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the rational
 //   approximation of f80-trig.ts (98-100%); the sine kernel of FSIN, FCOS,
 //   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back; their
@@ -36,9 +38,10 @@ import {
 } from "./f80";
 import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { T_INVFACT, T_INVODD, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
 import { tanHost, sinHostAdjust, cosHost } from "./f80-trig";
+import { atanHost } from "./f80-atan";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -281,37 +284,6 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
 // ---------------------------------------------------------------------------
 // Arctangent
 
-/** q = atan t for 0 <= t <= 1: atan(j/16) + atan((t - j/16) / (1 + t j/16)). */
-function atanK(tE: i32, tH: u64, tL: u64): void {
-  let j: u32;
-  if (tE <= -6) j = 0;
-  else if (tE == -5) j = 1;
-  else j = <u32>(((tH >> u64(58 - tE)) + 1) >> 1);
-  let uS: u32 = 0, uE = tE, uH = tH, uL = tL;
-  if (j != 0) {
-    qfromU128(0, 0, j, -4);
-    const cE = qE, cH = qH;
-    qmul(0, tE, tH, tL, 0, cE, cH, 0);
-    qadd(0, 0, SIG_J, 0, 0, qE, qH, qL);
-    const dE = qE, dH = qH, dL = qL;
-    qadd(0, tE, tH, tL, 1, cE, cH, 0);
-    qdiv(qS, qE, qH, qL, 0, dE, dH, dL);
-    uS = qS; uE = qE; uH = qH; uL = qL;
-  }
-  if (uH != 0) {
-    qmul(uS, uE, uH, uL, uS, uE, uH, uL);
-    qpoly(T_INVODD, 0, 1, 12, true, qS, qE, qH, qL);
-    qmul(qS, qE, qH, qL, uS, uE, uH, uL);
-  } else {
-    qzero();
-  }
-  if (j != 0) {
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qload(T_ATAN16, j);
-    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  }
-}
-
 /** FPATAN: atan2(y, x) with x = a (ST0) and y = b (ST1); the caller pops. */
 export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
   fpuExc = 0;
@@ -346,20 +318,7 @@ export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
   const xE = qE, xH = qH;
   qfromF80(bSig, bSe & 0x7FFF);
   const yE = qE, yH = qH;
-  const swap = yE > xE || (yE == xE && yH > xH);
-  if (swap) qdiv(0, xE, xH, 0, 0, yE, yH, 0);
-  else qdiv(0, yE, yH, 0, 0, xE, xH, 0);
-  atanK(qE, qH, qL);
-  if (swap) {
-    const aE = qE, aH = qH, aL = qL;
-    qload(T_CONST, K_PI2);
-    qadd(0, qE, qH, qL, 1, aE, aH, aL);
-  }
-  if (xneg) {
-    const aE = qE, aH = qH, aL = qL;
-    qload(T_CONST, K_PI);
-    qadd(0, qE, qH, qL, 1, aE, aH, aL);
-  }
+  atanHost(xE, xH, yE, yH, xneg);
   qS = sy;
   qround(cw);
 }
