@@ -42,9 +42,11 @@ if (micro) {
     'load ×10': rep('mov eax, [ebp+8]\nmov edx, [ebp+12]', 5),
     'store ×10': rep('mov [ebp+8], eax\nmov [ebp+12], edx', 5),
     'push/pop ×5': rep('push eax\npop edx', 5),
+    'x87 fld/fmul/fstp m64 ×9': 'fld1\nfstp qword [ebp+8]\nfldpi\nfstp qword [ebp+16]\n' + rep('fld qword [ebp+8]\nfmul qword [ebp+16]\nfstp qword [ebp+24]', 3),
+    'x87 fadd/fmul st(i) ×10': 'fld1\nfldz\n' + rep('fadd st0, st1\nfmul st0, st1', 5) + '\nfstp st0\nfstp st0',
   };
   for (const [name, body] of Object.entries(loops)) {
-    writeFileSync(join(dir, 'l.asm'), `bits 32\norg 0x1000\nmov ecx, 2000000\nmov ebp, 0x20000\nl:\n${body}\ndec ecx\njnz l\nhlt\n`);
+    writeFileSync(join(dir, 'l.asm'), `bits 32\norg 0x1000\nfninit\nmov ecx, 2000000\nmov ebp, 0x20000\nl:\n${body}\ndec ecx\njnz l\nhlt\n`);
     execFileSync('nasm', ['-f', 'bin', '-o', join(dir, 'l.bin'), join(dir, 'l.asm')]);
     tests.push([name, new Uint8Array(readFileSync(join(dir, 'l.bin'))), 0x1000, 0x1000]);
   }

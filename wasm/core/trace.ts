@@ -32,6 +32,7 @@ import * as Dec from './decode';
 import { OFF_TRACE, OFF_PENDING, OFF_JIT_QUEUE } from './state';
 import { tagR, tagW } from './mmu/paging';
 import { traceInfo, dispatchDecoded } from './gen/dispatch';
+import { op_x87_decoded } from './exec/x87';
 import { alu, shift } from './exec/alu';
 import { lazyIncDec, lazy, lazyRes, cond, L_INC, L_DEC, L_SUB, CF, OF } from './flags';
 import { rd8, rd16, rd32, wr8, wr32, rdForWrite } from './mmu/mem';
@@ -527,6 +528,21 @@ export function jitForget(): void {
  */
 export function genEntry(e: u32, ip: u32): u32 {
   const w0 = load<u32>(e);
+  // x87 escapes run through a small function of their own (replay calls it directly too): the
+  // body of this one holds the whole instruction switch (dispatchDecoded inlined), whose frame
+  // costs more than an x87 operation
+  if (((w0 & 0x1FF) >>> 3) == (0xD8 >>> 3)) return x87Entry(e, ip, w0);
+  genSetup(e, ip, w0);
+  dispatchDecoded(w0 & 0x1FF);
+  return genFinish(w0);
+}
+function x87Entry(e: u32, ip: u32, w0: u32): u32 {
+  genSetup(e, ip, w0);
+  op_x87_decoded(w0 & 0xFF);
+  return genFinish(w0);
+}
+/** The decoder state of the generic case's instruction, from its entry. */
+@inline function genSetup(e: u32, ip: u32, w0: u32): void {
   const w1 = load<u32>(e, 4);
   C.startIp = ip;
   C.startEsp = r32(ESP);
@@ -543,7 +559,9 @@ export function genEntry(e: u32, ip: u32): u32 {
     Dec.eaEspBase = (w1 & (1 << 24)) != 0;
   }
   C.ip = ip + ((w0 >> E_IMM_SHIFT) & 0xF);
-  dispatchDecoded(w0 & 0x1FF);
+}
+/** After the generic case's instruction: the EIP after it, or stopN set. */
+@inline function genFinish(w0: u32): u32 {
   if (w0 & E_PFX) C.setPrefixDefaults(C.code32);
   const next = C.ip;
   // A fault or an exit, or a store into the trace's own bytes (the next instruction must be fetched anew).
@@ -780,7 +798,7 @@ function interp(slot: u32, t0: u32): u32 {
         break;
       }
       default:
-        next = genEntry(e, ip);
+        next = ((w0 & 0x1FF) >>> 3) == (0xD8 >>> 3) ? x87Entry(e, ip, w0) : genEntry(e, ip);
         if (stopN) return 0;
     }
     e += 16;

@@ -10,8 +10,11 @@ import { f80Sin, f80Cos, f80Sincos, f80Ptan, f80Patan, f80Fyl2x, f80Fyl2xp1, f80
 import {
   getCw, getSw, setSw, signal, signalC1, setCc, isEmpty, stSig, stSe, setSt, pop, push, pushRoom,
   underflow, IND_SIG, IND_SE, SW_C0, SW_C1, SW_C2, SW_C3, SW_CC, EXC_MASK,
+  getTop, setTop, getTw, setTw, tagOf, TAG_EMPTY,
 } from './x87-state';
 import { opSig, opSe, opExc } from './x87-mem';
+import * as C from '../cpu';
+import { OFF_FPU_ST } from '../state';
 
 /** Exceptions that, unmasked, leave the destination (and the stack) untouched. */
 const NO_RESULT: u32 = FE_IE | FE_DE | FE_ZE;
@@ -19,11 +22,20 @@ const NO_RESULT: u32 = FE_IE | FE_DE | FE_ZE;
 @inline function stopped(exc: u32): bool { return (exc & ~getCw() & NO_RESULT) != 0; }
 
 /** Records exc (flags and C1) and writes the result to ST(i) unless an unmasked IE/DE/ZE stops it. */
-function commit(i: u32, exc: u32, doPop: bool): void {
+@inline function commit(i: u32, exc: u32, doPop: bool): void {
   signalC1(exc);
   if (stopped(exc)) return;
-  setSt(i, rSig, rSe);
-  if (doPop) pop();
+  // setSt and pop with one read and one write of TOP and the tag word
+  const top = getTop();
+  const p = (top + i) & 7;
+  store<u64>(C.S + (p << 4), rSig, OFF_FPU_ST);
+  store<u64>(C.S + (p << 4), <u64>(rSe & 0xFFFF), OFF_FPU_ST + 8);
+  let tw = (getTw() & ~(3 << (p << 1))) | (tagOf(rSig, rSe) << (p << 1));
+  if (doPop) {
+    tw |= TAG_EMPTY << (top << 1);
+    setTop(top + 1);
+  }
+  setTw(tw);
 }
 
 /** Masked stack underflow of an operation with destination ST(i): the indefinite. */
@@ -37,7 +49,7 @@ function underflowTo(i: u32, doPop: bool): void {
  * dest op src into rSig/rSe/fpuExc. kind is the ModRM reg field of the D8 forms: 0 FADD,
  * 1 FMUL, 4 FSUB (dest - src), 5 FSUBR (src - dest), 6 FDIV, 7 FDIVR.
  */
-function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
+@inline function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
   const cw = getCw();
   switch (kind) {
     case 0: f80Add(dSig, dSe, sSig, sSe, cw); break;
@@ -50,7 +62,7 @@ function binop(kind: u32, dSig: u64, dSe: u32, sSig: u64, sSe: u32): void {
 }
 
 /** Register form: ST(d) = ST(d) op ST(s), popping when asked. */
-export function arithReg(kind: u32, d: u32, s: u32, doPop: bool): void {
+@inline export function arithReg(kind: u32, d: u32, s: u32, doPop: bool): void {
   if (isEmpty(d) || isEmpty(s)) { underflowTo(d, doPop); return; }
   binop(kind, stSig(d), stSe(d), stSig(s), stSe(s));
   commit(d, fpuExc, doPop);
@@ -69,7 +81,7 @@ function memDenormal(kind: u32): u32 {
 }
 
 /** Memory form: ST(0) = ST(0) op the operand converted by loadOperand. */
-export function arithMem(kind: u32): void {
+@inline export function arithMem(kind: u32): void {
   if (isEmpty(0)) { underflowTo(0, false); return; }
   const de = memDenormal(kind);
   if (stopped(de)) { signalC1(de); return; }

@@ -4,7 +4,7 @@
 import * as C from '../cpu';
 import { fault } from '../cpu';
 import { linR, linW } from '../decode';
-import { rd16, rd32, wr16, wr32, probeW } from '../mmu/mem';
+import { rd16, rd32, rd64, wr16, wr32, wr64, probeW } from '../mmu/mem';
 import { FE_IE, FE_DE, FE_ZE, FE_OE, FE_UE, rSig, rSe, rInt, fpuExc } from '../x87/f80';
 import {
   f80FromF32, f80FromF64, f80FromInt, f80ToF32, f80ToF64, f80ToInt, f80FromBcd, f80ToBcd,
@@ -20,26 +20,21 @@ export let mLo: u64 = 0;
 export let mHi: u32 = 0;
 
 /** Reads `size` (2, 4, 8 or 10) bytes of the memory operand into mLo/mHi; false on a fault. */
-export function rdM(size: u32): bool {
+@inline export function rdM(size: u32): bool {
   const l = linR(C.eaSeg, C.eaOff, size);
   if (fault) return false;
-  if (size == 2) mLo = <u64>rd16(l);
+  if (size == 4) mLo = <u64>rd32(l);
+  else if (size == 2) mLo = <u64>rd16(l);
   else {
-    const lo = rd32(l);
+    mLo = rd64(l);
     if (fault) return false;
-    if (size == 4) mLo = <u64>lo;
-    else {
-      const hi = rd32(l + 4);
-      if (fault) return false;
-      mLo = <u64>lo | (<u64>hi << 32);
-      if (size == 10) mHi = rd16(l + 8);
-    }
+    if (size == 10) mHi = rd16(l + 8);
   }
   return !fault;
 }
 
 /** Linear address of a checked, writable memory operand of `size` bytes (0 and fault if not). */
-export function wrLinChecked(size: u32): u32 {
+@inline export function wrLinChecked(size: u32): u32 {
   const l = linW(C.eaSeg, C.eaOff, size);
   if (fault) return 0;
   probeW(l, size);
@@ -47,11 +42,10 @@ export function wrLinChecked(size: u32): u32 {
 }
 
 /** Writes lo (and hi for 10 bytes) to a checked linear address. */
-export function wrRaw(l: u32, size: u32, lo: u64, hi: u32): void {
+@inline export function wrRaw(l: u32, size: u32, lo: u64, hi: u32): void {
+  if (size == 4) { wr32(l, <u32>lo); return; }
   if (size == 2) { wr16(l, <u32>lo); return; }
-  wr32(l, <u32>lo);
-  if (size == 4) return;
-  wr32(l + 4, <u32>(lo >> 32));
+  wr64(l, lo);
   if (size == 10) wr16(l + 8, hi);
 }
 
@@ -67,7 +61,7 @@ export let opExc: u32 = 0;
  * Reads and converts the memory operand: kind 0 = m32fp, 1 = m32int, 2 = m64fp, 3 = m16int
  * (the D8/DA/DC/DE order). False on a fault.
  */
-export function loadOperand(kind: u32): bool {
+@inline export function loadOperand(kind: u32): bool {
   const size: u32 = kind == 2 ? 8 : kind == 3 ? 2 : 4;
   if (!rdM(size)) return false;
   const cw = getCw();
@@ -91,7 +85,7 @@ export function loadOperand(kind: u32): bool {
  * FLD m32fp/m64fp/m80fp, FILD m16/m32/m64, FBLD m80bcd. kind: 0 m32fp, 1 m64fp, 2 m80fp,
  * 3 m16int, 4 m32int, 5 m64int, 6 m80bcd.
  */
-export function fldMem(kind: u32): void {
+@inline export function fldMem(kind: u32): void {
   const size: u32 = kind == 0 || kind == 4 ? 4 : kind == 1 || kind == 5 ? 8 : kind == 3 ? 2 : 10;
   if (!rdM(size)) return;
   if (!pushRoom()) return;
@@ -130,7 +124,7 @@ export function fldMem(kind: u32): void {
  * FST/FSTP m32fp/m64fp/m80fp, FIST/FISTP m16/m32/m64, FISTTP, FBSTP. kind: 0 m32fp, 1 m64fp,
  * 2 m80fp, 3 m16int, 4 m32int, 5 m64int, 6 m80bcd; chop = FISTTP.
  */
-export function fstMem(kind: u32, doPop: bool, chop: bool): void {
+@inline export function fstMem(kind: u32, doPop: bool, chop: bool): void {
   const size: u32 = kind == 0 || kind == 4 ? 4 : kind == 1 || kind == 5 ? 8 : kind == 3 ? 2 : 10;
   const l = wrLinChecked(size);
   if (fault) return;

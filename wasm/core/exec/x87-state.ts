@@ -45,7 +45,10 @@ export const TAG_EMPTY: u32 = 3;
 }
 /** Store a status word (TOP bits are ignored) and recompute ES/B. */
 export function setSw(sw: u32): void {
-  storeSw(withEs(sw & 0xC7FF, getCw()));
+  sw &= 0xC7FF;
+  // the stored word always agrees with the control word, so an unchanged word stays as it is
+  if (sw == getSw()) return;
+  storeSw(withEs(sw, getCw()));
 }
 /** Store a control word: bit 6 reads as 1, bits 7 and 13..15 as 0 (observed). ES/B follow. */
 export function setCw(cw: u32): void {
@@ -84,7 +87,7 @@ function ferrEnd(): void {
 @inline export function stSe(i: u32): u32 { return physSe(phys(i)); }
 
 /** Tag of a value: zero, valid (normal) or special (NaN, infinity, denormal, unsupported). */
-export function tagOf(sig: u64, se: u32): u32 {
+@inline export function tagOf(sig: u64, se: u32): u32 {
   const e = se & 0x7FFF;
   if (e == 0) return sig == 0 ? TAG_ZERO : TAG_SPECIAL;
   return e != 0x7FFF && (sig >> 63) != 0 ? TAG_VALID : TAG_SPECIAL;
@@ -93,19 +96,19 @@ export function tagOf(sig: u64, se: u32): u32 {
   const sh = p << 1;
   setTw((getTw() & ~(3 << sh)) | (t << sh));
 }
-export function setPhys(p: u32, sig: u64, se: u32): void {
+@inline export function setPhys(p: u32, sig: u64, se: u32): void {
   store<u64>(C.S + (p << 4), sig, OFF_FPU_ST);
   store<u64>(C.S + (p << 4), <u64>(se & 0xFFFF), OFF_FPU_ST + 8);
   setTag(p, tagOf(sig, se));
 }
 @inline export function setSt(i: u32, sig: u64, se: u32): void { setPhys(phys(i), sig, se); }
 /** Mark ST(0) empty and increment TOP. */
-export function pop(): void {
+@inline export function pop(): void {
   setTag(phys(0), TAG_EMPTY);
   setTop(getTop() + 1);
 }
 /** Decrement TOP and write ST(0) (the caller checked for overflow). */
-export function push(sig: u64, se: u32): void {
+@inline export function push(sig: u64, se: u32): void {
   setTop(getTop() - 1);
   setSt(0, sig, se);
 }

@@ -109,17 +109,27 @@ export function op_x87_decoded(op: u32): void {
   }
   x87Decoded(op);
 }
+/** Class of each escape byte (low 3 bits) and ModRM byte: 0 ordinary, 1 reserved, 2 no-wait. */
+const CLASS = memory.data(2048);
+let classReady = false;
+function buildClass(): void {
+  for (let i: u32 = 0; i < 2048; i++) {
+    const op = 0xD8 | (i >> 8), m = i & 0xFF;
+    store<u8>(CLASS + i, reserved(op, m) ? 1 : noWait(op, m) ? 2 : 0);
+  }
+  classReady = true;
+}
+
 function x87Decoded(op: u32): void {
   const m = C.modrm;
-  if (reserved(op, m)) {
-    raiseUD();
+  if (!classReady) buildClass();
+  const cls = load<u8>(CLASS + (((op & 7) << 8) | m));
+  if (cls != 0) {
+    if (cls == 1) raiseUD();
+    else noWaitOp(op, m);
     return;
   }
-  if (noWait(op, m)) {
-    noWaitOp(op, m);
-    return;
-  }
-  if (pendingStops()) return;
+  if ((getSw() & SW_ES) != 0 && pendingStops()) return;
   const reg = (m >> 3) & 7;
   if (m < 0xC0) {
     memOp(op, reg);
@@ -143,7 +153,7 @@ function noWaitOp(op: u32, m: u32): void {
   // DB E0 FNENI, E1 FNDISI, E4 FNSETPM: 8087/287 controls, no-ops since the 387
 }
 
-function memOp(op: u32, reg: u32): void {
+@inline function memOp(op: u32, reg: u32): void {
   switch (op) {
     case 0xD9:
       switch (reg) {
@@ -199,7 +209,7 @@ function memOp(op: u32, reg: u32): void {
   return ((0xA642 >> (reg << 2)) & 0xF) | (op == 0xDB ? 1 : 0);
 }
 
-function regOp(op: u32, reg: u32, i: u32): void {
+@inline function regOp(op: u32, reg: u32, i: u32): void {
   switch (op) {
     case 0xD8:
       if (reg == 2 || reg == 3) fcomReg(i, false, reg - 2);

@@ -44,6 +44,21 @@ import * as D from '../debug';
   wrSlow(lin, 4, v);
 }
 
+/** 8 bytes within one page in one load or store when the TLB holds the page (x87 operands); else
+ * two 4-byte accesses, low half first (a fault stops at the half that takes it). */
+@inline export function rd64(lin: u32): u64 {
+  if (hitR(lin, 8)) return load<u64>(hostAddr(lin));
+  const lo = rd32(lin);
+  if (fault) return 0;
+  return <u64>lo | (<u64>rd32(lin + 4) << 32);
+}
+@inline export function wr64(lin: u32, v: u64): void {
+  if (hitW(lin, 8)) { store<u64>(hostAddr(lin), v); return; }
+  wr32(lin, <u32>v);
+  if (fault) return;
+  wr32(lin + 4, <u32>(v >> 32));
+}
+
 /** Host address of `lin` if the read TLB holds its page now (RAM or ROM), else 0. No fill, no fault. */
 @inline export function tlbHostR(lin: u32): u32 { return hitR(lin, 1) ? hostAddr(lin) : 0; }
 /** Host address of `lin` if the write TLB holds its page now (writable RAM), else 0. */

@@ -8,7 +8,13 @@
 // every intermediate value to nearest at 68 bits and rounds the last
 // operation (a product or a quotient) once under RC:
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
-// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); F2XM1, |x| < 2^-32:
+// - FPATAN: the arctangent of f80-atan.ts (an RN68 quotient, then a sum
+//   rounded under RC; bit-exact in 99.95%).
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the rational
+//   approximation of f80-trig.ts (98-100%); the sine kernel of FSIN, FCOS,
+//   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back; their
+//   cosine kernel: 1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts,
+//   99.9%); F2XM1, |x| < 2^-32:
 //   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
 // - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
 //   by an error that changes with the last bits of the operand: the rounding
@@ -32,9 +38,11 @@ import {
 } from "./f80";
 import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_ATAN16, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { T_INVFACT, T_INVODD, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
 import { exp2m1Host } from "./f80-exp";
+import { tanHost, sinHostAdjust, cosHost } from "./f80-trig";
+import { atanHost } from "./f80-atan";
 
 const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -178,8 +186,11 @@ function trigArg(sig: u64, se: u32, cw: u32): i32 {
 /** q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK. */
 function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
   const k = redK + (cos ? 1 : 0);
-  if ((k & 1) != 0) cosK(rS, rE, rH, rL);
-  else sinK(rS, rE, rH, rL);
+  if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
+  else {
+    sinK(rS, rE, rH, rL);
+    sinHostAdjust(rE, rH); // the CPU's deviation from the exact sine (f80-trig.ts)
+  }
   if ((k & 2) != 0) qS ^= 1;
 }
 
@@ -259,27 +270,9 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
       qnear68();
       if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
       else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
-    } else if (rE < -32) {
-      // tan r = r (1 + r^2/3 + 2 r^4/15): the quotient of two roundings would lose the
-      // direction of the r^3 term
-      qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-      const zS = qS, zE = qE, zH = qH, zL = qL;
-      qload(T_INVODD, 7);
-      qmul(qS, qE + 1, qH, qL, zS, zE, zH, zL);
-      const pS = qS, pE = qE, pH = qH, pL = qL;
-      qload(T_INVODD, 1);
-      qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-      qmul(qS, qE, qH, qL, zS, zE, zH, zL);
-      qadd(0, 0, SIG_J, 0, qS, qE, qH, qL);
-      qmul(qS, qE, qH, qL, rS, rE, rH, rL);
-      if ((redK & 1) != 0) qdiv(1, 0, SIG_J, 0, qS, qE, qH, qL);
     } else {
-      sinK(rS, rE, rH, rL);
-      const sS = qS, sE = qE, sH = qH, sL = qL;
-      cosK(rS, rE, rH, rL);
-      // tan(k pi/2 + r) = tan r for even k, -cot r for odd k
-      if ((redK & 1) != 0) qdiv(qS ^ 1, qE, qH, qL, sS, sE, sH, sL);
-      else qdiv(sS, sE, sH, sL, qS, qE, qH, qL);
+      // the CPU's rational approximation (f80-trig.ts)
+      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
     }
     qround(cw);
     r2Sig = rSig;
@@ -291,37 +284,6 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
 
 // ---------------------------------------------------------------------------
 // Arctangent
-
-/** q = atan t for 0 <= t <= 1: atan(j/16) + atan((t - j/16) / (1 + t j/16)). */
-function atanK(tE: i32, tH: u64, tL: u64): void {
-  let j: u32;
-  if (tE <= -6) j = 0;
-  else if (tE == -5) j = 1;
-  else j = <u32>(((tH >> u64(58 - tE)) + 1) >> 1);
-  let uS: u32 = 0, uE = tE, uH = tH, uL = tL;
-  if (j != 0) {
-    qfromU128(0, 0, j, -4);
-    const cE = qE, cH = qH;
-    qmul(0, tE, tH, tL, 0, cE, cH, 0);
-    qadd(0, 0, SIG_J, 0, 0, qE, qH, qL);
-    const dE = qE, dH = qH, dL = qL;
-    qadd(0, tE, tH, tL, 1, cE, cH, 0);
-    qdiv(qS, qE, qH, qL, 0, dE, dH, dL);
-    uS = qS; uE = qE; uH = qH; uL = qL;
-  }
-  if (uH != 0) {
-    qmul(uS, uE, uH, uL, uS, uE, uH, uL);
-    qpoly(T_INVODD, 0, 1, 12, true, qS, qE, qH, qL);
-    qmul(qS, qE, qH, qL, uS, uE, uH, uL);
-  } else {
-    qzero();
-  }
-  if (j != 0) {
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qload(T_ATAN16, j);
-    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  }
-}
 
 /** FPATAN: atan2(y, x) with x = a (ST0) and y = b (ST1); the caller pops. */
 export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): void {
@@ -357,20 +319,7 @@ export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
   const xE = qE, xH = qH;
   qfromF80(bSig, bSe & 0x7FFF);
   const yE = qE, yH = qH;
-  const swap = yE > xE || (yE == xE && yH > xH);
-  if (swap) qdiv(0, xE, xH, 0, 0, yE, yH, 0);
-  else qdiv(0, yE, yH, 0, 0, xE, xH, 0);
-  atanK(qE, qH, qL);
-  if (swap) {
-    const aE = qE, aH = qH, aL = qL;
-    qload(T_CONST, K_PI2);
-    qadd(0, qE, qH, qL, 1, aE, aH, aL);
-  }
-  if (xneg) {
-    const aE = qE, aH = qH, aL = qL;
-    qload(T_CONST, K_PI);
-    qadd(0, qE, qH, qL, 1, aE, aH, aL);
-  }
+  atanHost(xE, xH, yE, yH, xneg);
   qS = sy;
   qround(cw);
 }

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Issue 4: FPATAN read back from the host x87 (docs/RESULTS.md "2026-11-27 — x87 FPATAN").
+
+Model (wasm/core/x87/f80-atan.ts): R = RN68(min/max), A = R + C with C = RN68(atan R - R + R e(R^2)
+2^-67), result RC(A) for |y| <= |x|, x > 0, else RC(K -+ RN68(A)) with K = the 66-bit pi/2 or pi.
+
+  samples SEED N RLO RHI OUT.pkl  targeted samples: a 64-bit grid point g with tan g in [RLO, RHI],
+                                  R = RN68(tan g) (+-1 unit), realised as RN68(y/x) by a random x;
+                                  kept when atan R lies within 0.35 units of 2^-67 of g; saved with the
+                                  side of g on which the host's unrounded value lies (RD/RU results)
+  fit DEG OUT.npy IN.pkl...       e(z) = z sum c_k T_k(2z - 1), k <= DEG, by linear programming (least
+                                  total violation of the sides seen in the samples); units 2^-67 R
+  check SEED N [E.npy]            N random operands (all quadrants, |t| >= 2^-10), RD and RU on the
+                                  host: share of operands whose host bracket the model meets, per
+                                  quadrant (S = |y| > |x|, N = x < 0), with and without e
+Builds test/wasm/x87/native/f80ref.c via readback.py. Needs mpmath, numpy, scipy.
+"""
+import os, sys, random, pickle, collections
+from fractions import Fraction as Fr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from readback import host, val, cw
+import numpy as np
+from mpmath import mp, mpf, atan, tan
+mp.prec = 200
+M = lambda q: mpf(q.numerator) / q.denominator
+
+def f80(sign, e, m):
+    return ((sign << 15) | (e + 16383)) << 64 | m
+
+def rn(v, bits):
+    """mpf v rounded to nearest-even at bits significant bits."""
+    if v == 0:
+        return v
+    m, e = mp.frexp(v)
+    s = mp.ldexp(v, bits - e)
+    f = mp.floor(s)
+    r = s - f
+    if r > 0.5 or (r == 0.5 and int(f) % 2):
+        f += 1
+    return mp.ldexp(f, e - bits)
+
+def brackets(pairs):
+    r = host([(33, cw(rc), x, y) for x, y in pairs for rc in (1, 2)])
+    return [(val(r[2 * i][0]), val(r[2 * i + 1][0])) for i in range(len(pairs))]
+
+def samples(seed, n, rlo, rhi, out):
+    random.seed(seed)
+    import math
+    hlo, hhi = math.atan(rlo), math.atan(rhi)
+    rows, pairs = [], []
+    while len(pairs) < n:
+        h = random.uniform(hlo, hhi)
+        ea = math.floor(math.log2(h))
+        g = int(h * 2.0 ** (63 - ea)) + random.randint(-1000, 1000)
+        r0 = rn(tan(mp.ldexp(g, ea - 63)), 68)
+        er = mp.frexp(r0)[1] - 1
+        for i in (-1, 0, 1):
+            r = r0 + mp.ldexp(i, er - 67)
+            delta = float((g - mp.ldexp(atan(r), 63 - ea)) * 16)
+            if abs(delta) >= 0.35:
+                continue
+            rf = Fr(int(mp.ldexp(r, 67 - er))) * Fr(2) ** (er - 67)
+            X = random.getrandbits(63) | 1 << 63
+            for ey in (er, er - 1, er + 1):
+                Y = round(rf * X / Fr(2) ** ey)
+                if (1 << 63) <= Y < (1 << 64):
+                    break
+            if rn(M(Fr(Y, X) * Fr(2) ** ey), 68) != r:
+                continue
+            pairs.append((f80(0, 0, X), f80(0, ey, Y)))
+            rows.append((rf, delta, Fr(g) * Fr(2) ** (ea - 63)))
+    out_rows = []
+    for (rf, delta, gv), (lo, hi) in zip(rows, brackets(pairs)):
+        s = (0 if lo == gv else (1 if lo > gv else -1)) if lo == hi else (1 if lo >= gv else -1)
+        out_rows.append((rf, delta, s, gv))
+    pickle.dump(out_rows, open(out, 'wb'))
+
+def load(files):
+    """rows z = R^2, b = the side's threshold for e in units 2^-67 R, s, R."""
+    rows = []
+    for f in files:
+        for rf, delta, s, gv in pickle.load(open(f, 'rb')):
+            ea = gv.numerator.bit_length() - gv.denominator.bit_length()
+            if Fr(2) ** ea > gv:
+                ea -= 1
+            r = float(rf)
+            rows.append((r * r, delta * 2.0 ** ea / r, s, r))
+    return np.array(rows)
+
+def fit(deg, out, files):
+    from scipy.optimize import linprog
+    from scipy import sparse
+    from numpy.polynomial import chebyshev as Ch
+    a = load(files)
+    z, b, s = a[:, 0], a[:, 1], a[:, 2]
+    W = Ch.chebvander(2 * z - 1, deg) * z[:, None]
+    m = len(a)
+    pos, neg = np.where(s >= 0)[0], np.where(s <= 0)[0]
+    I = sparse.eye(m, format='csr')
+    A = sparse.vstack([sparse.hstack([sparse.csr_matrix(-W[pos]), -I[pos]]),
+                       sparse.hstack([sparse.csr_matrix(W[neg]), -I[neg]])]).tocsr()
+    res = linprog(np.concatenate([np.zeros(deg + 1), np.ones(m)]), A_ub=A, b_ub=np.concatenate([-b[pos], b[neg]]),
+                  bounds=[(None, None)] * (deg + 1) + [(0, None)] * m, method='highs')
+    c = res.x[:deg + 1]
+    e = W @ c
+    print('violated', (((s > 0) & (e < b)) | ((s < 0) & (e > b))).sum(), 'of', m)
+    np.save(out, c)
+
+PI66 = mp.ldexp(mp.nint(mp.ldexp(mp.pi, 64)), -64)
+
+def model(t, swap, neg, c):
+    r = rn(t, 68)
+    dev = 0
+    if c is not None:
+        from numpy.polynomial import chebyshev as Ch
+        z = float(r * r)
+        dev = r * mp.ldexp(z * Ch.chebval(2 * z - 1, c), -67)
+    a = r + rn(atan(r) - r + dev, 68)
+    if not swap and not neg:
+        return a
+    a = rn(a, 68)
+    return PI66 / 2 + a if swap and neg else PI66 / 2 - a if swap else PI66 - a
+
+def check(seed, n, efile):
+    random.seed(seed)
+    c = np.load(efile) if efile else None
+    pairs = []
+    for _ in range(n):
+        k, ex = random.randint(0, 10), random.randint(-5, 5)
+        a = f80(random.getrandbits(1), ex, random.getrandbits(63) | 1 << 63)
+        b = f80(random.getrandbits(1), ex - k, random.getrandbits(63) | 1 << 63)
+        pairs.append((a, b) if random.getrandbits(1) else (b, a))
+    st = collections.defaultdict(collections.Counter)
+    for (x, y), (lo, hi) in zip(pairs, brackets(pairs)):
+        X, Y = M(val(x)), M(val(y))
+        swap, neg = abs(Y) > abs(X), X < 0
+        t = abs(X / Y) if swap else abs(Y / X)
+        q = ('S' if swap else 's') + ('N' if neg else 'n')
+        L, H = M(lo), M(hi)
+        st[q]['n'] += 1
+        for name, cc in (('no e', None), ('with e', c)):
+            if name == 'with e' and c is None:
+                continue
+            v = model(t, swap, neg, cc)
+            v = -v if Y < 0 else v
+            st[q][name] += (v == L) if lo == hi else (L < v < H)
+    for q in sorted(st):
+        print(q, st[q]['n'], ' '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e') if k in st[q]))
+
+if __name__ == '__main__':
+    a = sys.argv[1:]
+    if a and a[0] == 'samples' and len(a) == 6:
+        samples(int(a[1]), int(a[2]), float(a[3]), float(a[4]), a[5])
+    elif a and a[0] == 'fit' and len(a) >= 4:
+        fit(int(a[1]), a[2], a[3:])
+    elif a and a[0] == 'check' and len(a) >= 3:
+        check(int(a[1]), int(a[2]), a[3] if len(a) > 3 else None)
+    else:
+        print(__doc__)

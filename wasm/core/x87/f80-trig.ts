@@ -1,0 +1,170 @@
+// FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
+// argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
+// same model with z negligible), bit for bit in 98-100% of cases
+// (scripts/x87-trans/tanfit.py, docs/RESULTS.md). RN68 = rounded to nearest
+// at 68 bits; every intermediate value of the microcode is RN68.
+//
+//   z = RN68(r^2)
+//   Pv = RN68(p0 + RN68(z * RN68(p1 + RN68(z * ... p4))))   (Horner in z)
+//   Qv = the same with q0..q4
+//   tan r = RC(RN68(r * Pv) / Qv); odd quadrant: -cot r = RC(-Qv / RN68(r * Pv))
+//
+// A rational [4/4] approximation tan r = r P(z)/Q(z) with P(0) = Q(0) = C =
+// 1.4527... (the tiny-r constant read back before, K_TAN0). Relative minimax
+// approximations of tan on |r| <= pi/4 with P(0) = Q(0) put q4 C within 4e-5
+// of 2^-19, so Q is probably monic up to a power of two (q4 ~ 2^-19); fixing
+// q4 gave a one-parameter family of minimax solutions whose q1 matched the
+// host's to 1e-9. The coefficients were then read back from host results:
+// RD/RU results of operands whose tangent lies within 0.06 ulp of the 64-bit
+// grid reveal which way the 68-bit roundings of Pv and Qv went; each such
+// decision is a linear constraint on the coefficients (linear programming,
+// stage by stage from tiny r, where only q1 matters, to larger r).
+// p0, p1, q0, q1 of T_TAN are the CPU's (100% of fresh operands for |r| <
+// 2^-7); its higher coefficients are effective values fitted up to |r| ~ 0.48
+// (fresh operands: 99.7-99.9% for |r| < 1/4, 99.1-99.4% up to 15/32, against
+// 96.5-97.5% for one correct rounding). Continuing the fit to pi/4 in steps of
+// 0.01 gave T_TAN_HI, better above 15/32 (99.1-99.2% up to 0.7, 97.9% up to
+// pi/4, against 96-98%) but worse below; the stages leave 5-8% of the
+// constraints violated, so neither set is exactly the CPU's.
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
+import { T_INVFACT, N_COS } from "./f80-tables";
+
+// p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
+const T_TAN = memory.data<u64>([
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // p0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xCC3A370AA4A78925, 0x5000000000000000, 0x1FFFFFFFD, // p1 = -0xCC3A370AA4A789255 * 2^-70
+  0xBAE23C0C0DF9024F, 0x4000000000000000, 0xFFFFFFF8, // p2 = 0xBAE23C0C0DF9024F4 * 2^-75
+  0xAFA1F16E6F8AA9EF, 0x9000000000000000, 0x1FFFFFFF1, // p3 = -0xAFA1F16E6F8AA9EF9 * 2^-82
+  0xB6A503AE9AA73A03, 0x3000000000000000, 0xFFFFFFE7, // p4 = 0xB6A503AE9AA73A033 * 2^-92
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // q0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xAF0574AC9E2788B6, 0x5000000000000000, 0x1FFFFFFFF, // q1 = -0xAF0574AC9E2788B65 * 2^-68
+  0xA36F5651E07EE27E, 0xA000000000000000, 0xFFFFFFFB, // q2 = 0xA36F5651E07EE27EA * 2^-72
+  0x9978EFFE48A96D8E, 0x3000000000000000, 0x1FFFFFFF5, // q3 = -0x9978EFFE48A96D8E3 * 2^-78
+  0xFFFFFFFFFFDCDAD8, 0x4000000000000000, 0xFFFFFFEC, // q4 = 0xFFFFFFFFFFDCDAD84 * 2^-87
+]);
+
+// the same, effective values fitted over the whole range, used for 15/32 <= |r| <= pi/4
+const T_TAN_HI = memory.data<u64>([
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // p0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xCC3A370AA4A78922, 0x3000000000000000, 0x1FFFFFFFD, // p1 = -0xCC3A370AA4A789223 * 2^-70
+  0xBAE23C0C0DF9060C, 0xA000000000000000, 0xFFFFFFF8, // p2 = 0xBAE23C0C0DF9060CA * 2^-75
+  0xAFA1F16E6FAE116C, 0xC000000000000000, 0x1FFFFFFF1, // p3 = -0xAFA1F16E6FAE116CC * 2^-82
+  0xB6A503B0401C76ED, 0x4000000000000000, 0xFFFFFFE7, // p4 = 0xB6A503B0401C76ED4 * 2^-92
+  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // q0 = 0xB9F25A5EEF7C79A2C * 2^-67
+  0xAF0574AC9E2788B6, 0x0000000000000000, 0x1FFFFFFFF, // q1 = -0xAF0574AC9E2788B60 * 2^-68
+  0xA36F5651E07EE244, 0x6000000000000000, 0xFFFFFFFB, // q2 = 0xA36F5651E07EE2446 * 2^-72
+  0x9978EFFE48A94330, 0x7000000000000000, 0x1FFFFFFF5, // q3 = -0x9978EFFE48A943307 * 2^-78
+  0xFFFFFFFFFFD8341D, 0x4000000000000000, 0xFFFFFFEC, // q4 = 0xFFFFFFFFFFD8341D4 * 2^-87
+]);
+
+/** q = P(z) (base 0) or Q(z) (base 5) from table tab, Horner with RN68 after every operation. */
+function poly(tab: usize, base: u32, zE: i32, zH: u64, zL: u64): void {
+  qload(tab, base + 4);
+  for (let i: i32 = 3; i >= 0; i--) {
+    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    qnear68();
+    const tS = qS, tE = qE, tH = qH, tL = qL;
+    qload(tab, base + <u32>i);
+    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
+    qnear68();
+  }
+}
+
+/**
+ * q = tan r (odd = false) or -cot r (odd = true), before the final rounding,
+ * for a non-zero reduced argument |r| <= pi/4.
+ */
+export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
+  const tab = rE < -2 || (rE == -2 && rH < 0xF000000000000000) ? T_TAN : T_TAN_HI;
+  qmul(rS, rE, rH, rL, rS, rE, rH, rL);
+  qnear68();
+  const zE = qE, zH = qH, zL = qL;
+  poly(tab, 0, zE, zH, zL);
+  qmul(rS, rE, rH, rL, qS, qE, qH, qL);
+  qnear68();
+  const nS = qS, nE = qE, nH = qH, nL = qL;
+  poly(tab, 5, zE, zH, zL);
+  if (odd) qdiv(qS ^ 1, qE, qH, qL, nS, nE, nH, nL);
+  else qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
+}
+
+// ---------------------------------------------------------------------------
+// The sine kernel (FSIN, FCOS, FSINCOS wherever they need sin r).
+//
+// The host's sin r for 2^-6 <= |r| <= pi/4 is the exact sine times 1 + D(z),
+// z = r^2, with D a smooth function of a few units of 2^-70 (largest term
+// -2.2 T_8 in the Chebyshev basis of z over [2^-12, 0.7854^2]: the error
+// curve of the CPU's own polynomial, like the logarithm's in f80-log.ts),
+// then rounded once under RC. Read back like FPTAN: operands whose exact sine
+// lies within 0.06 ulp of a 64-bit grid point or midpoint, the host's RN, RD
+// and RU results giving the side its internal value lies on; D fitted by
+// linear programming (14 Chebyshev terms, 9267 constraints, 0.7% of fresh
+// ones violated). Fresh operands: 99.9-100% bit-exact against 98.3-98.6% for
+// one correct rounding. Below 2^-6 the host's sine is correctly rounded in
+// all of 6000 cases and D is not applied; the cosine kernel gains nothing
+// from the same fit (99.4% either way) and stays correctly rounded.
+
+// D(z) = sum c_k T_k(t), t = 2 (z - Z_MIN) / (Z_MAX - Z_MIN) - 1, units of 2^-70 (relative)
+const SIN_DEV = memory.data<f64>([
+  0.07497983815625081, -0.3581097733497011, 0.25667973662206783, -0.2877618062786071,
+  0.2710150752128272, -0.39178265865577233, 0.2704917276426953, -0.3407956734522013,
+  -2.2193858094914947, -0.04362387549633913, 0.00761466731238316, 0.009324754926411515,
+  -0.0011992820579144314, 0.012340559292004526,
+]);
+const N_SIN_DEV: i32 = 14;
+const Z_MIN: f64 = 0.015625 * 0.015625;
+const Z_MAX: f64 = 0.7854 * 0.7854;
+
+/** q = q (1 + D(r^2)) for the sine q of the reduced argument r (exponent rE, top bits rH). */
+export function sinHostAdjust(rE: i32, rH: u64): void {
+  if (rE < -6 || qH == 0) return;
+  const r = reinterpret<f64>((<u64>(rE + 1023) << 52) | ((rH >> 11) & 0xFFFFFFFFFFFFF));
+  let t = 2 * (r * r - Z_MIN) / (Z_MAX - Z_MIN) - 1;
+  if (t > 1) t = 1;
+  // Clenshaw
+  let b1: f64 = 0, b2: f64 = 0;
+  for (let k = N_SIN_DEV - 1; k >= 1; k--) {
+    const b0 = load<f64>(SIN_DEV + <usize>k * 8) + 2 * t * b1 - b2;
+    b2 = b1;
+    b1 = b0;
+  }
+  const d = load<f64>(SIN_DEV) + t * b1 - b2;
+  const p = <i64>(d * 1125899906842624.0); // D * 2^50: units of 2^-120
+  if (p == 0) return;
+  const sS = qS, sE = qE, sH = qH, sL = qL;
+  qfromU128(p < 0 ? 1 : 0, 0, <u64>(p < 0 ? -p : p), -120);
+  qmul(qS, qE, qH, qL, sS, sE, sH, sL);
+  qadd(sS, sE, sH, sL, qS, qE, qH, qL);
+}
+
+// ---------------------------------------------------------------------------
+// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r).
+//
+//   cos r = RC(1 - RN68(RN68(r^2) * RN68((1 - cos r) / r^2)))
+//
+// with (1 - cos r) / r^2 itself exact before its rounding (no deviation
+// measurable). Found by trying forms of the last steps against host results
+// (scripts/x87-trans/sinfit.py cos): fresh operands 99.9-100% for |r| <= pi/4
+// against 98.9-99.9% for one correct rounding (the host's misses are the
+// 68-bit roundings of the product and of its factors).
+
+/** q = cos r for a reduced |r| <= pi/4 (before the final rounding). */
+export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
+  if (rH == 0) {
+    qfromU128(0, 0, 1, 0);
+    return;
+  }
+  qmul(rS, rE, rH, rL, rS, rE, rH, rL);
+  const wE = qE, wH = qH, wL = qL;
+  // c = RN68(1/2! - w/4! + w^2/6! - ...) = RN68((1 - cos r) / r^2), w = r^2 exact
+  const n = load<u8>(N_COS + <usize>(wE < -63 ? 63 : wE > 0 ? 0 : -wE));
+  qpoly(T_INVFACT, 2, 2, n > 1 ? n - 1 : 1, true, 0, wE, wH, wL);
+  qnear68();
+  const cE = qE, cH = qH, cL = qL;
+  // z = RN68(r^2), p = RN68(z c)
+  qadd(0, wE, wH, wL, 0, 0, 0, 0);
+  qnear68();
+  qmul(0, qE, qH, qL, 0, cE, cH, cL);
+  qnear68();
+  qadd(0, 0, 0x8000000000000000, 0, 1, qE, qH, qL);
+}
