@@ -14,8 +14,9 @@
 //   approximation of f80-trig.ts (98-100%); the sine kernel of FSIN, FCOS,
 //   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back; their
 //   cosine kernel: 1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts,
-//   99.9%); F2XM1, |x| < 2^-32:
-//   N / RN68(Q - N/2), N = RN68(x P) (K_EXP_P, K_EXP_Q): bit-exact.
+//   99.9%).
+// - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts,
+//   99.96-100%).
 // - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
 //   by an error that changes with the last bits of the operand: the rounding
 //   of intermediate values whose inputs (polynomial coefficients, operation
