@@ -97,8 +97,8 @@ export const T_ATAN16 = memory.data<u64>([
   0xC90FDAA22168C234, 0xC4C6628B80DC1CD1, 0xFFFFFFFF,
 ]);
 // ln 2, log2 e, and pi66, pi66/2, pi66/4, 3pi66/4 with the CPU's 66-bit pi; then the
-// 68-bit constants of the CPU's FPTAN and F2XM1 for tiny arguments (f80-trans.ts, read back
-// from the host)
+// 68-bit constant C of the CPU's FPTAN (f80-trans.ts, f80-trig.ts: read back from the host;
+// F2XM1's constants are in f80-exp.ts)
 export const T_CONST = memory.data<u64>([
   0xB17217F7D1CF79AB, 0xC9E3B39803F2F6AF, 0xFFFFFFFF,
   0xB8AA3B295C17F0BB, 0xBE87FED0691D3E89, 0x0,
@@ -107,8 +107,6 @@ export const T_CONST = memory.data<u64>([
   0xC90FDAA22168C234, 0xC000000000000000, 0xFFFFFFFF,
   0x96CBE3F9990E91A7, 0x9000000000000000, 0x1,
   0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0,
-  0xEBED907FCBB85B9D, 0x8000000000000000, 0x0,
-  0xAA2FA223AD82D2D2, 0xD000000000000000, 0x1,
 ]);
 
 // Series lengths by the exponent e of the series variable (index -e, capped at 63):
@@ -116,4 +114,3 @@ export const T_CONST = memory.data<u64>([
 // cannot leave a partial sum sitting exactly on a rounding boundary.
 export const N_SIN = memory.data<u8>([17, 16, 15, 14, 13, 12, 11, 11, 10, 9, 9, 9, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
 export const N_COS = memory.data<u8>([18, 17, 16, 14, 13, 12, 12, 11, 10, 10, 9, 9, 8, 8, 8, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
-export const N_EXPM1 = memory.data<u8>([34, 31, 26, 23, 20, 17, 16, 14, 13, 12, 11, 11, 10, 9, 9, 8, 8, 8, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3]);

@@ -39,20 +39,17 @@ import {
 } from "./f80";
 import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
-import { T_INVFACT, T_INVODD, T_CONST, N_SIN, N_COS, N_EXPM1 } from "./f80-tables";
+import { T_INVFACT, T_CONST, N_SIN } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
 import { exp2m1Host } from "./f80-exp";
 import { tanHost, sinHostAdjust, cosHost } from "./f80-trig";
 import { atanHost } from "./f80-atan";
 
-const K_LN2: u32 = 0;
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
 const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
 const K_3PI4: u32 = 5;
 const K_TAN0: u32 = 6;
-const K_EXP_P: u32 = 7;
-const K_EXP_Q: u32 = 8;
 
 /**
  * Rounds q into rSig/rSe at 64 bits under RC. The CPU reports every computed
@@ -146,16 +143,6 @@ function sinK(rS: u32, rE: i32, rH: u64, rL: u64): void {
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
   qpoly(T_INVFACT, 1, 2, terms(N_SIN, qE), true, qS, qE, qH, qL);
   qmul(qS, qE, qH, qL, rS, rE, rH, rL);
-}
-
-/** q = cos r (|r| <= pi/4): sum (-1)^i r^2i / (2i)!. */
-function cosK(rS: u32, rE: i32, rH: u64, rL: u64): void {
-  if (rH == 0) {
-    qload(T_INVFACT, 0);
-    return;
-  }
-  qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-  qpoly(T_INVFACT, 0, 2, terms(N_COS, qE), true, qS, qE, qH, qL);
 }
 
 /**
