@@ -27,7 +27,7 @@
 // grid reveal which way the 68-bit roundings of Pv and Qv went; linear
 // programming, tanfit.py's 'fit', 3 passes on operands up to pi/4): T_TAN
 // (used below 15/32) fitted without the (+), T_TAN_HI (used above) with it
-// (horner_pre changed accordingly). p0 and q0 are the CPU's; q1 moved 2 units
+// (tanfit.py's horner_pre with the (+): not yet in the script). p0 and q0 are the CPU's; q1 moved 2 units
 // of 2^-68 in the fit, p1 is 33 units of 2^-70 off the earlier read-back
 // (which the minimax value fits better: the tiny-r data cannot see it). Fresh
 // operands: 99.96-100% for |r| < 1/4, 99.8% up to 15/32, 99.3% up to pi/4,
