@@ -88,7 +88,7 @@ describe("x87 f80 arithmetic vs the host x87", () => {
 
 /** Least bit-exact share per transcendental, a little below the measured one. */
 const MIN_EXACT: Record<number, number> = {
-  29: 0.998, 30: 0.997, 31: 0.997, 32: 0.995, 33: 0.999, 34: 0.999, 35: 0.998, 36: 0.999,
+  29: 0.998, 30: 0.997, 31: 0.997, 32: 0.999, 33: 0.999, 34: 0.999, 35: 0.998, 36: 0.999,
 };
 
 describe("x87 transcendentals vs the host x87", () => {
@@ -101,7 +101,7 @@ describe("x87 transcendentals vs the host x87", () => {
       const s = trans.get(op)!;
       expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
       // what the core does not model of the CPU's own rounding keeps this below 100%:
-      // measured F2XM1 100%, FYL2X 100%, FYL2XP1 99.97%, FPTAN 99.72%, FPATAN 99.97%,
+      // measured F2XM1 100%, FYL2X 100%, FYL2XP1 99.97%, FPTAN 99.93%, FPATAN 99.97%,
       // FSIN 99.97%, FCOS 99.86%, FSINCOS 99.97% (fixed seed; scripts/x87-trans)
       expect(s.exact / s.cases).toBeGreaterThan(MIN_EXACT[op]);
     });
