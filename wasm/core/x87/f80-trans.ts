@@ -7,20 +7,20 @@
 // been read back (scripts/x87-trans, docs/RESULTS.md). Its microcode rounds
 // every intermediate value to nearest at 68 bits and rounds the last
 // operation (a product or a quotient) once under RC:
-// - FYL2X, FYL2XP1: the logarithm of f80-log.ts (bit-exact in 99.99-100%).
+// - FYL2X, FYL2XP1: the logarithm of f80-log.ts.
 // - FPATAN: the arctangent of f80-atan.ts (an RN68 quotient, then a sum
-//   rounded under RC; bit-exact in 99.95%).
-// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the rational
-//   approximation of f80-trig.ts (98-100%); the sine kernel of FSIN, FCOS,
-//   FSINCOS: sin r (1 + D(r^2)), the CPU's deviation D read back; their
-//   cosine kernel: 1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts,
-//   99.9%).
-// - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts,
-//   99.96-100%).
-// - Elsewhere one correct rounding, which the host misses in 0.5-3% of cases
-//   by an error that changes with the last bits of the operand: the rounding
-//   of intermediate values whose inputs (polynomial coefficients, operation
-//   order) could not be recovered from the final results.
+//   rounded under RC).
+// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the [4/4] rational
+//   approximation of f80-trig.ts; the sine kernel of FSIN, FCOS, FSINCOS:
+//   sin r (1 + D(r^2)), the CPU's deviation D read back; their cosine kernel:
+//   1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts).
+// - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
+// Bit-exact on fresh operands (docs/RESULTS.md, session 7): F2XM1 99.94-100%,
+// FYL2X 100%, FYL2XP1 99.95-99.97%, FPTAN 99.8%, FPATAN 99.92-99.96%, FSIN,
+// FCOS, FSINCOS 99.91-99.96%. The rest differ by one unit in the last place:
+// results whose exact value lies within the CPU's internal rounding noise of
+// a rounding boundary, where the coefficients or steps behind that noise
+// are not recovered.
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
