@@ -258,3 +258,33 @@ export function qnear68(): void {
     }
   }
 }
+
+/**
+ * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), by Horner with every
+ * product and sum rounded to nearest at 68 bits, as the host's x87 microcode evaluates its
+ * polynomials (f80-exp.ts, f80-trig.ts). onesShort: a sum of operands of opposite signs takes
+ * one more unit of the product's 68-bit last place (the host's adder subtracting in ones'
+ * complement without the +1, read back for FPTAN; |product| < |coefficient| there).
+ */
+export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, onesShort: bool): void {
+  qload(tab, first + <u32>deg);
+  for (let i = deg - 1; i >= 0; i--) {
+    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    qnear68();
+    const pS = qS;
+    let pE = qE, pH = qH, pL = qL;
+    qload(tab, first + <u32>i);
+    if (onesShort && pS != qS && pH != 0) {
+      pL += u64(1) << 60;
+      if (pL == 0) {
+        pH++;
+        if (pH == 0) {
+          pH = 0x8000000000000000;
+          pE++;
+        }
+      }
+    }
+    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
+    qnear68();
+  }
+}

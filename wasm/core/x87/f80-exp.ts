@@ -30,7 +30,7 @@
 //   whose RD/RU results the model misses: 120000 operands, then 300000 at
 //   |x| >= 1/4).
 // Fresh operands: 100% for |x| < 2^-4 (1e5 operands), 99.96% above.
-import { qS, qE, qH, qL, qload, qmul, qadd, qdiv, qnear68 } from "./f128";
+import { qS, qE, qH, qL, qload, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // P0..P3, Q0..Q3: 68-bit values (high, low, exponent) as in f80-tables.ts's T_CONST
 const T_EXP = memory.data<u64>([
@@ -44,29 +44,16 @@ const T_EXP = memory.data<u64>([
   0x8000000000000000, 0x0000000000000000, 0xFFFFFFEC,
 ]);
 
-/** q = c0 + z (c1 + z (c2 + z c3)), c_i = T_EXP[first + i], every step RN68. */
-function horner68(first: u32, zE: i32, zH: u64, zL: u64): void {
-  qload(T_EXP, first + 3);
-  for (let i: i32 = 2; i >= 0; i--) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    qnear68();
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qload(T_EXP, first + <u32>i);
-    qadd(pS, pE, pH, pL, qS, qE, qH, qL);
-    qnear68();
-  }
-}
-
 /** q = N / D (unrounded) for F2XM1 of a finite non-zero x with |x| < 1. */
 export function exp2m1Host(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qmul(0, xE, xH, xL, 0, xE, xH, xL);
   qnear68();
   const zE = qE, zH = qH, zL = qL;
-  horner68(0, zE, zH, zL);
+  qhorner68(T_EXP, 0, 3, zE, zH, zL, false);
   qmul(qS, qE, qH, qL, xS, xE, xH, xL);
   qnear68();
   const nS = qS, nE = qE, nH = qH, nL = qL;
-  horner68(4, zE, zH, zL);
+  qhorner68(T_EXP, 4, 3, zE, zH, zL, false);
   qadd(qS, qE, qH, qL, nS ^ 1, nE - 1, nH, nL);
   qnear68();
   qdiv(nS, nE, nH, nL, qS, qE, qH, qL);

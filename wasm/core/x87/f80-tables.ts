@@ -96,9 +96,8 @@ export const T_ATAN16 = memory.data<u64>([
   0xC0CE85B8AC526640, 0x89DD62C46E92FA25, 0xFFFFFFFF,
   0xC90FDAA22168C234, 0xC4C6628B80DC1CD1, 0xFFFFFFFF,
 ]);
-// ln 2, log2 e, and pi66, pi66/2, pi66/4, 3pi66/4 with the CPU's 66-bit pi; then the
-// 68-bit constant C of the CPU's FPTAN (f80-trans.ts, f80-trig.ts: read back from the host;
-// F2XM1's constants are in f80-exp.ts)
+// ln 2, log2 e, and pi66, pi66/2, pi66/4, 3pi66/4 with the CPU's 66-bit pi (the read-back
+// polynomial coefficients of FPTAN and F2XM1 are in f80-trig.ts and f80-exp.ts)
 export const T_CONST = memory.data<u64>([
   0xB17217F7D1CF79AB, 0xC9E3B39803F2F6AF, 0xFFFFFFFF,
   0xB8AA3B295C17F0BB, 0xBE87FED0691D3E89, 0x0,
@@ -106,7 +105,6 @@ export const T_CONST = memory.data<u64>([
   0xC90FDAA22168C234, 0xC000000000000000, 0x0,
   0xC90FDAA22168C234, 0xC000000000000000, 0xFFFFFFFF,
   0x96CBE3F9990E91A7, 0x9000000000000000, 0x1,
-  0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0,
 ]);
 
 // Series lengths by the exponent e of the series variable (index -e, capped at 63):

@@ -10,8 +10,8 @@
 // - FYL2X, FYL2XP1: the logarithm of f80-log.ts.
 // - FPATAN: the arctangent of f80-atan.ts (an RN68 quotient, then a sum
 //   rounded under RC).
-// - FPTAN, |r| < 2^-34: RN68(r C) / C (K_TAN0); above, the [4/4] rational
-//   approximation of f80-trig.ts; the sine kernel of FSIN, FCOS, FSINCOS:
+// - FPTAN: the [4/4] rational approximation of f80-trig.ts (RN68(r C) / C
+//   for |r| < 2^-34, where its z terms vanish); the sine kernel of FSIN, FCOS, FSINCOS:
 //   sin r (1 + D(r^2)), the CPU's deviation D read back; their cosine kernel:
 //   1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts).
 // - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
@@ -49,7 +49,6 @@ const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches
 const K_PI2: u32 = 3;
 const K_PI4: u32 = 4;
 const K_3PI4: u32 = 5;
-const K_TAN0: u32 = 6;
 
 /**
  * Rounds q into rSig/rSe at 64 bits under RC. The CPU reports every computed
@@ -248,20 +247,9 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
     r2Se = aSe;
   } else {
     const rS = qS, rE = qE, rH = qH, rL = qL;
-    if (rE < -34) {
-      // |r| < 2^-34: the CPU computes r C / C with r C rounded to 68 bits and C =
-      // 1.4527... (K_TAN0), the quotient rounded once (both found bit for bit from the
-      // side of x its tan x lands on, for 8000 operands); odd k gives -C / (r C)
-      qload(T_CONST, K_TAN0);
-      const cE = qE, cH = qH, cL = qL;
-      qmul(rS, rE, rH, rL, 0, cE, cH, cL);
-      qnear68();
-      if ((redK & 1) != 0) qdiv(1, cE, cH, cL, qS, qE, qH, qL);
-      else qdiv(qS, qE, qH, qL, 0, cE, cH, cL);
-    } else {
-      // the CPU's rational approximation (f80-trig.ts)
-      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
-    }
+    // the CPU's rational approximation (f80-trig.ts); for |r| < 2^-34 its z terms vanish
+    // and it is RN68(r C) / C (odd k: -C / RN68(r C))
+    tanHost(rS, rE, rH, rL, (redK & 1) != 0);
     qround(cw);
     r2Sig = rSig;
     r2Se = rSe;

@@ -17,7 +17,7 @@
 // above an RN68 tie.
 //
 // A rational [4/4] approximation tan r = r P(z)/Q(z), P(0) = Q(0) = C =
-// 1.4527... (the tiny-r constant read back before, K_TAN0): the relative
+// 1.4527... (the tiny-r constant read back before): the relative
 // minimax approximation of tan on |r| <= R with p0 and q0 free, scaled so that
 // q4 = 2^-19 exactly, gives q0 = C to 2e-9 at R = pi/4; with R = pi/4 (1 +
 // 7.4e-9) and the weight (tan r / r)^-6.8e-5 (two parameters solved so that q0
@@ -32,7 +32,7 @@
 // (which the minimax value fits better: the tiny-r data cannot see it). Fresh
 // operands: 99.96-100% for |r| < 1/4, 99.8% up to 15/32, 99.3% up to pi/4,
 // against 96-97.5% for one correct rounding.
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68, qhorner68 } from "./f128";
 import { T_INVFACT, N_COS } from "./f80-tables";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
@@ -63,31 +63,6 @@ const T_TAN_HI = memory.data<u64>([
   0xFFFFFFFFFFF483A5, 0xB000000000000000, 0xFFFFFFEC, // q4 = 0xFFFFFFFFFFF483A5B * 2^-87
 ]);
 
-/** q = P(z) (base 0) or Q(z) (base 5) from table tab, Horner with RN68 after every operation. */
-function poly(tab: usize, base: u32, zE: i32, zH: u64, zL: u64): void {
-  qload(tab, base + 4);
-  for (let i: i32 = 3; i >= 0; i--) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    qnear68();
-    let tS = qS, tE = qE, tH = qH, tL = qL;
-    qload(tab, base + <u32>i);
-    // a subtraction takes one unit of the product's last place (68 bits) more:
-    // the adder's ones' complement without the +1 (|product| < |coefficient| here)
-    if (tS != qS && tH != 0) {
-      tL += u64(1) << 60;
-      if (tL == 0) {
-        tH++;
-        if (tH == 0) {
-          tH = 0x8000000000000000;
-          tE++;
-        }
-      }
-    }
-    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-    qnear68();
-  }
-}
-
 /**
  * q = tan r (odd = false) or -cot r (odd = true), before the final rounding,
  * for a non-zero reduced argument |r| <= pi/4.
@@ -97,11 +72,11 @@ export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
   qnear68();
   const zE = qE, zH = qH, zL = qL;
-  poly(tab, 0, zE, zH, zL);
+  qhorner68(tab, 0, 4, zE, zH, zL, true);
   qmul(rS, rE, rH, rL, qS, qE, qH, qL);
   qnear68();
   const nS = qS, nE = qE, nH = qH, nL = qL;
-  poly(tab, 5, zE, zH, zL);
+  qhorner68(tab, 5, 4, zE, zH, zL, true);
   if (odd) qdiv(qS ^ 1, qE, qH, qL, nS, nE, nH, nL);
   else qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
 }
