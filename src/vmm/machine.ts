@@ -326,7 +326,12 @@ export class Machine {
     return true;
   }
 
-  /** Placement d: the VMM only serves mailboxes and timers; look for the end every 50 ms. */
+  /**
+   * Placement d: the VMM only serves mailboxes and timers; look for the end every 50 ms.
+   * A kick ends the sleep early, often because a mailbox this thread served asked for a reset:
+   * the vCPU that asked may halt (interrupts off) before its worker has seen PEND.EXIT, so a
+   * pending reset wins over a dead halt.
+   */
   private async idleUntilFinish(): Promise<void> {
     while (this.running && !this.resetPending) {
       await this.sleep(50);
@@ -334,8 +339,9 @@ export class Machine {
     }
   }
 
+  /** Every vCPU halted and nothing can wake any of them; a pending reset wakes them all. */
   private allDeadHalted(): boolean {
-    return this.vcpus.every((v) => v.block.u32(VCPU.halted) !== 0 && v.deadHalt());
+    return !this.resetPending && this.vcpus.every((v) => v.block.u32(VCPU.halted) !== 0 && v.deadHalt());
   }
 
   private onTripleFault(v: LocalVcpu): void {

@@ -55,8 +55,8 @@ export class LocalVcpu {
     this.exits[name] = (this.exits[name] ?? 0) + 1;
     return r;
   }
-  /** Halted with interrupts disabled and no NMI: nothing can wake it. */
+  /** Halted with interrupts disabled and no NMI, INIT or SIPI on its way: nothing can wake it. */
   deadHalt(): boolean {
-    return (this.block.eflags & 0x200) === 0 && (this.block.pending() & PEND.NMI) === 0;
+    return (this.block.eflags & 0x200) === 0 && (this.block.pending() & (PEND.NMI | PEND.INIT | PEND.SIPI)) === 0;
   }
 }

@@ -172,6 +172,28 @@ describe('no worker left behind', () => {
     await until('every thread exits', t.allExited);
   });
 
+  // The race behind a rare failure of the test above: the vCPU that wrote port 0x92 halts with
+  // interrupts off before its worker sees PEND.EXIT, and the kick that the reset request gave
+  // the VMM's idle loop used to find every vCPU dead-halted and end the run.
+  it('a reset requested while every vCPU halts dead reboots instead of ending the run', async () => {
+    const m = guestMachine(COUNTER, { cpus: 2, placement: 'd', reboot: true });
+    const vmm = m as unknown as {
+      running: boolean; resetPending: boolean; status: unknown;
+      idleUntilFinish(): Promise<void>; requestReset(): void; allDeadHalted(): boolean;
+    };
+    for (const v of m.vcpus) v.block.setU32(VCPU.halted, 1);
+    expect(m.vcpus.every((v) => (v.block.eflags & 0x200) === 0)).toBe(true);
+    expect(vmm.allDeadHalted()).toBe(true);
+    vmm.running = true;
+    const idle = vmm.idleUntilFinish();
+    vmm.requestReset();
+    await within('the idle loop returns to run()', idle, 5_000);
+    expect(vmm.status).toBeNull();
+    expect(vmm.resetPending).toBe(true);
+    expect(vmm.allDeadHalted()).toBe(false);
+    vmm.running = false;
+  });
+
   it('stop() during a run leaves no thread either', async () => {
     const t = watchedThreads();
     const m = guestMachine(COUNTER, { threads: t.factory, cpus: 2, placement: 'd' });
