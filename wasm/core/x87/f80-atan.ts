@@ -3,9 +3,7 @@
 // FPATAN"). RN68 = rounded to nearest-even at 68 bits.
 //
 //   t = min(|x|, |y|) / max(|x|, |y|),  R = RN68(t)
-//   z' = RN68(R^2),  w = RN68(R z')
-//   C = RN68(w F(z')),  F(z) = (atan t - t) / t^3 + e(z) 2^-67 / z  (t^2 = z;
-//       the CPU's own approximation, its internal roundings not modelled)
+//   C = RN68(atan R - R + R e(R^2) 2^-67)    (the CPU's own approximation)
 //   A = R + C
 //   |y| <= |x|, x > 0:  A                 rounded once under RC
 //   |y| >  |x|, x > 0:  pi/2 - RN68(A)    (pi/2, pi: the 66-bit constants)
@@ -25,18 +23,9 @@
 // with its 68-bit coefficients (not recovered) bending it. e is modelled by a
 // polynomial fitted (linear programming, least total violation) to 24000
 // such samples: it takes FPATAN from 99.88% to 99.95% bit-exact on fresh
-// operands (99.14% before this file). z' and w (session 8): a probit of the
-// host's side of the midpoint between two 68-bit C values that decides, on
-// the modelled roundings of R^2 and R z' (scripts/x87-trans/atan.py regress),
-// gives both coefficient ~1 (0.89-1.06, 0.94-0.97), i.e. the CPU rounds there;
-// the host sides missed on fresh samples (atan.py structures) drop 8-12%
-// (1809 -> 1661 of 12000). What is left is the rounding noise of the CPU's
-// evaluation of its rational F: relative, std ~2^-68 of C (about six 68-bit
-// roundings' worth), not tied to t - R or to a 64..68-bit grid of C / w.
-// Random operands: quadrant 1, t in [1/16, 1), RD and RU (atan.py check1,
-// seeds 6 and 7, 100000 each): bracket met only without z', w 171 / 178
-// times, only with them 238 / 272; measure.ts 8000 (all RC and PC): FPATAN
-// misses seed 13 3 -> 3, seed 21 6 -> 4, seeds 5-8 12 -> 14 (too few to tell).
+// operands (99.14% before this file). What is left is the rounding noise of
+// the CPU's evaluation of C (the host's values scatter by ~0.05 units around
+// any smooth e).
 import { qS, qE, qH, qL, qload, qzero, qfromU128, qmul, qadd, qdiv, qpoly, qnear68 } from "./f128";
 import { T_INVODD, T_ATAN16, T_CONST } from "./f80-tables";
 
@@ -121,49 +110,8 @@ function atanTail(rE: i32, rH: u64, rL: u64): void {
     } else {
       qS = cS; qE = cE; qH = cH; qL = cL;
     }
-    // w F(z') from the C above (= R^3 F(R^2)): C (1 + dz / R^2 + dw / R^3) + w F'(R^2) dz, exact
-    // to first order, dz = z' - R^2, dw = w - R z' (the terms are ~2^-68 C: f64 is plenty;
-    // F' by its series below z = 1/16).
-    const xS = qS, xE = qE, xH = qH, xL = qL;
-    qmul(0, rE, rH, rL, 0, rE, rH, rL);
-    const sE = qE, sH = qH, sL = qL;
-    qnear68();
-    const zrE = qE, zrH = qH, zrL = qL;
-    qadd(0, zrE, zrH, zrL, 1, sE, sH, sL);
-    const dz = qtoF64();
-    qmul(0, rE, rH, rL, 0, zrE, zrH, zrL);
-    const pE = qE, pH = qH, pL = qL;
-    qnear68();
-    qadd(0, qE, qH, qL, 1, pE, pH, pL);
-    const dw = qtoF64();
-    const r = qval(0, rE, rH);
-    const c = qval(xS, xE, xH);
-    const a = Math.atan(r) / r;
-    let fp: f64;
-    if (z < 0.0625) fp = 0.2 + z * (-2.0 / 7 + z * (3.0 / 9 + z * (-4.0 / 11 + z * (5.0 / 13 - z * 6.0 / 15))));
-    else fp = (1 / (1 + z) - a) / (2 * z * z) - (a - 1) / (z * z);
-    const corr = c * (dz / z + dw / (r * z)) + r * z * fp * dz;
-    const cb = reinterpret<u64>(corr);
-    const cx = <i32>((cb >> 52) & 0x7FF);
-    if (cx != 0) {
-      qfromU128(<u32>(cb >> 63), 0, (cb & 0xFFFFFFFFFFFFF) | (u64(1) << 52), cx - 1023 - 52);
-      qadd(xS, xE, xH, xL, qS, qE, qH, qL);
-    } else {
-      qS = xS; qE = xE; qH = xH; qL = xL;
-    }
   }
   qnear68();
-}
-
-/** f64 of a q value (truncated; values far inside the f64 range). */
-@inline function qval(s: u32, e: i32, h: u64): f64 {
-  if (h == 0) return 0;
-  const v = reinterpret<f64>((<u64>(e + 1023) << 52) | ((h >> 11) & 0xFFFFFFFFFFFFF));
-  return s ? -v : v;
-}
-
-@inline function qtoF64(): f64 {
-  return qval(qS, qE, qH);
 }
 
 /**
