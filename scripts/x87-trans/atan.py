@@ -10,9 +10,13 @@ Model (wasm/core/x87/f80-atan.ts): R = RN68(min/max), A = R + C with C = RN68(at
                                   side of g on which the host's unrounded value lies (RD/RU results)
   fit DEG OUT.npy IN.pkl...       e(z) = z sum c_k T_k(2z - 1), k <= DEG, by linear programming (least
                                   total violation of the sides seen in the samples); units 2^-67 R
-  check SEED N [E.npy]            N random operands (all quadrants, |t| >= 2^-10), RD and RU on the
+  check SEED N [E.npy|core]       N random operands (all quadrants, |t| >= 2^-10), RD and RU on the
                                   host: share of operands whose host bracket the model meets, per
-                                  quadrant (S = |y| > |x|, N = x < 0), with and without e
+                                  quadrant (S = |y| > |x|, N = x < 0), with and without e, and with e
+                                  and z', w rounded first (session 8); core = f80-atan.ts's e
+  check1 SEED N TMIN              quadrant 1 only, t = y/x in [TMIN, 1) (x, y random, y/x >= 1/4 mostly),
+                                  RD and RU on the host: operands whose bracket only the core's model
+                                  meets / only the model with z', w rounded first meets (session 8)
   structures IN.pkl...            session 8: on samples files, how many host sides (above, below or
                                   exactly on g) each form of C misses: the core's RN68(atan R - R + dev),
                                   RN68(R z' F(z')) with z' = RN68(R^2), RN68(w F(z')) with also
@@ -116,14 +120,21 @@ def fit(deg, out, files):
 
 PI66 = mp.ldexp(mp.nint(mp.ldexp(mp.pi, 64)), -64)
 
-def model(t, swap, neg, c):
+def model(t, swap, neg, c, zw=False):
     r = rn(t, 68)
     dev = 0
     if c is not None:
         from numpy.polynomial import chebyshev as Ch
         z = float(r * r)
         dev = r * mp.ldexp(z * Ch.chebval(2 * z - 1, c), -67)
-    a = r + rn(atan(r) - r + dev, 68)
+    if zw:  # session 8: C = RN68(w F(z')), z' = RN68(R^2), w = RN68(R z'), F = (atan R - R + dev) / R^3 at z'
+        z1 = rn(r * r, 68)
+        s1 = mp.sqrt(z1)
+        z = float(z1)
+        F = (atan(s1) / s1 - 1) / z1 + mp.ldexp(Ch.chebval(2 * z - 1, c), -67)
+        a = r + rn(rn(r * z1, 68) * F, 68)
+    else:
+        a = r + rn(atan(r) - r + dev, 68)
     if not swap and not neg:
         return a
     a = rn(a, 68)
@@ -131,7 +142,7 @@ def model(t, swap, neg, c):
 
 def check(seed, n, efile):
     random.seed(seed)
-    c = np.load(efile) if efile else None
+    c = np.array(CORE_DEV) if efile == 'core' else np.load(efile) if efile else None
     pairs = []
     for _ in range(n):
         k, ex = random.randint(0, 10), random.randint(-5, 5)
@@ -146,14 +157,14 @@ def check(seed, n, efile):
         q = ('S' if swap else 's') + ('N' if neg else 'n')
         L, H = M(lo), M(hi)
         st[q]['n'] += 1
-        for name, cc in (('no e', None), ('with e', c)):
-            if name == 'with e' and c is None:
+        for name, cc, zw in (('no e', None, False), ('with e', c, False), ("with e, z' w", c, True)):
+            if cc is None and name != 'no e':
                 continue
-            v = model(t, swap, neg, cc)
+            v = model(t, swap, neg, cc, zw)
             v = -v if Y < 0 else v
             st[q][name] += (v == L) if lo == hi else (L < v < H)
     for q in sorted(st):
-        print(q, st[q]['n'], ' '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e') if k in st[q]))
+        print(q, st[q]['n'], ', '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e', "with e, z' w") if k in st[q]))
 
 # session 8: exact fixed-point evaluation (values are ints, v / 2^FX) for 'structures' and 'regress'
 FX = 256
@@ -241,6 +252,27 @@ def regress(files):
         f, sg, k = fitp(cols, het)
         print('  %-40s -log L %.1f  sigma %.3f  coefficients %s' % (name, f, sg, ' '.join('%.3f' % v for v in k)))
 
+def check1(seed, n, tmin):
+    random.seed(seed)
+    c = np.array(CORE_DEV)
+    pairs = []
+    while len(pairs) < n:
+        X, Y = random.getrandbits(63) | 1 << 63, random.getrandbits(63) | 1 << 63
+        X, Y = max(X, Y), min(X, Y)
+        k = random.randint(0, 1)
+        if Fr(Y, X) / 2 ** k < Fr(tmin):
+            continue
+        ex = random.randint(-3, 3)
+        pairs.append((f80(0, ex, X), f80(0, ex - k, Y)))
+    only = [0, 0]
+    for (x, y), (lo, hi) in zip(pairs, brackets(pairs)):
+        t = M(val(y) / val(x))
+        L, H = M(lo), M(hi)
+        r = [(v == L) if lo == hi else (L < v < H) for v in (model(t, False, False, c, zw) for zw in (False, True))]
+        if r[0] != r[1]:
+            only[r[1]] += 1
+    print(n, "operands: bracket met only by the core's model %d, only with z', w %d" % tuple(only))
+
 if __name__ == '__main__':
     a = sys.argv[1:]
     if a and a[0] == 'samples' and len(a) == 6:
@@ -249,6 +281,8 @@ if __name__ == '__main__':
         fit(int(a[1]), a[2], a[3:])
     elif a and a[0] == 'check' and len(a) >= 3:
         check(int(a[1]), int(a[2]), a[3] if len(a) > 3 else None)
+    elif a and a[0] == 'check1' and len(a) == 4:
+        check1(int(a[1]), int(a[2]), float(a[3]))
     elif a and a[0] == 'structures' and len(a) >= 2:
         structures(a[1:])
     elif a and a[0] == 'regress' and len(a) >= 2:
