@@ -10,9 +10,21 @@ Model (wasm/core/x87/f80-atan.ts): R = RN68(min/max), A = R + C with C = RN68(at
                                   side of g on which the host's unrounded value lies (RD/RU results)
   fit DEG OUT.npy IN.pkl...       e(z) = z sum c_k T_k(2z - 1), k <= DEG, by linear programming (least
                                   total violation of the sides seen in the samples); units 2^-67 R
-  check SEED N [E.npy]            N random operands (all quadrants, |t| >= 2^-10), RD and RU on the
+  check SEED N [E.npy|core]       N random operands (all quadrants, |t| >= 2^-10), RD and RU on the
                                   host: share of operands whose host bracket the model meets, per
-                                  quadrant (S = |y| > |x|, N = x < 0), with and without e
+                                  quadrant (S = |y| > |x|, N = x < 0), with and without e, and with e
+                                  and z', w rounded first (session 8); core = f80-atan.ts's e
+  check1 SEED N TMIN              quadrant 1 only, t = y/x in [TMIN, 1) (x, y random, y/x >= 1/4 mostly),
+                                  RD and RU on the host: operands whose bracket only the core's model
+                                  meets / only the model with z', w rounded first meets (session 8)
+  structures IN.pkl...            session 8: on samples files, how many host sides (above, below or
+                                  exactly on g) each form of C misses: the core's RN68(atan R - R + dev),
+                                  RN68(R z' F(z')) with z' = RN68(R^2), RN68(w F(z')) with also
+                                  w = RN68(R z'), and w from the exact R^3; F = C / R^3 smooth (with e)
+  regress IN.pkl...               session 8: probit of the host's side of the decisive C midpoint on the
+                                  distance of the core's smooth C from it, plus the effects of the z'
+                                  and w roundings (units ulp68(C)); coefficients 1 = the CPU rounds
+                                  there; then the noise scale left, per significand of C
 Builds test/wasm/x87/native/f80ref.c via readback.py. Needs mpmath, numpy, scipy.
 """
 import os, sys, random, pickle, collections
@@ -108,14 +120,21 @@ def fit(deg, out, files):
 
 PI66 = mp.ldexp(mp.nint(mp.ldexp(mp.pi, 64)), -64)
 
-def model(t, swap, neg, c):
+def model(t, swap, neg, c, zw=False):
     r = rn(t, 68)
     dev = 0
     if c is not None:
         from numpy.polynomial import chebyshev as Ch
         z = float(r * r)
         dev = r * mp.ldexp(z * Ch.chebval(2 * z - 1, c), -67)
-    a = r + rn(atan(r) - r + dev, 68)
+    if zw:  # session 8: C = RN68(w F(z')), z' = RN68(R^2), w = RN68(R z'), F = (atan R - R + dev) / R^3 at z'
+        z1 = rn(r * r, 68)
+        s1 = mp.sqrt(z1)
+        z = float(z1)
+        F = (atan(s1) / s1 - 1) / z1 + mp.ldexp(Ch.chebval(2 * z - 1, c), -67)
+        a = r + rn(rn(r * z1, 68) * F, 68)
+    else:
+        a = r + rn(atan(r) - r + dev, 68)
     if not swap and not neg:
         return a
     a = rn(a, 68)
@@ -123,7 +142,7 @@ def model(t, swap, neg, c):
 
 def check(seed, n, efile):
     random.seed(seed)
-    c = np.load(efile) if efile else None
+    c = np.array(CORE_DEV) if efile == 'core' else np.load(efile) if efile else None
     pairs = []
     for _ in range(n):
         k, ex = random.randint(0, 10), random.randint(-5, 5)
@@ -138,14 +157,121 @@ def check(seed, n, efile):
         q = ('S' if swap else 's') + ('N' if neg else 'n')
         L, H = M(lo), M(hi)
         st[q]['n'] += 1
-        for name, cc in (('no e', None), ('with e', c)):
-            if name == 'with e' and c is None:
+        for name, cc, zw in (('no e', None, False), ('with e', c, False), ("with e, z' w", c, True)):
+            if cc is None and name != 'no e':
                 continue
-            v = model(t, swap, neg, cc)
+            v = model(t, swap, neg, cc, zw)
             v = -v if Y < 0 else v
             st[q][name] += (v == L) if lo == hi else (L < v < H)
     for q in sorted(st):
-        print(q, st[q]['n'], ' '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e') if k in st[q]))
+        print(q, st[q]['n'], ', '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e', "with e, z' w") if k in st[q]))
+
+# session 8: exact fixed-point evaluation (values are ints, v / 2^FX) for 'structures' and 'regress'
+FX = 256
+CORE_DEV = [1.3633373244044105, -2.7197874708685483, 2.8204908062966756, -2.80787359875755,
+            2.7126881268320315, -2.651708987312701, 2.6104396619154704, -2.4696764223466947,
+            2.3495348855901588, -2.229593989552359, 2.0998091889544006, -1.9224965931364606,
+            1.7391724039011471, -1.5515121173507485, 1.3134627594168773, -1.1523479604288447,
+            0.8564198443042244, -0.49912588287836895, 0.22724386424637638, -0.07618057161442467,
+            0.018646021764203442]  # the DEV table of f80-atan.ts
+
+def irn(v, sh=0):
+    """int v / 2^(FX + sh) rounded to nearest-even at 68 bits, as an int at scale 2^-FX."""
+    a = abs(v)
+    cut = max(a.bit_length() - 68, sh)
+    q, rem = a >> cut, a & ((1 << cut) - 1)
+    if cut and (rem > 1 << (cut - 1) or (rem == 1 << (cut - 1) and q & 1)):
+        q += 1
+    q <<= cut - sh
+    return -q if v < 0 else q
+
+def iulp(v):
+    return 1 << max(abs(v).bit_length() - 68, 0)
+
+def forms(files):
+    """per sample: R, g (ints), s, and the unrounded C of each form (mpf at scale 1)."""
+    from numpy.polynomial import chebyshev as Ch
+    ev = lambda z: mpf(z * Ch.chebval(2 * z - 1, CORE_DEV))
+    out = []
+    for f in files:
+        for row in pickle.load(open(f, 'rb')):
+            rf, delta, s, gv = row[:4]
+            Ri, gi = (rf.numerator << FX) // rf.denominator, (gv.numerator << FX) // gv.denominator
+            R = mp.ldexp(Ri, -FX)
+            zi = irn(Ri * Ri, FX); z = mp.ldexp(zi, -FX)
+            w = mp.ldexp(irn(Ri * zi, FX), -FX)
+            Fz = (atan(mp.sqrt(z)) / mp.sqrt(z) - 1) / z + mp.ldexp(ev(float(z)), -67) / z
+            w3 = mp.ldexp(irn(Ri * Ri * Ri, 2 * FX), -FX)
+            core = atan(R) - R + R * mp.ldexp(ev(float(R * R)), -67)
+            out.append((Ri, gi, s, {"core": core, "z'": R * z * Fz, "z', w": w * Fz, 'w = RN68(R^3)': w3 * Fz},
+                        (R, z, w, Fz)))
+    return out
+
+def structures(files):
+    rows = forms(files)
+    bad = collections.Counter()
+    for Ri, gi, s, cs, _ in rows:
+        for k, X in cs.items():
+            v = Ri + irn(int(mp.nint(mp.ldexp(X, FX))))
+            bad[k] += ((v > gi) - (v < gi)) != s
+    print(len(rows), 'samples; host sides missed:', ', '.join('%s %d' % kv for kv in bad.items()))
+
+def regress(files):
+    from scipy.optimize import minimize
+    from scipy.stats import norm
+    rows = []
+    for Ri, gi, s, cs, (R, z, w, Fz) in forms(files):
+        if R < 0.0625:
+            continue
+        X = cs['core']
+        Xi = int(mp.nint(mp.ldexp(X, FX)))
+        u = iulp(irn(Xi)); t = gi - Ri
+        m = t - u // 2 if abs(Xi - (t - u // 2)) < abs(Xi - (t + u // 2)) else t + u // 2
+        x = (Xi - m) / u
+        if abs(x) > 0.6:
+            continue
+        y = (s == 1) if m > t else (s != -1)
+        z0 = R * R
+        h = mpf(2) ** -40
+        dF = (atan(mp.sqrt(z0 + h)) / mp.sqrt(z0 + h) - atan(mp.sqrt(z0)) / mp.sqrt(z0)) / h  # d(atan t / t)/dz
+        sc = mp.ldexp(1, FX) / u
+        rows.append((x, y, float(R * dF * (z - z0) * sc), float((w - R * z) * X / (R * z0) * sc),
+                     float(2 * mp.frexp(abs(X))[0])))
+    a = np.array(rows, dtype=float)
+    def fitp(cols, het=False):
+        def nll(p):
+            sig = abs(p[0]) * (a[:, 4] if het else 1) + 1e-6
+            v = a[:, 0] + sum(p[1 + i] * a[:, c] for i, c in enumerate(cols))
+            pr = np.clip(norm.cdf(v / sig), 1e-12, 1 - 1e-12)
+            return -(a[:, 1] * np.log(pr) + (1 - a[:, 1]) * np.log(1 - pr)).sum()
+        r = minimize(nll, [0.7] + [0.5] * len(cols), method='Nelder-Mead', options={'maxiter': 4000, 'xatol': 1e-4, 'fatol': 1e-4})
+        return r.fun, abs(r.x[0]), r.x[1:]
+    print(len(a), "samples with R >= 1/16 and the core's C within 0.6 ulp68(C) of the midpoint that decides")
+    for name, cols, het in (('none', [], False), ("z'", [2], False), ('w', [3], False), ("z', w", [2, 3], False),
+                            ("z', w; sigma prop. to C's significand", [2, 3], True)):
+        f, sg, k = fitp(cols, het)
+        print('  %-40s -log L %.1f  sigma %.3f  coefficients %s' % (name, f, sg, ' '.join('%.3f' % v for v in k)))
+
+def check1(seed, n, tmin):
+    random.seed(seed)
+    c = np.array(CORE_DEV)
+    pairs = []
+    while len(pairs) < n:
+        X, Y = random.getrandbits(63) | 1 << 63, random.getrandbits(63) | 1 << 63
+        X, Y = max(X, Y), min(X, Y)
+        k = random.randint(0, 1)
+        if Fr(Y, X) / 2 ** k < Fr(tmin):
+            continue
+        ex = random.randint(-3, 3)
+        pairs.append((f80(0, ex, X), f80(0, ex - k, Y)))
+    only = [0, 0]
+    for (x, y), (lo, hi) in zip(pairs, brackets(pairs)):
+        t = M(val(y) / val(x))
+        L, H = M(lo), M(hi)
+        r = [(v == L) if lo == hi else (L < v < H) for v in (model(t, False, False, c, zw) for zw in (False, True))]
+        if r[0] != r[1]:
+            only[r[1]] += 1
+    print(n, "operands: bracket met only by the core's model %d, only with z', w %d" % tuple(only))
 
 if __name__ == '__main__':
     a = sys.argv[1:]
@@ -155,5 +281,11 @@ if __name__ == '__main__':
         fit(int(a[1]), a[2], a[3:])
     elif a and a[0] == 'check' and len(a) >= 3:
         check(int(a[1]), int(a[2]), a[3] if len(a) > 3 else None)
+    elif a and a[0] == 'check1' and len(a) == 4:
+        check1(int(a[1]), int(a[2]), float(a[3]))
+    elif a and a[0] == 'structures' and len(a) >= 2:
+        structures(a[1:])
+    elif a and a[0] == 'regress' and len(a) >= 2:
+        regress(a[1:])
     else:
         print(__doc__)
