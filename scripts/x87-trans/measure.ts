@@ -2,7 +2,8 @@
 // finite operands for each transcendental under every RC and PC, runs them on the host x87
 // (test/wasm/x87/native/f80ref.c) and in the core's f80 library (test/wasm/x87/f80-entry.ts),
 // and writes one line per case for scripts/x87-trans/analyse.py, which adds the exact values.
-// Usage: npx tsx scripts/x87-trans/measure.ts [perOp=4000] [seed=1] > cases.tsv
+// Usage: [OPS=29,33] npx tsx scripts/x87-trans/measure.ts [perOp=4000] [seed=1] > cases.tsv
+// (OPS: the f80ref op numbers to measure, default all eight: 29 F2XM1 .. 36 FSINCOS)
 import { type Rec, Rng, J, f80, sigPattern, buildNative, buildWasm, runNative, runWasm, tempDir } from "../../test/wasm/x87/f80-harness";
 
 const perOp = Number(process.argv[2] ?? 4000);
@@ -40,7 +41,7 @@ function gen(op: number): [bigint, bigint] {
 }
 
 const recs: Rec[] = [];
-for (const op of [29, 30, 31, 32, 33, 34, 35, 36]) {
+for (const op of (process.env.OPS ?? "29,30,31,32,33,34,35,36").split(",").map(Number)) {
   for (let i = 0; i < perOp; i++) {
     const [a, b] = gen(op);
     const pc = [0, 2, 3][r.int(3)];
