@@ -12,14 +12,14 @@
 //   rounded under RC).
 // - FPTAN: the [4/4] rational approximation of f80-trig.ts (RN68(r C) / C
 //   for |r| < 2^-34, where its z terms vanish); the sine kernel of FSIN, FCOS, FSINCOS:
-//   r + RN68(RN68(r z) S(z)), z = RN68(r^2), S the CPU's degree-6 minimax
-//   polynomial by RN68 Horner; their cosine kernel:
-//   1 - RN68(RN68(r^2) RN68((1 - cos r)/r^2)) (f80-trig.ts).
+//   r + RN68(RN68(r z) S(z)), z = RN68(r^2); their cosine kernel:
+//   1 - RN68(z C(z)); S and C the CPU's minimax polynomials (degrees 6 and 7
+//   in z) by RN68 Horner (f80-trig.ts).
 // - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
 // Bit-exact on fresh operands (docs/RESULTS.md, session 7): F2XM1 99.94-100%,
-// FYL2X 100%, FYL2XP1 99.95-99.97%, FPTAN 99.8%, FPATAN 99.92-99.96%, FSIN
-// 99.96-99.97%, FCOS 99.97-99.99%, FSINCOS 99.99% (session 8: every sine-kernel
-// result of seeds 13 and 21 exact). The rest differ by one unit in the last place:
+// FYL2X 100%, FYL2XP1 99.95-99.97%, FPTAN 99.8%, FPATAN 99.92-99.96%, FSIN,
+// FCOS, FSINCOS 100% (session 8: no difference in 64,000 results of seeds 13
+// and 21). The rest differ by one unit in the last place:
 // results whose exact value lies within the CPU's internal rounding noise of
 // a rounding boundary, where the coefficients or steps behind that noise
 // are not recovered.

@@ -32,8 +32,7 @@
 // (which the minimax value fits better: the tiny-r data cannot see it). Fresh
 // operands: 99.96-100% for |r| < 1/4, 99.8% up to 15/32, 99.3% up to pi/4,
 // against 96-97.5% for one correct rounding.
-import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qpoly, qnear68, qhorner68 } from "./f128";
-import { T_INVFACT, N_COS } from "./f80-tables";
+import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
 const T_TAN = memory.data<u64>([
@@ -129,15 +128,35 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 }
 
 // ---------------------------------------------------------------------------
-// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r).
+// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r), for every
+// reduced |r| <= pi/4:
 //
-//   cos r = RC(1 - RN68(RN68(r^2) * RN68((1 - cos r) / r^2)))
+//   z = RN68(r^2)
+//   Cv = RN68(c0 + RN68(z * RN68(c1 + ... RN68(z * c7))))   (Horner in z, plain adds)
+//   cos r = RC(1 - RN68(z * Cv))
 //
-// with (1 - cos r) / r^2 itself exact before its rounding (no deviation
-// measurable). Found by trying forms of the last steps against host results
-// (scripts/x87-trans/sinfit.py cos): fresh operands 99.9-100% for |r| <= pi/4
-// against 98.9-99.9% for one correct rounding (the host's misses are the
-// 68-bit roundings of the product and of its factors).
+// c0..c7 (below) are the degree-7 minimax polynomial C(z) of (1 - cos r) / r^2
+// on z in [0, (pi/4)^2] for the absolute error of C (Remez: sinfit.py
+// 'remez cos'), each rounded to 68 bits (c0 becomes 1/2 exactly). Found from
+// the deviation of the host's C from the exact (1 - cos r)/r^2 read back
+// like the sine's D (host RN/RD/RU results of operands whose cosine lies
+// within 0.025 ulp of a rounding boundary, each side a bound on C before its
+// 68-bit rounding): 9 alternating extrema at the minimax's (0.024 0.091 0.19
+// 0.31 0.43 0.53 0.59 0.62), amplitude 0.058 units of 2^-69, shifted up by
+// c0's rounding, plus the +-1/32-unit noise of the last Horner product. The
+// minimax for the relative error of cos (errors 0.78 .. 0.013 units) and
+// FPTAN's ones'-complement adder fit worse (see docs/RESULTS.md, session 8).
+
+const T_COS = memory.data<u64>([
+  0x8000000000000000, 0x0000000000000000, 0xFFFFFFFF, // c0 = 0x80000000000000000 * 2^-68
+  0xAAAAAAAAAAAAAAA4, 0x9000000000000000, 0x1FFFFFFFB, // c1 = -0xAAAAAAAAAAAAAAA49 * 2^-72
+  0xB60B60B60B609C10, 0xB000000000000000, 0xFFFFFFF6, // c2 = 0xB60B60B60B609C10B * 2^-77
+  0xD00D00D00CACB69A, 0x3000000000000000, 0x1FFFFFFF0, // c3 = -0xD00D00D00CACB69A3 * 2^-83
+  0x93F27DBB3F2C06D3, 0x0000000000000000, 0xFFFFFFEA, // c4 = 0x93F27DBB3F2C06D30 * 2^-89
+  0x8F76C6987178830F, 0xE000000000000000, 0x1FFFFFFE3, // c5 = -0x8F76C6987178830FE * 2^-96
+  0xC9C9E9F5A7E8784F, 0x5000000000000000, 0xFFFFFFDB, // c6 = 0xC9C9E9F5A7E8784F5 * 2^-104
+  0xD584EB8FA682F1DE, 0x5000000000000000, 0x1FFFFFFD3, // c7 = -0xD584EB8FA682F1DE5 * 2^-112
+]);
 
 /** q = cos r for a reduced |r| <= pi/4 (before the final rounding). */
 export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
@@ -146,16 +165,10 @@ export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
     return;
   }
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-  const wE = qE, wH = qH, wL = qL;
-  // c = RN68(1/2! - w/4! + w^2/6! - ...) = RN68((1 - cos r) / r^2), w = r^2 exact
-  const n = load<u8>(N_COS + <usize>(wE < -63 ? 63 : wE > 0 ? 0 : -wE));
-  qpoly(T_INVFACT, 2, 2, n > 1 ? n - 1 : 1, true, 0, wE, wH, wL);
   qnear68();
-  const cE = qE, cH = qH, cL = qL;
-  // z = RN68(r^2), p = RN68(z c)
-  qadd(0, wE, wH, wL, 0, 0, 0, 0);
-  qnear68();
-  qmul(0, qE, qH, qL, 0, cE, cH, cL);
+  const zE = qE, zH = qH, zL = qL;
+  qhorner68(T_COS, 0, 7, zE, zH, zL, false);
+  qmul(0, zE, zH, zL, qS, qE, qH, qL);
   qnear68();
   qadd(0, 0, 0x8000000000000000, 0, 1, qE, qH, qL);
 }
