@@ -90,12 +90,12 @@ export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
 //
 // s0..s6 (below) are the degree-6 minimax polynomial S(z) of (sin r - r) / r^3
 // on z in [0, (pi/4)^2] for the relative error of r + r^3 S(z) (Remez:
-// sinfit.py 'remez'), each rounded to 68 bits; its error curve (amplitude
+// sinfit.py 'remez sin'), each rounded to 68 bits; its error curve (amplitude
 // 2^-68.74, 8 alternating extrema at z = 0.018 0.086 0.188 0.307 0.426 0.527
 // 0.593 0.617) is the deviation D(z) read back in session 7 (extrema 0.018
 // 0.086 0.188 0.307 0.425 0.525 0.593 0.617, amplitude 2.4 units of 2^-70).
 // Unlike FPTAN's, this Horner's opposite-sign sums are plain RN68 additions
-// (the ones'-complement rule: 99.99% instead of 100%). sinfit.py 'sin' on
+// (the ones'-complement rule: 99.99% instead of 100%). sinfit.py 'check sin' on
 // fresh operands (every RC): 100% of 80,000 results at 2^-6 <= r <= pi/4,
 // against 98.4% for one correct rounding and 99.85% for the exact polynomial.
 
@@ -140,11 +140,11 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // 'remez cos'), each rounded to 68 bits (c0 becomes 1/2 exactly), except c2,
 // 5 units of 2^-77 lower (sinfit.py 'cosfit': coordinate descent on 20,885
 // read-back operands; the minimax c2 leaves 24 of 13,652 fresh ones
-// unexplained, the fitted one 9, all with the last Horner sum on or within
-// 1/16 unit of an RN68 tie; 0 vs 1 misses in 100,000 random results at
-// 0.5 <= r <= pi/4). Found from
-// the deviation of the host's C from the exact (1 - cos r)/r^2 read back
-// like the sine's D (host RN/RD/RU results of operands whose cosine lies
+// unexplained, the fitted one 9; the minimax's misses all had the last
+// Horner sum on or within 1/16 unit of an RN68 tie; 'check cos': 0 vs 1
+// misses in 100,000 random results at 0.5 <= r <= pi/4). Found from the
+// deviation of the host's C from the exact (1 - cos r)/r^2 read back like
+// the sine's D ('sides': host RN/RD/RU results of operands whose cosine lies
 // within 0.025 ulp of a rounding boundary, each side a bound on C before its
 // 68-bit rounding): 9 alternating extrema at the minimax's (0.024 0.091 0.19
 // 0.31 0.43 0.53 0.59 0.62), amplitude 0.058 units of 2^-69, shifted up by
