@@ -32,8 +32,7 @@
 // (which the minimax value fits better: the tiny-r data cannot see it). Fresh
 // operands: 99.96-100% for |r| < 1/4, 99.8% up to 15/32, 99.3% up to pi/4,
 // against 96-97.5% for one correct rounding.
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68, qhorner68 } from "./f128";
-import { T_INVFACT, N_COS } from "./f80-tables";
+import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for |r| < 15/32
 const T_TAN = memory.data<u64>([
@@ -82,64 +81,87 @@ export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
 }
 
 // ---------------------------------------------------------------------------
-// The sine kernel (FSIN, FCOS, FSINCOS wherever they need sin r).
+// The sine kernel (FSIN, FCOS, FSINCOS wherever they need sin r), for every
+// reduced |r| <= pi/4:
 //
-// The host's sin r for 2^-6 <= |r| <= pi/4 is the exact sine times 1 + D(z),
-// z = r^2, with D a smooth function of a few units of 2^-70 (largest term
-// -2.2 T_8 in the Chebyshev basis of z over [2^-12, 0.7854^2]: the error
-// curve of the CPU's own polynomial, like the logarithm's in f80-log.ts),
-// then rounded once under RC. Read back like FPTAN: operands whose exact sine
-// lies within 0.06 ulp of a 64-bit grid point or midpoint, the host's RN, RD
-// and RU results giving the side its internal value lies on; D fitted by
-// linear programming (14 Chebyshev terms, 9267 constraints, 0.7% of fresh
-// ones violated). Fresh operands: 99.9-100% bit-exact against 98.3-98.6% for
-// one correct rounding. Below 2^-6 the host's sine is correctly rounded in
-// all of 6000 cases and D is not applied; the cosine kernel gains nothing
-// from the same fit (99.4% either way) and stays correctly rounded.
+//   z = RN68(r^2)
+//   Sv = RN68(s0 + RN68(z * RN68(s1 + ... RN68(z * s6))))   (Horner in z, plain adds)
+//   sin r = RC(r + RN68(RN68(r * z) * Sv))                  (the last sum exact, rounded once)
+//
+// s0..s6 (below) are the degree-6 minimax polynomial S(z) of (sin r - r) / r^3
+// on z in [0, (pi/4)^2] for the relative error of r + r^3 S(z) (Remez:
+// sinfit.py 'remez sin'), each rounded to 68 bits; its error curve (amplitude
+// 2^-68.74, 8 alternating extrema at z = 0.018 0.086 0.188 0.307 0.426 0.527
+// 0.593 0.617) is the deviation D(z) read back in session 7 (extrema 0.018
+// 0.086 0.188 0.307 0.425 0.525 0.593 0.617, amplitude 2.4 units of 2^-70).
+// Unlike FPTAN's, this Horner's opposite-sign sums are plain RN68 additions
+// (the ones'-complement rule: 99.99% instead of 100%). sinfit.py 'check sin' on
+// fresh operands (every RC): 100% of 80,000 results at 2^-6 <= r <= pi/4,
+// against 98.4% for one correct rounding and 99.85% for the exact polynomial.
 
-// D(z) = sum c_k T_k(t), t = 2 (z - Z_MIN) / (Z_MAX - Z_MIN) - 1, units of 2^-70 (relative)
-const SIN_DEV = memory.data<f64>([
-  0.07497983815625081, -0.3581097733497011, 0.25667973662206783, -0.2877618062786071,
-  0.2710150752128272, -0.39178265865577233, 0.2704917276426953, -0.3407956734522013,
-  -2.2193858094914947, -0.04362387549633913, 0.00761466731238316, 0.009324754926411515,
-  -0.0011992820579144314, 0.012340559292004526,
+const T_SIN = memory.data<u64>([
+  0xAAAAAAAAAAAAAA97, 0x3000000000000000, 0x1FFFFFFFD, // s0 = -0xAAAAAAAAAAAAAA973 * 2^-70
+  0x8888888888885699, 0xC000000000000000, 0xFFFFFFF9, // s1 = 0x8888888888885699C * 2^-74
+  0xD00D00D00C536514, 0x4000000000000000, 0x1FFFFFFF3, // s2 = -0xD00D00D00C5365144 * 2^-80
+  0xB8EF1D299845C8F6, 0xD000000000000000, 0xFFFFFFED, // s3 = 0xB8EF1D299845C8F6D * 2^-86
+  0xD7322946BF3401B0, 0xC000000000000000, 0x1FFFFFFE6, // s4 = -0xD7322946BF3401B0C * 2^-93
+  0xB0904623E70664D7, 0x6000000000000000, 0xFFFFFFDF, // s5 = 0xB0904623E70664D76 * 2^-100
+  0xD5512389E1D64E26, 0xA000000000000000, 0x1FFFFFFD7, // s6 = -0xD5512389E1D64E26A * 2^-108
 ]);
-const N_SIN_DEV: i32 = 14;
-const Z_MIN: f64 = 0.015625 * 0.015625;
-const Z_MAX: f64 = 0.7854 * 0.7854;
 
-/** q = q (1 + D(r^2)) for the sine q of the reduced argument r (exponent rE, top bits rH). */
-export function sinHostAdjust(rE: i32, rH: u64): void {
-  if (rE < -6 || qH == 0) return;
-  const r = reinterpret<f64>((<u64>(rE + 1023) << 52) | ((rH >> 11) & 0xFFFFFFFFFFFFF));
-  let t = 2 * (r * r - Z_MIN) / (Z_MAX - Z_MIN) - 1;
-  if (t > 1) t = 1;
-  // Clenshaw
-  let b1: f64 = 0, b2: f64 = 0;
-  for (let k = N_SIN_DEV - 1; k >= 1; k--) {
-    const b0 = load<f64>(SIN_DEV + <usize>k * 8) + 2 * t * b1 - b2;
-    b2 = b1;
-    b1 = b0;
+/** q = sin r for a reduced |r| <= pi/4 (before the final rounding). */
+export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
+  if (rH == 0) {
+    qzero();
+    return;
   }
-  const d = load<f64>(SIN_DEV) + t * b1 - b2;
-  const p = <i64>(d * 1125899906842624.0); // D * 2^50: units of 2^-120
-  if (p == 0) return;
-  const sS = qS, sE = qE, sH = qH, sL = qL;
-  qfromU128(p < 0 ? 1 : 0, 0, <u64>(p < 0 ? -p : p), -120);
-  qmul(qS, qE, qH, qL, sS, sE, sH, sL);
-  qadd(sS, sE, sH, sL, qS, qE, qH, qL);
+  qmul(rS, rE, rH, rL, rS, rE, rH, rL);
+  qnear68();
+  const zE = qE, zH = qH, zL = qL;
+  qmul(rS, rE, rH, rL, 0, zE, zH, zL);
+  qnear68();
+  const mS = qS, mE = qE, mH = qH, mL = qL;
+  qhorner68(T_SIN, 0, 6, zE, zH, zL, false);
+  qmul(mS, mE, mH, mL, qS, qE, qH, qL);
+  qnear68();
+  qadd(rS, rE, rH, rL, qS, qE, qH, qL);
 }
 
 // ---------------------------------------------------------------------------
-// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r).
+// The cosine kernel (FCOS, FSIN, FSINCOS wherever they need cos r), for every
+// reduced |r| <= pi/4:
 //
-//   cos r = RC(1 - RN68(RN68(r^2) * RN68((1 - cos r) / r^2)))
+//   z = RN68(r^2)
+//   Cv = RN68(c0 + RN68(z * RN68(c1 + ... RN68(z * c7))))   (Horner in z, plain adds)
+//   cos r = RC(1 - RN68(z * Cv))
 //
-// with (1 - cos r) / r^2 itself exact before its rounding (no deviation
-// measurable). Found by trying forms of the last steps against host results
-// (scripts/x87-trans/sinfit.py cos): fresh operands 99.9-100% for |r| <= pi/4
-// against 98.9-99.9% for one correct rounding (the host's misses are the
-// 68-bit roundings of the product and of its factors).
+// c0..c7 (below) are the degree-7 minimax polynomial C(z) of (1 - cos r) / r^2
+// on z in [0, (pi/4)^2] for the absolute error of C (Remez: sinfit.py
+// 'remez cos'), each rounded to 68 bits (c0 becomes 1/2 exactly), except c2,
+// 5 units of 2^-77 lower (sinfit.py 'cosfit': coordinate descent on 20,885
+// read-back operands; the minimax c2 leaves 24 of 13,652 fresh ones
+// unexplained, the fitted one 9; the minimax's misses all had the last
+// Horner sum on or within 1/16 unit of an RN68 tie; 'check cos': 0 vs 1
+// misses in 100,000 random results at 0.5 <= r <= pi/4). Found from the
+// deviation of the host's C from the exact (1 - cos r)/r^2 read back like
+// the sine's D ('sides': host RN/RD/RU results of operands whose cosine lies
+// within 0.025 ulp of a rounding boundary, each side a bound on C before its
+// 68-bit rounding): 9 alternating extrema at the minimax's (0.024 0.091 0.19
+// 0.31 0.43 0.53 0.59 0.62), amplitude 0.058 units of 2^-69, shifted up by
+// c0's rounding, plus the +-1/32-unit noise of the last Horner product. The
+// minimax for the relative error of cos (errors 0.78 .. 0.013 units) and
+// FPTAN's ones'-complement adder fit worse (see docs/RESULTS.md, session 8).
+
+const T_COS = memory.data<u64>([
+  0x8000000000000000, 0x0000000000000000, 0xFFFFFFFF, // c0 = 0x80000000000000000 * 2^-68
+  0xAAAAAAAAAAAAAAA4, 0x9000000000000000, 0x1FFFFFFFB, // c1 = -0xAAAAAAAAAAAAAAA49 * 2^-72
+  0xB60B60B60B609C10, 0x6000000000000000, 0xFFFFFFF6, // c2 = 0xB60B60B60B609C106 * 2^-77 (minimax: ...10B)
+  0xD00D00D00CACB69A, 0x3000000000000000, 0x1FFFFFFF0, // c3 = -0xD00D00D00CACB69A3 * 2^-83
+  0x93F27DBB3F2C06D3, 0x0000000000000000, 0xFFFFFFEA, // c4 = 0x93F27DBB3F2C06D30 * 2^-89
+  0x8F76C6987178830F, 0xE000000000000000, 0x1FFFFFFE3, // c5 = -0x8F76C6987178830FE * 2^-96
+  0xC9C9E9F5A7E8784F, 0x5000000000000000, 0xFFFFFFDB, // c6 = 0xC9C9E9F5A7E8784F5 * 2^-104
+  0xD584EB8FA682F1DE, 0x5000000000000000, 0x1FFFFFFD3, // c7 = -0xD584EB8FA682F1DE5 * 2^-112
+]);
 
 /** q = cos r for a reduced |r| <= pi/4 (before the final rounding). */
 export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
@@ -148,16 +170,10 @@ export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
     return;
   }
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
-  const wE = qE, wH = qH, wL = qL;
-  // c = RN68(1/2! - w/4! + w^2/6! - ...) = RN68((1 - cos r) / r^2), w = r^2 exact
-  const n = load<u8>(N_COS + <usize>(wE < -63 ? 63 : wE > 0 ? 0 : -wE));
-  qpoly(T_INVFACT, 2, 2, n > 1 ? n - 1 : 1, true, 0, wE, wH, wL);
   qnear68();
-  const cE = qE, cH = qH, cL = qL;
-  // z = RN68(r^2), p = RN68(z c)
-  qadd(0, wE, wH, wL, 0, 0, 0, 0);
-  qnear68();
-  qmul(0, qE, qH, qL, 0, cE, cH, cL);
+  const zE = qE, zH = qH, zL = qL;
+  qhorner68(T_COS, 0, 7, zE, zH, zL, false);
+  qmul(0, zE, zH, zL, qS, qE, qH, qL);
   qnear68();
   qadd(0, 0, 0x8000000000000000, 0, 1, qE, qH, qL);
 }
