@@ -32,10 +32,11 @@
 // shaped corrections z T_j(2z/zmax - 1) of P or Q, and p_k, q_k together):
 // one table for all |r| (session 7 had a second, LP-fitted one above 15/32).
 // p0, q0 and q1 are the CPU's; the rest are effective values (q4 = 2^-19
-// (1 + 6e-16)). Of those hard operands the table gets 1.4% wrong on a fresh
-// set (session 7's two tables: 2.3%), from 0.05% below |r| = 0.1 to 2.5-4% near
-// pi/4; of random operands 99.89% of FPTAN results are bit-exact
-// (measure.ts seeds 13, 21), against 95-96% for one correct rounding.
+// (1 + 6e-16); descended with q4 = 2^-19 exactly fits as well). Of those hard
+// operands the table gets 1.4% wrong on a fresh set (session 7's two tables:
+// 2.3%): 0.05% below |r| = 0.1, 0.3% to 1/4, 0.9-1.6% to 0.55, 1.5-3.7%
+// above; of random operands 99.89% of FPTAN results are bit-exact (measure.ts
+// seeds 13, 21), against 95-96% for one correct rounding.
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qpoly, qnear68, qhorner68 } from "./f128";
 import { T_INVFACT, N_COS } from "./f80-tables";
 
