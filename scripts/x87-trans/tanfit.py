@@ -2,7 +2,9 @@
 """Issue 4: FPTAN's rational approximation read back from the host (docs/RESULTS.md, 2026-11-27).
 
 Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
-  z = RN68(r^2); Pv, Qv = Horner in z with RN68 after every product and sum;
+  z = RN68(r^2); Pv, Qv = Horner in z with RN68 after every product and sum, where a sum of
+  operands of opposite signs (every step: the coefficients alternate) is c + m - sign(c) ulp68(m)
+  (the adder's ones'-complement subtraction without the +1; ONES, --plain: without it);
   tan r = RC(RN68(r Pv) / Qv), odd quadrant -cot r = RC(-Qv / RN68(r Pv)); P(0) = Q(0) = C.
 
   remez             [4/4] relative minimax of tan r / r on |r| <= pi/4 with P(0) = Q(0) and
@@ -17,11 +19,31 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
                     decision is a linear constraint on corrections to p1..p4, q1..q4; solved
                     with a trust region of TR units (2^-67) at the largest z, IT iterations,
                     starting from --pk or COEF; writes the coefficients (pickle) to OUT.
+  hard SPEC OUT     the same operands (SPEC as for 'fit') with the host's RD and RU results, as a
+                    data set (pickle) for 'check' and 'descend'.
+  check DATA...     how many of a data set's operands the coefficients (COEF or --pk) get wrong
+                    (RD or RU differs from the host), by |r|; exact integer model, ~3 s per 38k.
+  descend DATA[,DATA] STEPS ROUNDS OUT
+                    coordinate descent on the 68-bit coefficients p1..p4, q1..q4 (p0 = q0 = C):
+                    each moved by +-s 2^-67 / zmax^k for s in STEPS (comma-separated) while the
+                    number of wrong operands of DATA falls; ROUNDS passes; pickle to OUT.
+                    --shapes: also Chebyshev-shaped moves z T_j(2z/zmax - 1) of P or Q and
+                    joint moves of p_k and q_k (which leave P/Q nearly unchanged). --q4: q4 held
+                    at exactly 2^-19.
+  --pk s7           the session-7 coefficients (COEF_S7: the table fitted for |r| < 15/32).
 How the coefficients were found: q1 (and p1 = q1 + C/3) from 1-D scans at |r| ~ 2^-22..2^-8,
 then a family of minimax variants (weights, intervals, q4), then 'fit' stage by stage, each
-stage's SPEC holding the earlier ranges plus a new one (r up to 0.3, 0.36, 0.42, 0.48: COEF;
-then on in steps of 0.01 to pi/4 with TR 0.5: COEF_HI). Include small |r| in SPEC, or p1/q1
-drift. The later stages leave 5-8% of the constraints violated: not the CPU's exact values.
+stage's SPEC holding the earlier ranges plus a new one (r up to 0.3, 0.36, 0.42, 0.48: COEF_S7;
+a second table continued to pi/4 was used above 15/32 until session 8). The LP stages leave
+5-8% of the constraints violated: the rounding decisions of the inner Horner steps depend on the
+coefficients' last bits, which a linear model cannot follow. Session 8 (one table for all |r|):
+  hard 0.004~0.1:20000:101,0.1~0.3:40000:102,0.3~0.5:60000:103,0.5~0.785:80000:104,0.785~2.356:120000:105 dA.pk
+  (the same with seeds 2xx, 3xx: dB.pk, dC.pk; dC.pk only for 'check')
+  --pk s7 descend dA.pk 4,2,1,0.5,0.25,0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625 5 s1.pk
+  --pk s1.pk descend dA.pk,dB.pk 0.25,0.125,0.0625,0.03125,0.015625,0.0078125,0.00390625 4 s2.pk
+  --pk s2.pk descend dA.pk,dB.pk 0.0625,0.03125,0.015625,0.0078125,0.00390625 3 s3.pk --shapes
+  Misses on dC (38378 operands): s7's two tables 899, s1 764, s2 732, s3 534 (COEF; 592 after
+  its first round).
 """
 import os, sys, random, pickle, argparse, collections
 from fractions import Fraction as Fr
@@ -33,16 +55,18 @@ import numpy as np
 U = Fr(1, 2**67)
 C = Fr(0xB9F25A5EEF7C79A2C, 2**67)
 PIH = Fr(0xC90FDAA22168C234C, 2**67)  # the CPU's pi/2 (66-bit pi)
-# the coefficients of f80-trig.ts (68-bit significand, exponent of the last bit): T_TAN for
-# |r| < 15/32 and T_TAN_HI above ('eval' without --pk uses both, as the core does)
-COEF_HI = ([C, -Fr(0xCC3A370AA4A789223, 2**70), Fr(0xBAE23C0C0DF9060CA, 2**75),
-            -Fr(0xAFA1F16E6FAE116CC, 2**82), Fr(0xB6A503B0401C76ED4, 2**92)],
-           [C, -Fr(0xAF0574AC9E2788B60, 2**68), Fr(0xA36F5651E07EE2446, 2**72),
-            -Fr(0x9978EFFE48A943307, 2**78), Fr(0xFFFFFFFFFFD8341D4, 2**87)])
-COEF = ([C, -Fr(0xCC3A370AA4A789255, 2**70), Fr(0xBAE23C0C0DF9024F4, 2**75),
-         -Fr(0xAFA1F16E6F8AA9EF9, 2**82), Fr(0xB6A503AE9AA73A033, 2**92)],
-        [C, -Fr(0xAF0574AC9E2788B65, 2**68), Fr(0xA36F5651E07EE27EA, 2**72),
-         -Fr(0x9978EFFE48A96D8E3, 2**78), Fr(0xFFFFFFFFFFDCDAD84, 2**87)])
+# the coefficients of f80-trig.ts's T_TAN (68-bit significand times a power of two), one table
+# for every |r| <= pi/4 ('descend' from COEF_S7, see above)
+def _c(sig, e): return Fr(sig) * Fr(2)**e
+COEF = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D6, -75),
+         _c(-0xAFA1F16E6FB4D6239, -82), _c(0xB6A503B0565FDC2BC, -92)],
+        [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266E, -72),
+         _c(-0x9978EFFE48A95AC74, -78), _c(0x80000000000015586, -86)])
+ONES = True  # the adder's ones'-complement rule (--plain: without)
+COEF_S7 = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3B0, -75),
+            _c(-0xAFA1F16E6FB4FD290, -82), _c(0xB6A503B057329ADC6, -92)],
+           [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE263E, -72),
+            _c(-0x9978EFFE48A95914B, -78), _c(0xFFFFFFFFFFFE2482C, -87)])
 
 def expo(a):
     e = a.numerator.bit_length() - a.denominator.bit_length()
@@ -75,14 +99,22 @@ def reduce(x):
     k = x / PIH; k = (k.numerator * 2 + k.denominator) // (2 * k.denominator)
     return x - k * PIH, k
 
+def ulp68(m):
+    return Fr(2)**(expo(abs(m)) - 67)
+
+def add(c, m):
+    """the host's adder: c + m, one 68-bit unit of m short when the signs differ (m is RN68)"""
+    if ONES and m != 0 and (c < 0) != (m < 0): return c + m - (ulp68(m) if c > 0 else -ulp68(m))
+    return c + m
+
 def horner_pre(cs, z):
     acc = cs[-1]
-    for c in reversed(cs[1:-1]): acc = rn(rn(acc * z) + c)
-    return rn(acc * z) + cs[0]
+    for c in reversed(cs[1:-1]): acc = rn(add(c, rn(acc * z)))
+    return add(cs[0], rn(acc * z))
 
 def model(x, P, Q, rc):
     r, k = reduce(x)
-    if P is None: P, Q = COEF if abs(r) < Fr(15, 32) else COEF_HI
+    if P is None: P, Q = COEF
     z = rn(r * r)
     num = rn(r * rn(horner_pre(P, z))); den = rn(horner_pre(Q, z))
     return rc64(num / den if k % 2 == 0 else -den / num, rc)
@@ -220,15 +252,129 @@ def cmd_remez(args):
     print('max relative error 2^%.2f' % float(log(abs(E), 2)))
     print('P', [mp.nstr(Cm * c, 22) for c in p]); print('Q', [mp.nstr(Cm * c, 22) for c in q])
 
+# --- fast integer model (fixed point, value = int / 2^FS) for 'check' and 'descend' ---
+FS = 256
+
+def irn(v, sc=FS):
+    """v (scale 2^-sc) rounded to nearest-even at 68 bits, same scale"""
+    if v == 0: return 0
+    a = abs(v); sh = a.bit_length() - 68
+    if sh <= 0: return v
+    q = a >> sh; rem = a - (q << sh); half = 1 << (sh - 1)
+    if rem > half or (rem == half and q & 1): q += 1
+    return -(q << sh) if v < 0 else q << sh
+
+def ifix(f):
+    t = f * 2**FS; assert t.denominator == 1; return t.numerator
+
+def imul(a, b): return irn(a * b, 2 * FS) >> FS
+
+def ihorner(cs, z):
+    acc = cs[-1]
+    for i in range(len(cs) - 2, -1, -1):
+        m = imul(acc, z)
+        if ONES and m != 0 and (cs[i] < 0) != (m < 0):
+            u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
+        acc = irn(cs[i] + m)
+    return acc
+
+class HardSet:
+    """a 'hard' data set: per operand r, z = RN68(r^2) (fixed point), quadrant parity, host RD/RU"""
+    def __init__(self, paths):
+        self.ops, self.memo = [], []
+        for path in paths:
+            xs, H = pickle.load(open(path, 'rb'))
+            for x in xs:
+                r, k = reduce(x); rf = ifix(r)
+                self.ops.append((rf, irn(rf * rf, 2 * FS) >> FS, k % 2, H[(x, 1)], H[(x, 2)], float(r)))
+                self.memo.append({})
+    def ok(self, i, Pv, Qv):
+        v = self.memo[i].get((Pv, Qv))
+        if v is None:
+            rf, z, k, hd, hu, _ = self.ops[i]; num = imul(rf, Pv)
+            q = Fr(num, Qv) if k == 0 else -Fr(Qv, num)
+            v = self.memo[i][(Pv, Qv)] = rc64(q, 1) == hd and rc64(q, 2) == hu
+        return v
+    def values(self, cs): return [ihorner(cs, o[1]) for o in self.ops]
+    def misses(self, Pvs, Qvs): return [i for i in range(len(self.ops)) if not self.ok(i, Pvs[i], Qvs[i])]
+
+BINS = [0, 0.1, 0.25, 0.375, 0.46875, 0.55, 0.65, 0.72]
+
+def cmd_hard(args):
+    xs = []
+    for spec in args.spec.split(','):
+        ab, n, seed = spec.split(':'); a, b = map(float, ab.split('~'))
+        xs += informative(uniform(a, b, int(n), random.Random(int(seed))))
+    pickle.dump((xs, host_rdru(xs)), open(args.out, 'wb'))
+    print(len(xs), 'operands')
+
+def cmd_check(args, P, Q):
+    d = HardSet(args.data)
+    bad = d.misses(d.values([ifix(c) for c in P]), d.values([ifix(c) for c in Q]))
+    cnt, bc = collections.Counter(), collections.Counter()
+    bin_of = lambda r: max(j for j in range(len(BINS)) if abs(r) >= BINS[j])
+    for o in d.ops: cnt[bin_of(o[5])] += 1
+    for i in bad: bc[bin_of(d.ops[i][5])] += 1
+    print('misses', len(bad), 'of', len(d.ops), ' by |r| from:', ' '.join(f'{BINS[b]:.2f}: {bc[b]}/{cnt[b]}' for b in sorted(cnt)))
+
+def cmd_descend(args, P, Q):
+    d = HardSet(args.data.split(','))
+    steps = [float(v) for v in args.steps.split(',')]
+    zmax = Fr(max(o[1] for o in d.ops), 2**FS)
+    # directions: one coefficient (shift s 2^-67 at zmax), with --shapes also z T_j(2z/zmax - 1)
+    # (j = 0..3, in P or Q) and one coefficient moved in P and Q together (P/Q nearly unchanged:
+    # only the inner rounding decisions move)
+    dirs = [(w, {k: Fr(1) / zmax**k}) for w in 'PQ' for k in range(1, 5)]
+    if args.shapes:
+        cheb = [[1], [-1, 2], [1, -8, 8], [-1, 18, -48, 32]]  # T_j(2t - 1) in powers of t = z/zmax
+        dirs += [(w, {i + 1: Fr(c) / zmax**(i + 1) for i, c in enumerate(cheb[j])}) for w in 'PQ' for j in range(4)]
+        dirs += [('PQ', {k: Fr(1) / zmax**k}) for k in range(1, 5)]
+    if args.q4: Q = Q[:4] + [Fr(1, 2**19)]  # q4 held at exactly 2^-19
+    frozen = {('Q', 4)} if args.q4 else set()
+    cs = {'P': [ifix(c) for c in P], 'Q': [ifix(c) for c in Q]}
+    vs = {w: d.values(cs[w]) for w in 'PQ'}
+    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
+    for rnd in range(args.rounds):
+        improved = False
+        for di, (ws, vec) in enumerate(dirs):
+            for s in steps:
+                for sg in (1, -1):
+                    while True:
+                        nc, nv = dict(cs), dict(vs)
+                        for w in ws:
+                            nc[w] = list(cs[w])
+                            for k, v in vec.items():
+                                if (w, k) not in frozen: nc[w][k] = ifix(rn(Fr(nc[w][k], 2**FS) + Fr(sg * s) * U * v))
+                        if all(nc[w] == cs[w] for w in ws): break
+                        for w in ws: nv[w] = d.values(nc[w])
+                        sc = len(d.misses(nv['P'], nv['Q']))
+                        if sc >= best: break
+                        best, cs, vs, improved = sc, nc, nv, True
+                        print(rnd, ws, di, sg * s, best, flush=True)
+        P, Q = [Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]
+        pickle.dump((P, Q), open(args.out, 'wb'))
+        if not improved: break
+    for nm, cc in (('p', P), ('q', Q)):
+        for i, c in enumerate(cc):
+            e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--pk', help='coefficients from a fit (pickle) instead of COEF')
+    ap.add_argument('--pk', help='coefficients from a fit (pickle) instead of COEF; s7: COEF_S7')
+    ap.add_argument('--plain', action='store_true', help='no ones-complement rule in the adder')
     sub = ap.add_subparsers(dest='cmd', required=True)
     sub.add_parser('remez')
     e = sub.add_parser('eval'); e.add_argument('ranges'); e.add_argument('n', type=int); e.add_argument('--seed', type=int, default=1)
     f = sub.add_parser('fit'); f.add_argument('spec'); f.add_argument('tr', type=float); f.add_argument('it', type=int); f.add_argument('out')
+    h = sub.add_parser('hard'); h.add_argument('spec'); h.add_argument('out')
+    c = sub.add_parser('check'); c.add_argument('data', nargs='+')
+    g = sub.add_parser('descend'); g.add_argument('data'); g.add_argument('steps'); g.add_argument('rounds', type=int); g.add_argument('out'); g.add_argument('--shapes', action='store_true'); g.add_argument('--q4', action='store_true')
     args = ap.parse_args()
-    P, Q = pickle.load(open(args.pk, 'rb')) if args.pk else COEF
+    P, Q = COEF_S7 if args.pk == 's7' else pickle.load(open(args.pk, 'rb')) if args.pk else COEF
+    if args.plain: ONES = False
     if args.cmd == 'remez': cmd_remez(args)
     elif args.cmd == 'eval': cmd_eval(args, *((P, Q) if args.pk else (None, None)))
+    elif args.cmd == 'hard': cmd_hard(args)
+    elif args.cmd == 'check': cmd_check(args, P, Q)
+    elif args.cmd == 'descend': cmd_descend(args, P, Q)
     else: cmd_fit(args, P, Q)
