@@ -106,7 +106,7 @@ describe("x87 transcendentals vs the host x87", () => {
       const s = trans.get(op)!;
       expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
       // what the core does not model of the CPU's own rounding keeps FPTAN and FPATAN below
-      // 100%: measured FPTAN 99.93%, FPATAN 99.97%, the others 100% (fixed seed; scripts/x87-trans)
+      // 100%: measured FPTAN 99.97%, FPATAN 99.97%, the others 100% (fixed seed; scripts/x87-trans)
       if (MIN_EXACT[op] === 1) expect(s.exact, s.near.slice(0, 8).join("\n")).toBe(s.cases);
       else expect(s.exact / s.cases).toBeGreaterThan(MIN_EXACT[op]);
     });
