@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Issue 4: FPATAN read back from the host x87 (docs/RESULTS.md "2026-11-27 — x87 FPATAN").
 
-Model (wasm/core/x87/f80-atan.ts): R = RN68(min/max), A = R + C with C = RN68(atan R - R + R e(R^2)
-2^-67), result RC(A) for |y| <= |x|, x > 0, else RC(K -+ RN68(A)) with K = the 66-bit pi/2 or pi.
+Session 7's model: R = RN68(min/max), A = R + C with C = RN68(atan R - R + R e(R^2) 2^-67), result
+RC(A) for |y| <= |x|, x > 0, else RC(K -+ RN68(A)) with K = the 66-bit pi/2 or pi. Since session 8's
+second attempt the core computes C with the CPU's own [7/7] rational instead (wasm/core/x87/f80-atan.ts,
+scripts/x87-trans/atan-minimax.py remez/hostc/nudge/table); 'core' and CORE_DEV below still mean
+session 7's fitted e, which the core no longer uses. 'samples' is how the host data for the rational
+were taken.
 
   samples SEED N RLO RHI OUT.pkl  targeted samples: a 64-bit grid point g with tan g in [RLO, RHI],
                                   R = RN68(tan g) (+-1 unit), realised as RN68(y/x) by a random x;
@@ -173,7 +177,7 @@ CORE_DEV = [1.3633373244044105, -2.7197874708685483, 2.8204908062966756, -2.8078
             2.3495348855901588, -2.229593989552359, 2.0998091889544006, -1.9224965931364606,
             1.7391724039011471, -1.5515121173507485, 1.3134627594168773, -1.1523479604288447,
             0.8564198443042244, -0.49912588287836895, 0.22724386424637638, -0.07618057161442467,
-            0.018646021764203442]  # the DEV table of f80-atan.ts
+            0.018646021764203442]  # session 7's DEV table (f80-atan.ts before session 8's rational)
 
 def irn(v, sh=0):
     """int v / 2^(FX + sh) rounded to nearest-even at 68 bits, as an int at scale 2^-FX."""
