@@ -17,12 +17,12 @@
 //   in z) by RN68 Horner (f80-trig.ts).
 // - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
 // Bit-exact on fresh operands (docs/RESULTS.md, session 8; measure.ts seeds
-// 13 and 21, 8000 operands per instruction each): F2XM1, FYL2X, FSIN, FCOS,
-// FSINCOS 100%, FYL2XP1 99.99-100%, FPTAN 99.89%, FPATAN 99.92-99.96%. The
-// rest differ by one unit in the last place: results whose exact value lies
-// within the CPU's internal rounding noise of a rounding boundary, where the
-// coefficients or steps behind that noise are not recovered (FPTAN's p2..q4,
-// FPATAN's rational, the logarithm's polynomial).
+// 13 and 21, 8000 operands per instruction each): F2XM1, FYL2X, FPATAN, FSIN,
+// FCOS, FSINCOS 100%, FYL2XP1 99.99-100%, FPTAN 99.89%. The rest differ by
+// one unit in the last place: results whose exact value lies within the CPU's
+// internal rounding noise of a rounding boundary, where the coefficients or
+// steps behind that noise are not recovered (FPTAN's p2..q4, the logarithm's
+// polynomial).
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
