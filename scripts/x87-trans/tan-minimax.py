@@ -13,6 +13,7 @@ q1/q0, p1/p0 (independent of the scaling) must equal the read-back ones.
                         absf (absolute error of f), abstan (absolute error of tan), relF / absF
                         (relative / absolute error of (tan r - r)/r^3).
   solve NORM            the same, with R (ZMAX = R^2) solved by secant so that q0 = C exactly.
+  weight ALPHA          remez with the weight (tan r / r)^-(1 + ALPHA) on z in [0, (pi/4)^2].
   remez-c NORM ZMAX     the other normalisation: P(0) = Q(0) imposed (9 points, as tanfit.py's remez
                         but with q4 free), q0 scaled to the power of two nearest q4's.
 
@@ -23,6 +24,8 @@ Findings (mpmath, 40 digits):
       -4.8e-4 (relF); p0/q0 - 1 comes out ~E (5e-24), so RN68 makes p0 = q0 as the CPU has.
   solve reltan: R = pi/4 (1 - 2.155e-7) gives q0 = C; then q1/q0 is off by -1.3e-14 and p1/p0 by
       -4.5e-14 (absf: R = pi/4 (1 - 3.2e-3), q1/q0 -1.9e-10, p1/p0 -6.5e-10).
+  weight 6.6072e-5 (R = pi/4 exactly): q0 = C (to 2e-16 at this rounded ALPHA), q1/q0 off by -4.4e-16, p1/p0 by -1.5e-15:
+      30 times closer than solving R, the residual again in the ratio ~3.4 (p1 : q1).
   So: the relative error of tan with p0, q0 free (not P(0) = Q(0) imposed) and q4 = 2^-19 is the
   norm (4 orders of magnitude closer than any other), but some further detail (interval ends, the
   precision of the designers' Remez or of their tan) moves the CPU's coefficients ~2^-47 from the
@@ -99,6 +102,9 @@ def show(nm, p, q, E, extra=''):
 
 if __name__ == '__main__':
     cmd, nm = sys.argv[1], sys.argv[2]
+    if cmd == 'weight':
+        a = mpf(nm); p, q, E, xs = remez(lambda z: f(z)**(-1 - a), (pi / 4)**2, True)
+        show('weight', p, q, E, 'ALPHA=' + nm); sys.exit()
     if cmd in ('remez', 'remez-c'):
         Z = mpf(sys.argv[3]) if len(sys.argv) > 3 else (pi / 4)**2
         p, q, E, xs = remez(W[nm], Z, cmd == 'remez'); show(nm, p, q, E, 'ZMAX=' + mp.nstr(Z, 12))
