@@ -43,7 +43,7 @@
 //   (fit-exp.py check 40000 123 -4 -1: 99.965% -> 99.9875%).
 // Fresh operands: 100% for |x| < 2^-4 (1.3e5 operands).
 // measure.ts seeds 13/21/6: 100/100/100% (session 7: 100/99.94/99.97%).
-import { qS, qE, qH, qL, qload, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
+import { qS, qE, qH, qL, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // P0..P3, Q0..Q3 (high, low, exponent) as in f80-tables.ts's T_CONST: 68-bit values except
 // P1 (70 bits: the 68-bit fit of session 7 minus 2^-2 of its last unit)

@@ -39,7 +39,7 @@ import {
   CL_ZERO, CL_DENORMAL, CL_INF, CL_QNAN,
   classify, nan1, nan2, setIndefinite, setZero, setInf, denormalStops, roundPack80,
 } from "./f80";
-import { qS, qE, qH, qL, qload, qzero, qfromF80, qfromU128, qmul, qadd, qdiv, qnear68 } from "./f128";
+import { qS, qE, qH, qL, qload, qfromF80, qfromU128, qmul } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_CONST } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";

@@ -61,15 +61,14 @@ const T_TAN = memory.data<u64>([
  * for a non-zero reduced argument |r| <= pi/4.
  */
 export function tanHost(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
-  const tab = T_TAN;
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
   qnear68();
   const zE = qE, zH = qH, zL = qL;
-  qhorner68(tab, 0, 4, zE, zH, zL, true);
+  qhorner68(T_TAN, 0, 4, zE, zH, zL, true);
   qmul(rS, rE, rH, rL, qS, qE, qH, qL);
   qnear68();
   const nS = qS, nE = qE, nH = qH, nL = qL;
-  qhorner68(tab, 5, 4, zE, zH, zL, true);
+  qhorner68(T_TAN, 5, 4, zE, zH, zL, true);
   if (odd) qdiv(qS ^ 1, qE, qH, qL, nS, nE, nH, nL);
   else qdiv(nS, nE, nH, nL, qS, qE, qH, qL);
 }
