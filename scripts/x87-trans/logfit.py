@@ -105,41 +105,7 @@ def log68(op, x, c=DEV):
 def host_l68(op, xs):
     """The host's 68-bit log2 (op 30: of x; op 31: of 1 + x), None where not pinned."""
     import readback as rb
-    one = 0x3fff << 64 | 1 << 63
-    r = rb.host([c for x in xs for c in ((op, rb.cw(1), x, one), (op, rb.cw(2), x, one))])
-    cands = []
-    for i in range(len(xs)):
-        lo, hi = rb.val(r[2 * i][0]), rb.val(r[2 * i + 1][0])
-        a = abs(lo if lo != 0 else hi)
-        e = a.numerator.bit_length() - a.denominator.bit_length()
-        cs = set()
-        for ee in (e - 2, e - 1, e, e + 1):
-            u = Fr(2) ** (ee - 67)
-            for j in range(int(lo // u) - 20, int(lo // u) + 40):
-                c = j * u
-                if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rb.rdru(c) == (lo, hi):
-                    cs.add(c)
-        cands.append(sorted(cs))
-    for _ in range(10):
-        todo = [i for i in range(len(xs)) if len(cands[i]) > 1]
-        if not todo: break
-        ys = {}
-        for i in todo:
-            best = None
-            for k in range(1, 600):
-                y = Fr((1 << 63) + k, 1 << 63)
-                groups = {}
-                for c in cands[i]: groups.setdefault(rb.rdru(y * c), []).append(c)
-                score = max(len(g) for g in groups.values())
-                if best is None or score < best[0]: best = (score, y)
-                if score <= (len(cands[i]) + 1) // 2: break
-            ys[i] = best[1]
-        r = rb.host([c for i in todo for c in ((op, rb.cw(1), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))),
-                                               (op, rb.cw(2), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))))])
-        for n, i in enumerate(todo):
-            seen = (rb.val(r[2 * n][0]), rb.val(r[2 * n + 1][0]))
-            cands[i] = [c for c in cands[i] if rb.rdru(ys[i] * c) == seen]
-    return [c[0] if len(c) == 1 else None for c in cands]
+    return rb.log2_68(xs, op, rounds=10)
 
 def gen(rng):
     k = rng.random()

@@ -52,9 +52,10 @@ def rdru(q):
     hi = lo if t == f else Fr(f + 1) / Fr(2) ** (63 - e)
     return (lo, hi) if q > 0 else (-hi, -lo)
 
-def log2_68(xs):
+def log2_68(xs, op=30, rounds=8):
+    """The host's 68-bit log2 (op 30: of x; op 31: of 1 + x), None where not pinned."""
     one = 0x3fff << 64 | 1 << 63
-    r = host([c for x in xs for c in ((30, cw(1), x, one), (30, cw(2), x, one))])
+    r = host([c for x in xs for c in ((op, cw(1), x, one), (op, cw(2), x, one))])
     cands = []
     for i in range(len(xs)):
         lo, hi = val(r[2 * i][0]), val(r[2 * i + 1][0])
@@ -68,7 +69,7 @@ def log2_68(xs):
                 if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rdru(c) == (lo, hi):
                     cs.add(c)
         cands.append(sorted(cs))
-    for _ in range(8):
+    for _ in range(rounds):
         todo = [i for i in range(len(xs)) if len(cands[i]) > 1]
         if not todo:
             break
@@ -86,8 +87,8 @@ def log2_68(xs):
                 if score <= (len(cands[i]) + 1) // 2:
                     break
             ys[i] = best[1]
-        r = host([c for i in todo for c in ((30, cw(1), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))),
-                                            (30, cw(2), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))))])
+        r = host([c for i in todo for c in ((op, cw(1), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))),
+                                            (op, cw(2), xs[i], 0x3fff << 64 | int(ys[i] * (1 << 63))))])
         for n, i in enumerate(todo):
             seen = (val(r[2 * n][0]), val(r[2 * n + 1][0]))
             cands[i] = [c for c in cands[i] if rdru(ys[i] * c) == seen]
