@@ -170,24 +170,18 @@ def check(seed, n, efile):
     for q in sorted(st):
         print(q, st[q]['n'], ', '.join('%s %.2f%%' % (k, 100 * st[q][k] / st[q]['n']) for k in ('no e', 'with e', "with e, z' w") if k in st[q]))
 
-# session 8: exact fixed-point evaluation (values are ints, v / 2^FX) for 'structures' and 'regress'
-FX = 256
+# session 8: exact fixed-point evaluation (values are ints, v / 2^FX) for 'structures' and 'regress':
+# FX and irn (RN68 at a fixed-point scale) are atan-minimax.py's
+import importlib
+_prec = mp.prec  # atan-minimax.py sets its own mpmath precision on import
+FX, irn = (lambda m: (m.FX, m.irn))(importlib.import_module('atan-minimax'))
+mp.prec = _prec
 CORE_DEV = [1.3633373244044105, -2.7197874708685483, 2.8204908062966756, -2.80787359875755,
             2.7126881268320315, -2.651708987312701, 2.6104396619154704, -2.4696764223466947,
             2.3495348855901588, -2.229593989552359, 2.0998091889544006, -1.9224965931364606,
             1.7391724039011471, -1.5515121173507485, 1.3134627594168773, -1.1523479604288447,
             0.8564198443042244, -0.49912588287836895, 0.22724386424637638, -0.07618057161442467,
             0.018646021764203442]  # session 7's DEV table (f80-atan.ts before session 8's rational)
-
-def irn(v, sh=0):
-    """int v / 2^(FX + sh) rounded to nearest-even at 68 bits, as an int at scale 2^-FX."""
-    a = abs(v)
-    cut = max(a.bit_length() - 68, sh)
-    q, rem = a >> cut, a & ((1 << cut) - 1)
-    if cut and (rem > 1 << (cut - 1) or (rem == 1 << (cut - 1) and q & 1)):
-        q += 1
-    q <<= cut - sh
-    return -q if v < 0 else q
 
 def iulp(v):
     return 1 << max(abs(v).bit_length() - 68, 0)
