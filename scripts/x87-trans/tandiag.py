@@ -9,6 +9,9 @@ of the model gets wrong; the coefficients are f80-trig.ts's T_TAN (read from the
   python3 tandiag.py offsets DATA...     p0..p3, q0..q3 moved by fractions of their 68-bit ulp
   python3 tandiag.py threshold DATA...   the last Horner step: how the host's rounding of Pv, Qv
                                          depends on the exact sum c0 + z A1 (units of ulp68(z A1))
+  python3 tandiag.py product DATA...     the same, split by where the sum lies in the model (k units of
+                                         ulp68(m) from the tie, m = RN68(z A1)) and by the fraction f
+                                         of m's own rounding ((z A1 - m) / ulp68(m), sign of m)
 
 Session 9 on /tmp/tan/dC.pk (38,378 operands to |r| = pi/4; T_TAN gets 520 wrong, 1.35%):
   structure: final quotient exactly rounded 520, N RN68(1/Qv) 4898, RC(RN68(q)) 17748; N = RN68(r Pv)
@@ -24,6 +27,17 @@ Session 9 on /tmp/tan/dC.pk (38,378 operands to |r| = pi/4; T_TAN gets 520 wrong
     the 520 misses flip with A1 or B1 one 68-bit unit away, while A1's and B1's own pre-rounding sums
     are spread evenly over their ulp (no tie effect): an unmodelled error of a few tenths of a unit
     in the last step's product, not a rounding rule of the inner steps.
+  product: the host departs from the model only where z A1 lay near its own rounding midpoint:
+    |f| < 1/4: 0-2% of decisions differ; from |f| = 1/4 to 1/2 the share rises to ~50% of the
+    cases where m one unit the other way would change the outcome (Q, 2 bits: k = -1, f = -0.50:
+    17/73 up, -0.31: 7/87, -0.25: 0/78). So the host's m is RN68 of a product that differs from
+    z A1 (our z, our A1) by up to ~1/4 unit of m: not explained by z or A1 held at 69-72 bits or
+    exact (p1, q1 rescanned: 841-927; with A1, B1 exact and p1..p3, q1..q3 searched on dA in steps of
+    1/8..64 units: 853 -> 826 on dA, 840 on dC, against the model's 482 and 520), the product
+    rounded twice (69-72 bits, 520-982), z at 70-76 bits or exact, or r (r A1) in the last step only
+    (847-1059), or a column-truncated multiplier (columns below 2^56..2^63 dropped, a constant
+    compensation: 519-2022). For Q with 3-4 bits the departures on the f > 0 side start nearer
+    f = 0 than on the f < 0 side: the host's |z B1| there tends to be the larger.
 """
 import os, sys, re, math, pickle, argparse, collections
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -148,6 +162,29 @@ def cmd_threshold(d, Pc, Qc):
     for key in sorted(set(k[:2] for k in hist)):
         print('%s, z A1 %d bits below the sum:' % key, ' '.join('%+.2f %d/%d' % (b[2], hist[b][1], sum(hist[b])) for b in sorted(hist) if b[:2] == key))
 
+def cmd_product(d, Pc, Qc):
+    Pv, Qv = d.values(Pc), d.values(Qc)
+    hist = collections.defaultdict(lambda: [0, 0])
+    for i, o in enumerate(d.ops):
+        z = o[1]
+        for w, cs in (('P', Pc), ('Q', Qc)):
+            acc = cs[-1]
+            for j in range(len(cs) - 2, 0, -1): acc = T.irn(_step(cs[j], acc, z))
+            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; um = ulp(m)
+            s = cs[0] + m + (um if m > 0 else -um)
+            u = ulp(s); lo = s - s % u; hi = lo + u
+            other = Qv[i] if w == 'P' else Pv[i]
+            ok = [v for v in (lo, hi) if (d.ok(i, v, other) if w == 'P' else d.ok(i, other, v))]
+            sh = u.bit_length() - um.bit_length()
+            if len(ok) != 1 or sh > 4: continue
+            k = (s - lo - u // 2) // um
+            if k not in (-1, 0, 1): continue
+            f = Fr(prod - (m << FS), um << FS) * (1 if m > 0 else -1)
+            tag = ('even up' if (hi // u) % 2 == 0 else 'even down') if k == 0 else ''
+            hist[(w, sh, int(k), tag, math.floor(float(f) * 8) / 8)][ok[0] == hi] += 1
+    for key in sorted(set(k[:4] for k in hist)):
+        print('%s, %d bits, k %+d %s:' % key, ' '.join('f%+.3f %d/%d' % (b[4], hist[b][1], sum(hist[b])) for b in sorted(hist) if b[:4] == key))
+
 def _step(c, acc, z):
     m = T.imul(acc, z); s = c + m
     if (c < 0) != (m < 0) and m: s += ulp(m) if m > 0 else -ulp(m)
@@ -155,11 +192,11 @@ def _step(c, acc, z):
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('cmd', choices=['structure', 'offsets', 'threshold'])
+    ap.add_argument('cmd', choices=['structure', 'offsets', 'threshold', 'product'])
     ap.add_argument('data', nargs='+')
     ap.add_argument('--pk', help='coefficients (pickle of (P, Q)) instead of f80-trig.ts T_TAN')
     a = ap.parse_args()
     P, Q = pickle.load(open(a.pk, 'rb')) if a.pk else wasm_table()
     d = T.HardSet(a.data)
     Pc, Qc = [T.ifix(c) for c in P], [T.ifix(c) for c in Q]
-    {'structure': cmd_structure, 'offsets': cmd_offsets, 'threshold': cmd_threshold}[a.cmd](d, Pc, Qc)
+    {'structure': cmd_structure, 'offsets': cmd_offsets, 'threshold': cmd_threshold, 'product': cmd_product}[a.cmd](d, Pc, Qc)
