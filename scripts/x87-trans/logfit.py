@@ -29,12 +29,20 @@ Session 9 (the CPU's own approximation of the tail, not yet bit-exact; f80-log.t
   nudge FILE... [--coef C]    LP (summed violations): the offset of one coefficient (p1 default) of the rational,
                               units of 2^-67, on the samples' intervals
   table [DP1]                 the rational's coefficients as f128 table lines (f80-tables.ts format)
+  rscore FILE... [order=flat|w|s|dev] [norm=q0|q4|p0] [dp1=X] [ones=1]
+                              exact-L68 misses of the rational model (L68 recovered from each interval; dev:
+                              f80-log.ts's model with DEV, for comparison): flat =
+                              RN68(s z P/Q) with exact P/Q; w = RN68(RN68(w N)/D), w = RN68(s z); s =
+                              RN68(s RN68(RN68(z N)/D)); N, D Horner RN68 (ones=1: FPTAN's adder) of the
+                              coefficients scaled to q0 = 1, q4 = 2^-5 or p0 = 1 and rounded to 68 bits
   What they showed (samples 60000 202/203/204 with WIDTH 0.15, 15000 201; 56,744 intervals):
   `curve 16`: D/s = -0.3988, +0.3977, -0.4182, +0.3647 at s = 0.0383, 0.0843, 0.1255, 0.1613, zeros at
   0.0621, 0.1050, 0.1447, and D/s -> 0 linearly in z at s -> 0; `remez 3/4 1/16`: -0.3976, +0.3976, -0.3976,
   +0.3976 at 0.0385, 0.0843, 0.1251, 0.1615, zeros 0.0621, 0.1052, 0.1439. So T/s is the [3/4] rational in
   z on |s| <= 1/4, minimax for the absolute error of T/s; the host lies below it by about 57 z^2 units
-  (`nudge`: p1 -56.7, or q1 +58.0; `check --rat`: 200 of 56,744 violated, DEV 179, `curve 16` itself 167).
+  (`nudge`: p1 -56.7, or q1 +58.0; `check --rat`: 199 of 56,744 violated, DEV 179, `curve 16` itself 167).
+  `rscore` on s201+s202 (20,998): dev 68 misses, flat 69, order w/s x norm q0/q4/p0 x ones 87-103; held out
+  (s203+s204, 35,746): dev 106, flat 105. The CPU's unit-level coefficients and inner order are still missing.
 How DEV of f80-log.ts was found (session 8; 8-9 minutes per 25000 operands on the project machine):
 `samples 3000 1 s1.txt --dev7`, `samples 25000 101 s101.txt --dev7` (102, 103 likewise), then
 `fit 10 s101.txt s102.txt s103.txt s1.txt --margin 0` (64 of 15441 violated; the previous DEV 239).
@@ -298,6 +306,81 @@ def rat_dev(s, P, Q):
     ts = z * sum(c * z**k for k, c in enumerate(P)) / sum(c * z**k for k, c in enumerate(Q))
     return float((ts - z * g_tail(z)) * float(s) * mpf(2)**67)
 
+# exact 68-bit arithmetic on (n, e) = n 2^e for fast scoring (`rscore`)
+def _rn(n, e, b=68):
+    if n == 0: return (0, 0)
+    a = abs(n); k = a.bit_length() - b
+    if k <= 0:
+        return ((n << -k), e + k)  # canonical: exactly b bits
+    q = a >> k; r = a - (q << k); h = 1 << (k - 1)
+    if r > h or (r == h and q & 1): q += 1
+    if q.bit_length() > b: q >>= 1; k += 1
+    return (q if n > 0 else -q, e + k)
+def _mul(a, b): return _rn(a[0] * b[0], a[1] + b[1])
+def _add(a, b):
+    if a[0] == 0: return b
+    if b[0] == 0: return a
+    e = min(a[1], b[1]); return _rn((a[0] << (a[1] - e)) + (b[0] << (b[1] - e)), e)
+def _div(a, b):
+    na, ea = a; nb, eb = b
+    neg = (na < 0) != (nb < 0); na, nb = abs(na), abs(nb)
+    sh = 72 + nb.bit_length() - na.bit_length()
+    q, r = divmod(na << sh, nb)
+    v = _rn((q << 1) | (1 if r else 0), ea - eb - sh - 1)
+    return (-v[0], v[1]) if neg else v
+def _fx(q):
+    d = q.denominator; assert d & (d - 1) == 0
+    return _rn(q.numerator, -(d.bit_length() - 1))
+def _ones(c, m):
+    """FPTAN's adder: c + m - sign(c) ulp68(m) where the signs differ, then RN68"""
+    if m[0] == 0 or c[0] == 0 or (c[0] > 0) == (m[0] > 0): return _add(c, m)
+    u = m[1] + abs(m[0]).bit_length() - 68
+    e = min(c[1], m[1], u)
+    return _rn((c[0] << (c[1] - e)) + (m[0] << (m[1] - e)) - ((1 if c[0] > 0 else -1) << (u - e)), e)
+
+def exact_rows(files):
+    """(op, x, s, M, L68) per sample, L68 recovered exactly from the interval"""
+    out = []
+    for fn in files:
+        for l in open(fn):
+            op, x, sn, sd, lo, hi = l.split()
+            op, x = int(op), int(x, 16)
+            s, e, M, tl = parts(op, x)
+            La = M + tl + Fr((float(lo) + float(hi)) / 2) * U67
+            u = ulp68(La); L = Fr(round(La / u)) * u
+            if ulp68(L) == u: out.append((op, x, s, M, L, tl))
+    return out
+
+def rscore(files, order='flat', norm='q0', dp1=None, ones=False):
+    """exact-L68 misses of the rational model: flat T = RN68(s z P/Q) (exact P/Q), or Horner RN68 of the
+    68-bit coefficients (scaled so that q0 = 1, q4 = 2^-5 or p0 = 1) with T = RN68(RN68(w N)/D), w = RN68(s z)
+    (order 'w', FPATAN's) or T = RN68(s RN68(RN68(z N)/D)) (order 's')"""
+    P, Q = rat_coefs(dp1)
+    c = {'q0': mpf(1), 'q4': mpf(2)**-5 / Q[4], 'p0': 1 / P[0]}[norm]
+    Pc = [_fx(rn(tofr(v * c))) for v in P]; Qc = [_fx(rn(tofr(v * c))) for v in Q]
+    def hor(cs, z):
+        acc = cs[-1]
+        for k in range(len(cs) - 2, -1, -1):
+            m = _mul(acc, z); acc = _ones(cs[k], m) if ones else _add(cs[k], m)
+        return acc
+    miss = []
+    rows = exact_rows(files)
+    for op, x, s, M, L, tl in rows:
+        if order == 'dev':
+            hit = rn(M + rn(tl + dev(s))) == L
+        elif order == 'flat':
+            zm = mpf(s.numerator)**2 / mpf(s.denominator)**2
+            T = rn(tofr(zm * sum(a * zm**k for k, a in enumerate(P)) / sum(a * zm**k for k, a in enumerate(Q)))
+                   * s)
+            hit = rn(M + T) == L
+        else:
+            S = _fx(s); z = _mul(S, S); N = hor(Pc, z); D = hor(Qc, z)
+            T = _div(_mul(_mul(S, z), N), D) if order == 'w' else _mul(S, _div(_mul(z, N), D))
+            hit = _add(_fx(M), T) == _fx(L)
+        if not hit: miss.append((float(s), op))
+    print('samples', len(rows), 'order', order, 'norm', norm, 'dp1', RAT_DP1 if dp1 is None else dp1, 'ones', ones,
+          'misses', len(miss))
+
 def curve(k, files):
     """L1 fit of D/s (k Chebyshev terms in z on [0, 0.0296], times z) to the intervals; extrema and zeros in s"""
     import numpy as np
@@ -402,6 +485,10 @@ if __name__ == '__main__':
     elif a and a[0] == 'nudge':
         c = a[a.index('--coef') + 1] if '--coef' in a else 'p1'
         nudge([f for f in a[1:] if f not in ('--coef', c)], c)
+    elif a and a[0] == 'rscore':
+        kw = dict(v.split('=') for v in a[1:] if '=' in v)
+        rscore([v for v in a[1:] if '=' not in v], kw.get('order', 'flat'), kw.get('norm', 'q0'),
+               float(kw['dp1']) if 'dp1' in kw else None, kw.get('ones', '0') == '1')
     elif a and a[0] == 'table':
         P, Q = rat_coefs(float(a[1]) if len(a) > 1 else None)
         for k, v in enumerate(P): print(fentry(v, 'p%d' % k))
