@@ -40,6 +40,12 @@
 // 2.3%): 0.05% below |r| = 0.1, 0.3% to 1/4, 0.9-1.6% to 0.55, 1.5-3.7%
 // above; of random operands 99.89% of FPTAN results are bit-exact (measure.ts
 // seeds 13, 21), against 95-96% for one correct rounding.
+// What the rest is (session 9, scripts/x87-trans/tandiag.py): every step
+// above checks out against its variants, and the table is a local optimum
+// for single, paired and per-ulp moves. The host departs from this model only
+// where z * A1 (the last Horner product) lay within ~1/4 unit of its own
+// 68-bit rounding midpoint, as if that product were not always correctly
+// rounded; no operand-level rule for it has been found.
 import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for every |r| <= pi/4
