@@ -142,46 +142,42 @@ def cmd_offsets(d, Pc, Qc):
                 row.append('%+d/8: %d' % (j, misses(d, v, vs['Q']) if w == 'P' else misses(d, vs['P'], v)))
             print(w.lower() + str(k), ', '.join(row), flush=True)
 
-def cmd_threshold(d, Pc, Qc):
+def last_steps(d, Pc, Qc):
+    """per operand and polynomial whose last Horner rounding the host's results decide (given the
+    other polynomial's model value): (w, c0, prod = z A1 exact, m = RN68(prod), the model's sum s
+    = c0 (+) m, its 68-bit neighbours lo < s < hi, whether the host took hi)"""
     Pv, Qv = d.values(Pc), d.values(Qc)
-    hist = collections.defaultdict(lambda: [0, 0])
     for i, o in enumerate(d.ops):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
             acc = cs[-1]
             for j in range(len(cs) - 2, 0, -1): acc = T.irn(_step(cs[j], acc, z))
-            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; um = ulp(m)
+            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS
             s = cs[0] + m + (ulp(m) if m > 0 else -ulp(m))
             u = ulp(s); lo = s - s % u; hi = lo + u
             other = Qv[i] if w == 'P' else Pv[i]
             ok = [v for v in (lo, hi) if (d.ok(i, v, other) if w == 'P' else d.ok(i, other, v))]
-            if len(ok) != 1: continue
-            sh = u.bit_length() - um.bit_length()
-            t = (Fr(cs[0] - lo) + Fr(prod, 2**FS)) / um - (1 << (sh - 1))
-            if -1 <= t < 3 and sh <= 5: hist[(w, sh, math.floor(t * 4) / 4)][ok[0] == hi] += 1
+            if len(ok) == 1: yield w, cs[0], prod, m, s, lo, hi, ok[0] == hi
+
+def cmd_threshold(d, Pc, Qc):
+    hist = collections.defaultdict(lambda: [0, 0])
+    for w, c0, prod, m, s, lo, hi, up in last_steps(d, Pc, Qc):
+        um = ulp(m); sh = (hi - lo).bit_length() - um.bit_length()
+        t = (Fr(c0 - lo) + Fr(prod, 2**FS)) / um - (1 << (sh - 1))
+        if -1 <= t < 3 and sh <= 5: hist[(w, sh, math.floor(t * 4) / 4)][up] += 1
     for key in sorted(set(k[:2] for k in hist)):
         print('%s, z A1 %d bits below the sum:' % key, ' '.join('%+.2f %d/%d' % (b[2], hist[b][1], sum(hist[b])) for b in sorted(hist) if b[:2] == key))
 
 def cmd_product(d, Pc, Qc):
-    Pv, Qv = d.values(Pc), d.values(Qc)
     hist = collections.defaultdict(lambda: [0, 0])
-    for i, o in enumerate(d.ops):
-        z = o[1]
-        for w, cs in (('P', Pc), ('Q', Qc)):
-            acc = cs[-1]
-            for j in range(len(cs) - 2, 0, -1): acc = T.irn(_step(cs[j], acc, z))
-            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; um = ulp(m)
-            s = cs[0] + m + (um if m > 0 else -um)
-            u = ulp(s); lo = s - s % u; hi = lo + u
-            other = Qv[i] if w == 'P' else Pv[i]
-            ok = [v for v in (lo, hi) if (d.ok(i, v, other) if w == 'P' else d.ok(i, other, v))]
-            sh = u.bit_length() - um.bit_length()
-            if len(ok) != 1 or sh > 4: continue
-            k = (s - lo - u // 2) // um
-            if k not in (-1, 0, 1): continue
-            f = Fr(prod - (m << FS), um << FS) * (1 if m > 0 else -1)
-            tag = ('even up' if (hi // u) % 2 == 0 else 'even down') if k == 0 else ''
-            hist[(w, sh, int(k), tag, math.floor(float(f) * 8) / 8)][ok[0] == hi] += 1
+    for w, c0, prod, m, s, lo, hi, up in last_steps(d, Pc, Qc):
+        um = ulp(m); u = hi - lo; sh = u.bit_length() - um.bit_length()
+        if sh > 4: continue
+        k = (s - lo - u // 2) // um
+        if k not in (-1, 0, 1): continue
+        f = Fr(prod - (m << FS), um << FS) * (1 if m > 0 else -1)
+        tag = ('even up' if (hi // u) % 2 == 0 else 'even down') if k == 0 else ''
+        hist[(w, sh, int(k), tag, math.floor(float(f) * 8) / 8)][up] += 1
     for key in sorted(set(k[:4] for k in hist)):
         print('%s, %d bits, k %+d %s:' % key, ' '.join('f%+.3f %d/%d' % (b[4], hist[b][1], sum(hist[b])) for b in sorted(hist) if b[:4] == key))
 
