@@ -39,6 +39,7 @@ raised 0.058 by c0's rounding to 1/2, and the noise of the last Horner product.
 import os, sys, random
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from remez import exchange
 from tanfit import host, val, cw, rc64, enc, expo, rn
 from mpmath import mp, mpf, sin, cos, sqrt, pi, matrix, lu_solve, log
 
@@ -68,23 +69,7 @@ def remez(f, w, n, b, iters=30):
         s = [sol[k] for k in range(n + 1)]; E = sol[N - 1]
         err = lambda x: (sum(c * x**k for k, c in enumerate(s)) - f(x)) * w(x)
         M = 4000; grid = [b * mpf(i) / M for i in range(1, M + 1)]
-        ev = [err(x) for x in grid]
-        segs, cur = [], [0]
-        for i in range(1, M):
-            if (ev[i] >= 0) == (ev[cur[0]] >= 0): cur.append(i)
-            else: segs.append(cur); cur = [i]
-        segs.append(cur)
-        pts = [max(sg, key=lambda i: abs(ev[i])) for sg in segs]
-        while len(pts) > N: pts.pop(0 if abs(ev[pts[0]]) < abs(ev[pts[-1]]) else -1)
-        new = []
-        for i in pts:
-            if i == M - 1: new.append(grid[i]); continue
-            lo, hi = grid[max(i - 1, 0)], grid[i + 1]
-            for _ in range(60):
-                m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
-                if abs(err(m1)) < abs(err(m2)): lo = m1
-                else: hi = m2
-            new.append((lo + hi) / 2)
+        new = exchange(err, grid, N, 60)
         emax = max(abs(err(x)) for x in new); emin = min(abs(err(x)) for x in new); xs = new
         if emax - emin < emax * mpf(10)**-12: break
     return s, E, xs

@@ -32,7 +32,9 @@ Findings (mpmath, 40 digits):
   exact minimax's: far more than the 1-2 units of 2^-67 that FPATAN's nudges covered, so this does
   not give the table; the core's descended table stays.
 """
-import sys
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from remez import exchange
 from mpmath import mp, mpf, tan, sqrt, matrix, lu_solve, cos, pi, log
 mp.dps = 40
 C = mpf(0xB9F25A5EEF7C79A2C) / 2**67
@@ -70,23 +72,7 @@ def remez(w, b, free, q4=mpf(2)**-19, iters=40):
         Pf = lambda x, p=p: sum(c * x**k for k, c in enumerate(p))
         err = lambda x: (Pf(x) / Qf(x) - f(x)) * w(x)
         grid = [b * mpf(i) / 1200 for i in range(0 if free else 1, 1201)]
-        ev = [err(x) for x in grid]
-        segs, cur = [], [0]
-        for i in range(1, len(grid)):
-            if (ev[i] >= 0) == (ev[cur[0]] >= 0): cur.append(i)
-            else: segs.append(cur); cur = [i]
-        segs.append(cur)
-        pts = [max(s, key=lambda i: abs(ev[i])) for s in segs]
-        while len(pts) > N: pts.pop(0 if abs(ev[pts[0]]) < abs(ev[pts[-1]]) else -1)
-        new = []
-        for i in pts:
-            if i == len(grid) - 1 or (i == 0 and free): new.append(grid[i]); continue
-            lo, hi = grid[max(i - 1, 0)], grid[i + 1]
-            for _ in range(100):
-                m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
-                if abs(err(m1)) < abs(err(m2)): lo = m1
-                else: hi = m2
-            new.append((lo + hi) / 2)
+        new = exchange(err, grid, N, 100, keep_first=free)
         emax = max(abs(err(x)) for x in new); emin = min(abs(err(x)) for x in new); xs = new
         if emax - emin < emax * mpf(10)**-25: break
     if not free:  # scale so that q4 is the power of two nearest q4 C

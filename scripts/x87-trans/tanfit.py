@@ -55,6 +55,7 @@ import os, sys, random, pickle, argparse, collections
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from readback import host, val, cw  # builds the host reference program
+from remez import exchange
 from mpmath import mp, mpf, tan, sqrt, matrix, lu_solve, cos, pi, log
 import numpy as np
 
@@ -229,23 +230,7 @@ def remez_fixed(f, w, b, m, n, qn, iters=40):
         Pf = lambda x, p=p: sum(c * x**k for k, c in enumerate(p))
         err = lambda x: (Pf(x) / Qf(x) - f(x)) * w(x)
         grid = [b * mpf(i) / 3000 for i in range(1, 3001)]
-        ev = [err(x) for x in grid]
-        segs, cur = [], [0]
-        for i in range(1, len(grid)):
-            if (ev[i] >= 0) == (ev[cur[0]] >= 0): cur.append(i)
-            else: segs.append(cur); cur = [i]
-        segs.append(cur)
-        pts = [max(s, key=lambda i: abs(ev[i])) for s in segs]
-        while len(pts) > N: pts.pop(0 if abs(ev[pts[0]]) < abs(ev[pts[-1]]) else -1)
-        new = []
-        for i in pts:
-            if i == len(grid) - 1: new.append(grid[i]); continue
-            lo, hi = grid[max(i - 1, 0)], grid[i + 1]
-            for _ in range(80):
-                m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
-                if abs(err(m1)) < abs(err(m2)): lo = m1
-                else: hi = m2
-            new.append((lo + hi) / 2)
+        new = exchange(err, grid, N, 80)
         emax = max(abs(err(x)) for x in new); emin = min(abs(err(x)) for x in new); xs = new
         if emax - emin < emax * mpf(10)**-15: break
     return p, q, E
