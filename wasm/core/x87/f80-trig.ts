@@ -45,7 +45,8 @@
 // for single, paired and per-ulp moves. The host departs from this model only
 // where z * A1 (the last Horner product) lay within ~1/4 unit of its own
 // 68-bit rounding midpoint, as if that product were not always correctly
-// rounded; no operand-level rule for it has been found.
+// rounded (the sine's last product, tested the same way, always is); no
+// operand-level rule for it has been found.
 import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for every |r| <= pi/4
