@@ -364,10 +364,18 @@ def rscore(files, order='flat', norm='q0', dp1=None, ones=False):
             m = _mul(acc, z); acc = _ones(cs[k], m) if ones else _add(cs[k], m)
         return acc
     miss = []
+    C2m = mpf(C2.numerator) / C2.denominator
     rows = exact_rows(files)
     for op, x, s, M, L, tl in rows:
         if order == 'dev':
             hit = rn(M + rn(tl + dev(s))) == L
+        elif order == 'm':
+            # session 9b: T = RN68(RN68(p z) R(z)), p = RN68(s C2) (M for e = 0), z = RN68(s^2), R = P/(C2 Q) exact
+            zq = rn(s * s); p = rn(s * C2); W = rn(p * zq)
+            zm = mpf(zq.numerator) / zq.denominator
+            Rz = sum(a * zm**k for k, a in enumerate(P)) / sum(a * zm**k for k, a in enumerate(Q)) / C2m
+            T = rn(tofr(mpf(W.numerator) / W.denominator * Rz))
+            hit = rn(M + T) == L
         elif order == 'flat':
             zm = mpf(s.numerator)**2 / mpf(s.denominator)**2
             T = rn(tofr(zm * sum(a * zm**k for k, a in enumerate(P)) / sum(a * zm**k for k, a in enumerate(Q)))
@@ -490,7 +498,11 @@ if __name__ == '__main__':
         rscore([v for v in a[1:] if '=' not in v], kw.get('order', 'flat'), kw.get('norm', 'q0'),
                float(kw['dp1']) if 'dp1' in kw else None, kw.get('ones', '0') == '1')
     elif a and a[0] == 'table':
+        rr = '--r' in a; a = [v for v in a if v != '--r']
         P, Q = rat_coefs(float(a[1]) if len(a) > 1 else None)
+        if rr:  # R = P / (C2 Q): the natural-log tail (atanh s - s) / s^3, f80-log.ts's T_LOGR
+            c2 = mpf(C2.numerator) / C2.denominator
+            P = [v / c2 for v in P]
         for k, v in enumerate(P): print(fentry(v, 'p%d' % k))
         for k, v in enumerate(Q): print(fentry(v, 'q%d' % k))
     else: print(__doc__)
