@@ -66,6 +66,7 @@ import os, sys, random
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fractions import Fraction as Fr
 from mpmath import mp, mpf, atanh, log as mlog
+from remez import exchange
 
 mp.prec = 300
 S_MAX = 0.1716
@@ -279,24 +280,7 @@ def rremez(m, n, b, weight='abs', iters=80):
             E = En
         err = lambda x: (sum(c * x**k for k, c in enumerate(P)) / sum(c * x**k for k, c in enumerate(Q)) - g_tail(x)) * w(x)
         M = 2000; grid = [b * mpf(i) / M for i in range(1, M + 1)]
-        ev = [err(x) for x in grid]
-        segs, cur = [], [0]
-        for i in range(1, M):
-            if (ev[i] >= 0) == (ev[cur[0]] >= 0): cur.append(i)
-            else: segs.append(cur); cur = [i]
-        segs.append(cur)
-        pts = [max(sg, key=lambda i: abs(ev[i])) for sg in segs]
-        if len(pts) < N: raise ValueError('too few alternations')
-        while len(pts) > N: pts.pop(0 if abs(ev[pts[0]]) < abs(ev[pts[-1]]) else -1)
-        new = []
-        for i in pts:
-            if i == M - 1: new.append(grid[i]); continue
-            lo, hi = grid[max(i - 1, 0)], grid[i + 1]
-            for _ in range(60):
-                m1, m2 = lo + (hi - lo) / 3, hi - (hi - lo) / 3
-                if abs(err(m1)) < abs(err(m2)): lo = m1
-                else: hi = m2
-            new.append((lo + hi) / 2)
+        new = exchange(err, grid, N, 60)
         ee = [abs(err(x)) for x in new]; xs = new
         if max(ee) - min(ee) < max(ee) * mpf(10)**-15: break
     return P, Q, E
