@@ -56,6 +56,18 @@ Session 9b (the tail is formed from M: T = RN68(RN68(p z) R(z)), p = RN68(s C2),
   no better). FPATAN's order RN68(RN68(W N)/D) with 68-bit Horner N, D (plain or ones' adder, nine normalisations,
   p1 -56.7 or q1 +58, coordinate descent on all nine coefficients, and a scan of N, D -> N (1 + e z), D (1 + e z)
   with e = -4000..4000 units of 2^-68): at best 50-58 misses of 695 decisive training rows, the exact-R model 53.
+Session 9c (the rational's interval end; the figures above were measured with b = 1/16, i.e. RATZ=1/16):
+  zscan TRAIN... -- TEST... b=B1,B2,... [dp1=X,...]
+                              near-tie rows (model m's T within 6 T-ulps of a bound of M + T), for each interval end
+                              b (sums like 1/16+1/32768 allowed) the [3/4] minimax on [0, b] with p1 RAT_DP1 plus an ML
+                              shift: log-likelihood and misses on training and test files. `RATZ=1/16 zscan
+                              s201.txt s202.txt s203.txt -- s204.txt s301.txt s302.txt b=1/16,0.06252,1/16+1/32768,0.06254`:
+                              test ll -223.6, -163.1, -157.0, -168.3 (misses 86, 69, 63, 66); the reverse split gives the
+                              same optimum (0.06253). Why: with b = 1/16 the host's T was ~3 T-ulps smaller in magnitude
+                              at |s| < 0.04 (sigma 0.05-0.15 per |s| bin), a ~2^-66 relative error of R the absolute
+                              T/s curve cannot see. RATZ (environment; default 1/16, f80-log.ts's b) sets b for every
+                              subcommand; commit c094c91 has the core with RATZ=1/16+1/32768 ('table -56.7 --r'): rscore
+                              order=m 45/68/29 (b = 1/16: 53/87/40), fresh s401 (`samples 15000 401 s401.txt 0.15`) 3 (5).
 How DEV of f80-log.ts was found (session 8; 8-9 minutes per 25000 operands on the project machine):
 `samples 3000 1 s1.txt --dev7`, `samples 25000 101 s101.txt --dev7` (102, 103 likewise), then
 `fit 10 s101.txt s102.txt s103.txt s1.txt --margin 0` (64 of 15441 violated; the previous DEV 239).
@@ -242,7 +254,7 @@ def fit(k, files, margin=None):
 # T/s = z P(z) / Q(z), z = s^2, P of degree 3, Q of degree 4 (q0 = 1): the minimax for the absolute error
 # of T/s (equivalently, to 1%, the relative error of the logarithm) on z in [0, 1/16] (|s| <= 1/4), p1 then
 # RAT_DP1 units of 2^-67 lower (fitted: `nudge`).
-RAT_Z = Fr(1, 16)
+RAT_Z = sum(Fr(v) for v in os.environ.get('RATZ', '1/16').split('+'))  # session 9c: RATZ=1/16+1/32768 is commit c094c91's b (`zscan`)
 RAT_DP1 = -56.7
 
 def g_tail(z):
@@ -420,6 +432,51 @@ def like(files, models):
         print('%-5s rows %d  log-likelihood %.1f (sigma %.1f, mu %.1f)  misses %d' % (
             name, len(data), best[0], best[1], best[2], int(np.sum((r < A) | (r > B)))))
 
+def zscan(train, test, bs, dp1s=None):
+    """session 9c: the rational's interval end b rescanned on the host's near-tie rows (model m's T within 6 of its
+    units of a rounding bound of M + T, under the current RAT_Z): for each b in bs, the [3/4] minimax on [0, b] with
+    p1 moved by dp1 (maximum likelihood on the training files if dp1s is None, else each given value); prints the
+    log-likelihood (T = RN68(x + N(0, sigma)), sigma fitted) and the misses (sigma = 0) on training and test files"""
+    import numpy as np
+    from scipy.stats import norm
+    P0, Q0 = rat_coefs()
+    c2 = mpf(C2.numerator) / C2.denominator
+    F = lambda P, Q, z: sum(c * z**k for k, c in enumerate(P)) / sum(c * z**k for k, c in enumerate(Q))
+    m = lambda q: mpf(q.numerator) / q.denominator
+    def rows(files):
+        out = []
+        for op, x, s, M, L, tl in exact_rows(files):
+            z = rn(s * s); p = rn(s * C2); W = rn(p * z); zm = m(z)
+            Tx = m(W) * F(P0, Q0, zm) / c2; Tr = rn(tofr(Tx)); ut = ulp68(Tr); u = ulp68(L)
+            lo, hi = (L - u / 2 - M - Tr) / ut, (L + u / 2 - M - Tr) / ut
+            x0 = float((Tx - m(Tr)) / m(ut))
+            if min(x0 - float(lo), float(hi) - x0) > 6: continue
+            ev = (L / u).numerator % 2 == 0
+            A = (lo.numerator // lo.denominator) + (0 if (lo.denominator == 1 and ev) else 1)
+            B = -((-hi.numerator) // hi.denominator) - (0 if (hi.denominator == 1 and ev) else 1)
+            out.append((zm, x0, A, B, float(Tx / m(ut)) / 2.0**67, float(zm / F(P0, [1], zm))))
+        return out
+    tr, te = rows(train), rows(test)
+    def arr(d): return [np.array([r[i] for r in d], float) for i in range(1, 6)]
+    atr, ate = arr(tr), arr(te)
+    def ll(v, sg, a):
+        x, A, B, sc, zp = a
+        return float(np.sum(np.log(np.maximum(norm.cdf((B + .5 - v) / sg) - norm.cdf((A - .5 - v) / sg), 1e-300))))
+    def miss(v, a): r = np.floor(v + .5); return int(np.sum((r < a[1]) | (r > a[2])))
+    SG = np.arange(.3, 1.2, .05)
+    print('rows: train %d, test %d; RAT_Z %s, RAT_DP1 %s' % (len(tr), len(te), RAT_Z, RAT_DP1))
+    for b in bs:
+        P, Q, E = rremez(3, 4, mpf(b.numerator) / b.denominator, 'abs'); P[1] += mpf(RAT_DP1) * mpf(2)**-67
+        dtr = np.array([float((F(P, Q, r[0]) / F(P0, Q0, r[0]) - 1) * mpf(2)**67) for r in tr])
+        dte = np.array([float((F(P, Q, r[0]) / F(P0, Q0, r[0]) - 1) * mpf(2)**67) for r in te])
+        v = lambda a, d, dp: a[0] + (d + dp * a[4]) * a[3]  # dp: further p1 shift (units of 2^-67) on top of RAT_DP1
+        cands = [(float(x) - RAT_DP1) for x in dp1s] if dp1s else list(np.arange(-10, 10.01, 0.25))
+        dp = max(cands, key=lambda q: max(ll(v(atr, dtr, q), sg, atr) for sg in SG))
+        vt, ve = v(atr, dtr, dp), v(ate, dte, dp)
+        print('b %-22s dp1 %+7.2f  train ll %7.1f miss %3d | test ll %7.1f miss %3d' % (
+            b, RAT_DP1 + dp, max(ll(vt, sg, atr) for sg in SG), miss(vt, atr), max(ll(ve, sg, ate) for sg in SG), miss(ve, ate)),
+            flush=True)
+
 def curve(k, files):
     """L1 fit of D/s (k Chebyshev terms in z on [0, 0.0296], times z) to the intervals; extrema and zeros in s"""
     import numpy as np
@@ -531,6 +588,11 @@ if __name__ == '__main__':
     elif a and a[0] == 'like':
         like([v for v in a[1:] if '=' not in v], next((v.split('=')[1].split(',') for v in a[1:] if v.startswith('models=')),
                                                     ['flat', 'z', 'zp', 'm', 'mR68', 'w']))
+    elif a and a[0] == 'zscan':
+        kw = dict(v.split('=') for v in a[1:] if '=' in v); f = [v for v in a[1:] if '=' not in v]
+        i = f.index('--')
+        zscan(f[:i], f[i + 1:], [sum(Fr(t) for t in v.split('+')) for v in kw['b'].split(',')],
+              [float(v) for v in kw['dp1'].split(',')] if 'dp1' in kw else None)
     elif a and a[0] == 'table':
         rr = '--r' in a; a = [v for v in a if v != '--r']
         P, Q = rat_coefs(float(a[1]) if len(a) > 1 else None)
