@@ -65,7 +65,7 @@ Session 9c (the rational's interval end; the figures above were measured with b 
                               test ll -223.6, -163.1, -157.0, -168.3 (misses 86, 69, 63, 66); the reverse split gives the
                               same optimum (0.06253). Why: with b = 1/16 the host's T was ~3 T-ulps smaller in magnitude
                               at |s| < 0.04 (sigma 0.05-0.15 per |s| bin), a ~2^-66 relative error of R the absolute
-                              T/s curve cannot see. RATZ (environment; default 1/16, f80-log.ts's b) sets b for every
+                              T/s curve cannot see. RATZ (environment; default 1/16+1/32768, f80-log.ts's b since the lead took c094c91) sets b for every
                               subcommand; commit c094c91 has the core with RATZ=1/16+1/32768 ('table -56.7 --r'): rscore
                               order=m 45/68/29 (b = 1/16: 53/87/40), fresh s401 (`samples 15000 401 s401.txt 0.15`) 3 (5).
 How DEV of f80-log.ts was found (session 8; 8-9 minutes per 25000 operands on the project machine):
@@ -254,7 +254,7 @@ def fit(k, files, margin=None):
 # T/s = z P(z) / Q(z), z = s^2, P of degree 3, Q of degree 4 (q0 = 1): the minimax for the absolute error
 # of T/s (equivalently, to 1%, the relative error of the logarithm) on z in [0, 1/16] (|s| <= 1/4), p1 then
 # RAT_DP1 units of 2^-67 lower (fitted: `nudge`).
-RAT_Z = sum(Fr(v) for v in os.environ.get('RATZ', '1/16').split('+'))  # session 9c: RATZ=1/16+1/32768 is commit c094c91's b (`zscan`)
+RAT_Z = sum(Fr(v) for v in os.environ.get('RATZ', '1/16+1/32768').split('+'))  # session 9c: 1/16 + 2^-15, f80-log.ts's b (`zscan`)
 RAT_DP1 = -56.7
 
 def g_tail(z):
