@@ -91,37 +91,28 @@ def horner(cs, z, rule='ones', last_only=False):
     return acc
 
 def misses(d, Pv, Qv, final=None):
+    """operands whose RD or RU result the model gets wrong; final(rf, Pv, Qv, k) -> the quotient before
+    the last rounding, for a variant of the last steps (default: the core's)"""
     if final is None: return len(d.misses(Pv, Qv))
     n = 0
-    for i, o in enumerate(d.ops):
-        rf, z, k, hd, hu, r = o
-        num, den = final(rf, Pv[i]), Fr(Qv[i])
-        q = num / den if k == 0 else -den / num
+    for i, (rf, z, k, hd, hu, r) in enumerate(d.ops):
+        q = final(rf, Pv[i], Qv[i], k)
         n += not (T.rc64(q, 1) == hd and T.rc64(q, 2) == hu)
     return n
+
+def quotient(num, den, k):
+    return num / den if k == 0 else -den / num
 
 def cmd_structure(d, Pc, Qc):
     Pv, Qv = d.values(Pc), d.values(Qc)
     print('model', misses(d, Pv, Qv), flush=True)
-    fin = {'N = RN68(r Pv) * RN68(1/Qv)': None, 'N = r Pv exact': lambda rf, p: Fr(rf * p, 2**FS),
-           'N at 64 bits': lambda rf, p: Fr(rnb(rf * p, 64), 2**FS), 'N at 72 bits': lambda rf, p: Fr(rnb(rf * p, 72), 2**FS)}
-    for nm, f in fin.items():
-        if f is None:
-            n = 0
-            for i, o in enumerate(d.ops):
-                rf, z, k, hd, hu, r = o
-                num, den = Fr(T.imul(rf, Pv[i])), Fr(Qv[i])
-                q = num * T.rn(1 / den) if k == 0 else -den * T.rn(1 / num)
-                n += not (T.rc64(q, 1) == hd and T.rc64(q, 2) == hu)
-            print(nm, n, flush=True)
-            n = 0
-            for i, o in enumerate(d.ops):
-                rf, z, k, hd, hu, r = o
-                num, den = Fr(T.imul(rf, Pv[i])), Fr(Qv[i])
-                q = T.rn(num / den if k == 0 else -den / num)
-                n += not (T.rc64(q, 1) == hd and T.rc64(q, 2) == hu)
-            print('RC(RN68(N / Qv))', n, flush=True)
-        else: print(nm, misses(d, Pv, Qv, f), flush=True)
+    N68 = lambda rf, p: Fr(T.imul(rf, p))
+    fin = {'through RN68(1/Qv) (or RN68(1/N))': lambda rf, p, q, k: (N68(rf, p) * T.rn(Fr(1, q)) if k == 0 else -Fr(q) * T.rn(1 / N68(rf, p))),
+           'RC(RN68(N / Qv))': lambda rf, p, q, k: T.rn(quotient(N68(rf, p), Fr(q), k)),
+           'N = r Pv exact': lambda rf, p, q, k: quotient(Fr(rf * p, 2**FS), Fr(q), k),
+           'N at 64 bits': lambda rf, p, q, k: quotient(Fr(rnb(rf * p, 64), 2**FS), Fr(q), k),
+           'N at 72 bits': lambda rf, p, q, k: quotient(Fr(rnb(rf * p, 72), 2**FS), Fr(q), k)}
+    for nm, f in fin.items(): print(nm, misses(d, Pv, Qv, f), flush=True)
     for rule in ('plain', 'away', 'trunc', 'fma', 'tiezero'):
         print('adder/product rule', rule, misses(d, [horner(Pc, o[1], rule) for o in d.ops], [horner(Qc, o[1], rule) for o in d.ops]), flush=True)
     print('adder rule in the last step only', misses(d, [horner(Pc, o[1], 'ones', True) for o in d.ops], [horner(Qc, o[1], 'ones', True) for o in d.ops]), flush=True)

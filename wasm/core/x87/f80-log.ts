@@ -1,5 +1,5 @@
 // The base-2 logarithm of FYL2X and FYL2XP1 as the host CPU (AMD EPYC)
-// computes it, bit for bit in all but about 1 in 20,000 random operands
+// computes it, bit for bit in all but about 1 in 60,000 random operands
 // (scripts/x87-trans, docs/RESULTS.md). Every intermediate value is rounded to
 // nearest at 68 bits (RN68), which was read back from the host: FYL2X leaves
 // RN68(log2 x) * y rounded once under RC, so a few values of y recover all 68
@@ -47,7 +47,7 @@ const K_LOG2E: u32 = 1;
 const SIG_ONE: u64 = 0x8000000000000000;
 
 // r0..r3, q0..q4: R(z) = (r0 + r1 z + r2 z^2 + r3 z^3) / (q0 + ... + q4 z^4) ~ (atanh s - s) / s^3,
-// the [3/4] absolute-error minimax of T/s on z in [0, 1/16] with p1 56.7 units of 2^-67 lower,
+// the [3/4] absolute-error minimax of T/s on z in [0, 1/16 + 2^-15] with p1 56.7 units of 2^-67 lower,
 // divided by RN68(2 log2e) (scripts/x87-trans/logfit.py 'table -56.7 --r'); evaluated exactly (f128)
 const T_LOGR = memory.data<u64>([
   0xAAAAAAAAAAAAAA73, 0x9FD3F845AFBEDE0C, 0xFFFFFFFE, // r0 = 0.3333333333333333318414078
