@@ -147,10 +147,6 @@ def parts(op, x):
     M = rn(s * C2)
     if e != 0: M = rn(e + M)
     return s, e, M, tail(s)
-def log68(op, x, c=DEV):
-    s, e, M, tl = parts(op, x)
-    return rn(M + rn(tl + dev(s, c)))
-
 def host_l68(op, xs):
     """The host's 68-bit log2 (op 30: of x; op 31: of 1 + x), None where not pinned."""
     import readback as rb
