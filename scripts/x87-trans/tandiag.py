@@ -13,6 +13,9 @@ of the model gets wrong; the coefficients are f80-trig.ts's T_TAN (read from the
                                          ulp68(m) from the tie, m = RN68(z A1)) and by the fraction f
                                          of m's own rounding ((z A1 - m) / ulp68(m), sign of m)
 
+Session 10: tanfit.py's model now has the ones'-complement product and odd ties (tanrules.py); the
+figures below are session 9's, for the model without them: run with --session9 to reproduce them.
+
 Session 9 on /tmp/tan/dC.pk (38,378 operands to |r| = pi/4; T_TAN gets 520 wrong, 1.35%):
   structure: final quotient exactly rounded 520, N RN68(1/Qv) 4898, RC(RN68(q)) 17748; N = RN68(r Pv)
     520, r Pv exact 5219, at 64 / 72 bits 17496 / 5238; z = RN68(r^2) 520, r^2 exact 842, 66/67/69/70
@@ -182,7 +185,9 @@ if __name__ == '__main__':
     ap.add_argument('cmd', choices=['structure', 'offsets', 'threshold', 'product'])
     ap.add_argument('data', nargs='+')
     ap.add_argument('--pk', help='coefficients (pickle of (P, Q)) instead of f80-trig.ts T_TAN')
+    ap.add_argument('--session9', action='store_true', help="session 9's model (plain products, ties to even)")
     a = ap.parse_args()
+    if a.session9: T.ONESMUL = T.ODDTIES = False
     P, Q = pickle.load(open(a.pk, 'rb')) if a.pk else wasm_table()
     d = T.HardSet(a.data)
     Pc, Qc = [T.ifix(c) for c in P], [T.ifix(c) for c in Q]

@@ -5,6 +5,9 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
   z = RN68(r^2); Pv, Qv = Horner in z with RN68 after every product and sum, where a sum of
   operands of opposite signs (every step: the coefficients alternate) is c + m - sign(c) ulp68(m)
   (the adder's ones'-complement subtraction without the +1; ONES, --plain: without it);
+  session 10 (tanrules.py): a product z a with a < 0 has the magnitude RN68(X - ulp68(X)),
+  X = (|a| + ulp68(a)) z (ONESMUL), and a sum with a negative coefficient rounds ties to odd
+  (ODDTIES); --oldmul: neither (the model of sessions 7-9);
   tan r = RC(RN68(r Pv) / Qv), odd quadrant -cot r = RC(-Qv / RN68(r Pv)); P(0) = Q(0) = C.
 
   remez             [4/4] relative minimax of tan r / r on |r| <= pi/4 with P(0) = Q(0) and
@@ -36,6 +39,11 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
                     pairs dA.pk,dB.pk 0.015625,0.00390625,1 p2.pk: dA+dB 992 -> 980, dC 534 -> 520;
                     measure.ts misses seed 13 9 -> 9, 21 9 -> 8, OPS=32 20000 51 29 -> 26, 52 21 -> 21:
                     not kept (seed 13 not better); a further pairs round (steps 1/16..1/4): converged.
+  nodes DATA[,DATA] NODES STEPS ROUNDS OUT
+                    coordinate descent with localized moves: P or Q plus s 2^-67 L_i(z), L_i the
+                    degree-4 polynomial (no constant term) that is 1 at node i, 0 at the others.
+                    Session 10 (new rules), from f80-trig.ts's table: dA.pk,dB.pk
+                    0.02,0.1,0.3,0.6 0.125,...,0.00390625: no move improves 93 misses.
   --pk s7           the session-7 coefficients (COEF_S7: the table fitted for |r| < 15/32).
 How the coefficients were found: q1 (and p1 = q1 + C/3) from 1-D scans at |r| ~ 2^-22..2^-8,
 then a family of minimax variants (weights, intervals, q4), then 'fit' stage by stage, each
@@ -70,6 +78,8 @@ COEF = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D6, -75),
         [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266E, -72),
          _c(-0x9978EFFE48A95AC74, -78), _c(0x80000000000015586, -86)])
 ONES = True  # the adder's ones'-complement rule (--plain: without)
+ONESMUL = True  # a negative multiplicand's ones'-complement product (--oldmul: without)
+ODDTIES = True  # a Horner sum with a negative coefficient rounds ties to odd (--oldmul: to even)
 COEF_S7 = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3B0, -75),
             _c(-0xAFA1F16E6FB4FD290, -82), _c(0xB6A503B057329ADC6, -92)],
            [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE263E, -72),
@@ -79,11 +89,12 @@ def expo(a):
     e = a.numerator.bit_length() - a.denominator.bit_length()
     return e - 1 if Fr(2)**e > a else e
 
-def rn(x, bits=68):
+def rn(x, bits=68, odd=False):
+    """x rounded to nearest at `bits` bits, ties to even (odd: to odd)"""
     if x == 0: return x
     a = abs(x); sh = bits - 1 - expo(a)
     t = a * Fr(2)**sh; q, rem = divmod(t.numerator, t.denominator)
-    if 2*rem > t.denominator or (2*rem == t.denominator and q & 1): q += 1
+    if 2*rem > t.denominator or (2*rem == t.denominator and (q & 1) != odd): q += 1
     r = Fr(q) / Fr(2)**sh
     return -r if x < 0 else r
 
@@ -114,10 +125,17 @@ def add(c, m):
     if ONES and m != 0 and (c < 0) != (m < 0): return c + m - (ulp68(m) if c > 0 else -ulp68(m))
     return c + m
 
+def mul(a, z):
+    """the host's Horner product a z (z > 0): a < 0 is held as its ones' complement -(|a| + ulp68(a)),
+    and the product's magnitude comes back as that of the ones' complement at the product's 68 bits"""
+    if not ONESMUL or a >= 0: return rn(a * z)
+    v = (-a + ulp68(a)) * z
+    return -rn(v - ulp68(v))
+
 def horner_pre(cs, z):
     acc = cs[-1]
-    for c in reversed(cs[1:-1]): acc = rn(add(c, rn(acc * z)))
-    return add(cs[0], rn(acc * z))
+    for c in reversed(cs[1:-1]): acc = rn(add(c, mul(acc, z)), odd=ODDTIES and c < 0)
+    return add(cs[0], mul(acc, z))
 
 def model(x, P, Q, rc):
     r, k = reduce(x)
@@ -246,13 +264,13 @@ def cmd_remez(args):
 # --- fast integer model (fixed point, value = int / 2^FS) for 'check' and 'descend' ---
 FS = 256
 
-def irn(v, sc=FS):
-    """v (scale 2^-sc) rounded to nearest-even at 68 bits, same scale"""
+def irn(v, sc=FS, odd=False):
+    """v (scale 2^-sc) rounded to nearest at 68 bits, ties to even (odd: to odd), same scale"""
     if v == 0: return 0
     a = abs(v); sh = a.bit_length() - 68
     if sh <= 0: return v
     q = a >> sh; rem = a - (q << sh); half = 1 << (sh - 1)
-    if rem > half or (rem == half and q & 1): q += 1
+    if rem > half or (rem == half and (q & 1) != odd): q += 1
     return -(q << sh) if v < 0 else q << sh
 
 def ifix(f):
@@ -260,13 +278,19 @@ def ifix(f):
 
 def imul(a, b): return irn(a * b, 2 * FS) >> FS
 
+def imulneg(a, z):
+    """mul() in fixed point"""
+    if not ONESMUL or a >= 0: return imul(a, z)
+    v = (-a + (1 << (-a).bit_length() - 68)) * z
+    return -(irn(v - (1 << v.bit_length() - 68), 2 * FS) >> FS)
+
 def ihorner(cs, z):
     acc = cs[-1]
     for i in range(len(cs) - 2, -1, -1):
-        m = imul(acc, z)
+        m = imulneg(acc, z)
         if ONES and m != 0 and (cs[i] < 0) != (m < 0):
             u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
-        acc = irn(cs[i] + m)
+        acc = irn(cs[i] + m, odd=ODDTIES and cs[i] < 0)
     return acc
 
 class HardSet:
@@ -349,6 +373,54 @@ def cmd_descend(args, P, Q):
         for i, c in enumerate(cc):
             e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
 
+def node_basis(nodes):
+    """polynomials z^1..z^4 (coefficients 0..4, c0 = 0) with L_i(nodes[i]) = 1, L_i(nodes[j]) = 0 (j != i)"""
+    out = []
+    for i, zi in enumerate(nodes):
+        poly = [Fr(0), Fr(1)]
+        for j, zj in enumerate(nodes):
+            if j == i: continue
+            nxt = [Fr(0)] * (len(poly) + 1)
+            for k, c in enumerate(poly): nxt[k + 1] += c; nxt[k] -= c * zj
+            poly = nxt
+        val = sum(c * zi**k for k, c in enumerate(poly))
+        out.append([c / val for c in poly] + [Fr(0)] * (5 - len(poly)))
+    return out
+
+def cmd_nodes(args, P, Q):
+    """coordinate descent with localized moves: P or Q plus s 2^-67 L_i(z), L_i the degree-4 polynomial
+    (no constant term) that is 1 at node i and 0 at the other nodes; p0 = q0 = C unchanged"""
+    d = HardSet(args.data.split(','))
+    steps = [float(v) for v in args.steps.split(',')]
+    nodes = [Fr(v).limit_denominator(1000) for v in args.nodes.split(',')]
+    basis = node_basis(nodes)
+    exact = {'P': list(P), 'Q': list(Q)}
+    cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
+    vs = {w: d.values(cs[w]) for w in 'PQ'}
+    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
+    for rnd in range(args.rounds):
+        improved = False
+        for w in 'PQ':
+            for i, L in enumerate(basis):
+                for s in steps:
+                    for sg in (1, -1):
+                        while True:
+                            ne = [exact[w][k] + Fr(sg * s) * U * L[k] for k in range(5)]
+                            nc = [ifix(rn(c)) for c in ne]
+                            if nc == cs[w]: break
+                            nv = d.values(nc)
+                            sc = len(d.misses(nv, vs['Q']) if w == 'P' else d.misses(vs['P'], nv))
+                            if sc >= best: break
+                            best, improved = sc, True
+                            exact[w], cs[w], vs[w] = ne, nc, nv
+                            print(rnd, w, 'node %.3f' % nodes[i], sg * s, best, flush=True)
+        P, Q = [Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]
+        pickle.dump((P, Q), open(args.out, 'wb'))
+        if not improved: break
+    for nm, cc in (('p', P), ('q', Q)):
+        for i, c in enumerate(cc):
+            e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
+
 def cmd_pairs(args, P, Q):
     """coordinate descent over PAIRS of coefficients (28 pairs x 4 sign combinations per step)"""
     import itertools
@@ -377,6 +449,7 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--pk', help='coefficients from a fit (pickle) instead of COEF; s7: COEF_S7')
     ap.add_argument('--plain', action='store_true', help='no ones-complement rule in the adder')
+    ap.add_argument('--oldmul', action='store_true', help='plain RN68 products of negative multiplicands (session 9 model)')
     sub = ap.add_subparsers(dest='cmd', required=True)
     sub.add_parser('remez')
     e = sub.add_parser('eval'); e.add_argument('ranges'); e.add_argument('n', type=int); e.add_argument('--seed', type=int, default=1)
@@ -384,14 +457,17 @@ if __name__ == '__main__':
     h = sub.add_parser('hard'); h.add_argument('spec'); h.add_argument('out')
     c = sub.add_parser('check'); c.add_argument('data', nargs='+')
     g = sub.add_parser('descend'); g.add_argument('data'); g.add_argument('steps'); g.add_argument('rounds', type=int); g.add_argument('out'); g.add_argument('--shapes', action='store_true'); g.add_argument('--q4', action='store_true')
+    g3 = sub.add_parser('nodes'); g3.add_argument('data'); g3.add_argument('nodes'); g3.add_argument('steps'); g3.add_argument('rounds', type=int); g3.add_argument('out')
     g2 = sub.add_parser('pairs'); g2.add_argument('data'); g2.add_argument('steps'); g2.add_argument('out')
     args = ap.parse_args()
     P, Q = COEF_S7 if args.pk == 's7' else pickle.load(open(args.pk, 'rb')) if args.pk else COEF
     if args.plain: ONES = False
+    if args.oldmul: ONESMUL = ODDTIES = False
     if args.cmd == 'remez': cmd_remez(args)
     elif args.cmd == 'eval': cmd_eval(args, *((P, Q) if args.pk else (None, None)))
     elif args.cmd == 'hard': cmd_hard(args)
     elif args.cmd == 'check': cmd_check(args, P, Q)
     elif args.cmd == 'descend': cmd_descend(args, P, Q)
     elif args.cmd == 'pairs': cmd_pairs(args, P, Q)
+    elif args.cmd == 'nodes': cmd_nodes(args, P, Q)
     else: cmd_fit(args, P, Q)

@@ -244,10 +244,15 @@ export function qpoly(
  * (scripts/x87-trans, docs/RESULTS.md).
  */
 export function qnear68(): void {
+  qround68(false);
+}
+
+/** q rounded to nearest at 68 bits; a tie goes to the odd neighbour when tiesOdd, else to the even one. */
+export function qround68(tiesOdd: bool): void {
   const unit: u64 = u64(1) << 60;
   const rem = qL & (unit - 1);
   qL &= ~(unit - 1);
-  if (rem > unit >> 1 || (rem == unit >> 1 && (qL & unit) != 0)) {
+  if (rem > unit >> 1 || (rem == unit >> 1 && ((qL & unit) != 0) != tiesOdd)) {
     qL += unit;
     if (qL == 0) {
       qH++;
@@ -260,21 +265,33 @@ export function qnear68(): void {
 }
 
 /**
- * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), by Horner with every
+ * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z > 0, by Horner with every
  * product and sum rounded to nearest at 68 bits, as the host's x87 microcode evaluates its
- * polynomials (f80-exp.ts, f80-trig.ts). onesShort: a sum of operands of opposite signs takes
- * one more unit of the product's 68-bit last place (the host's adder subtracting in ones'
- * complement without the +1, read back for FPTAN; |product| < |coefficient| there).
+ * polynomials (f80-exp.ts, f80-trig.ts). ones: FPTAN's microcode, which handles negative values
+ * in ones' complement (read back in session 10, scripts/x87-trans/tandiag.py):
+ * - a product whose multiplicand a (the accumulator) is negative has the magnitude
+ *   RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z: a taken as its ones' complement, the product's
+ *   magnitude recovered as the ones' complement at the product's 68 bits;
+ * - a sum of operands of opposite signs takes one more unit of the product's 68-bit last place
+ *   (the adder subtracting in ones' complement without the +1; |product| < |coefficient|);
+ * - a sum with a negative coefficient rounds a tie to the odd neighbour.
  */
-export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, onesShort: bool): void {
+export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool): void {
   qload(tab, first + <u32>deg);
   for (let i = deg - 1; i >= 0; i--) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    if (ones && qS != 0) {
+      qinc68();
+      qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+      qdec68();
+    } else {
+      qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    }
     qnear68();
     const pS = qS;
     let pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
-    if (onesShort && pS != qS && pH != 0) {
+    const cS = qS;
+    if (ones && pS != qS && pH != 0) {
       pL += u64(1) << 60;
       if (pL == 0) {
         pH++;
@@ -285,6 +302,31 @@ export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL
       }
     }
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-    qnear68();
+    qround68(ones && cS != 0);
+  }
+}
+
+/** |q| += one unit of its 68-bit last place (q a 68-bit value). */
+function qinc68(): void {
+  qL += u64(1) << 60;
+  if (qL == 0) {
+    qH++;
+    if (qH == 0) {
+      qH = 0x8000000000000000;
+      qE++;
+    }
+  }
+}
+
+/** |q| -= one unit of its 68-bit last place, renormalised (q non-zero, any low bits kept). */
+function qdec68(): void {
+  const unit: u64 = u64(1) << 60;
+  const b = u64(qL < unit);
+  qL -= unit;
+  qH -= b;
+  if (<i64>qH >= 0) {
+    qH = (qH << 1) | (qL >> 63);
+    qL <<= 1;
+    qE--;
   }
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Issue 4, FPTAN: the Horner steps' ones'-complement rules read back from host data (session 10).
+
+Data: tanfit.py 'hard' sets (operands whose tangent lies within 0.06 ulp of the 64-bit grid, with the
+host's RD and RU results). A 'decision' is a rounding inside Pv's or Qv's Horner evaluation whose other
+68-bit neighbour would change the operand's RD or RU result (given everything else as modelled): the
+host's results then say which neighbour the host took.
+
+  python3 tanrules.py product DATA...   the last product z A1 under session 9's model (plain RN68 products,
+                                        ties to even): how often the host took the other neighbour, by
+                                        t / E (t: distance of z A1 from its rounding midpoint, E = z_sig - 1
+                                        (product significand below 2) or (2 - z_sig) / 2 (2 or more), both
+                                        in units of the product's last place), and which side the host's
+                                        product lay on by the product's normalisation
+  python3 tanrules.py sums DATA...      every sum decision of the current model (tanfit.py's ihorner), by
+                                        polynomial, step and distance of the exact sum from the midpoint
+                                        (units of the sum's last place; exact ties by the direction RN took)
+  --pk FILE                             coefficients (pickle of (P, Q)) instead of f80-trig.ts's T_TAN
+
+Session 10 on dA + dB + dC (115k operands):
+  product (--pk: session 9's T_TAN): t/E < 1: 1,217 of 2,512 decisions (48%) went the other way, 44-54% in
+    each eighth of t/E; 1 <= t/E < 1.5: 28 of 1,159 (2.4%). The host's product lay below z A1 (the larger
+    magnitude; z A1 < 0) in 1,064 of 1,094 in-window decisions with the product's significand below 2, above
+    it in 984 of 1,059 with 2 or more: the host's product is RN68(X - ulp68(X)), X = (|A1| + ulp68(A1)) z
+    (tanfit.py's imulneg, f128.ts's qhorner68). dC misses: 520 -> 133 with it in the last step, 134 in every
+    step (the inner steps hardly matter).
+  sums (the product rule, ties to even): Q's step 1 (A1 = q1 (+) z A2) went against RN-even at 46 of 53
+    exact ties; with ties to odd for sums with a negative coefficient: dC 134 -> 98, dA 102 -> 72.
+  sums, final model (f80-trig.ts): what is left is near ties of P's step 0 (t < 1/16: 44 of 3,661; ties
+    where RN went up: 48 of 859) and Q's step 1 (t < 1/16: 23 of 583; ties RN up: 16 of 65), and P's
+    step 1 and Q's step 2 (few decisions, 5-40% at every t): the host's sum one unit of the product's last
+    place away at times, not related to where the product lay within its own rounding.
+"""
+import os, sys, math, pickle, argparse, collections
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tanfit as T
+import tandiag as D
+from fractions import Fraction as Fr
+
+FS = T.FS
+
+def ulp(v): return 1 << (abs(v).bit_length() - 68)
+
+def product_decisions(d, Pc, Qc):
+    """(w, z, A1, exact z A1, m = RN68(z A1), other neighbour m2, host took m2) under session 9's model"""
+    Pv, Qv = d.values(Pc), d.values(Qc)
+    for i, o in enumerate(d.ops):
+        z = o[1]
+        for w, cs in (('P', Pc), ('Q', Qc)):
+            acc = cs[-1]
+            for j in range(len(cs) - 2, 0, -1): acc = T.irn(D._step(cs[j], acc, z))
+            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; e = prod - (m << FS)
+            if e == 0: continue
+            m2 = m + (ulp(m) if e > 0 else -ulp(m))
+            v1, v2 = (T.irn(cs[0] + x + (ulp(x) if (cs[0] < 0) != (x < 0) and x else 0) * (1 if x > 0 else -1)) for x in (m, m2))
+            if v1 == v2: continue
+            k1, k2 = ((d.ok(i, v, Qv[i]) if w == 'P' else d.ok(i, Pv[i], v)) for v in (v1, v2))
+            if k1 != k2: yield w, z, acc, prod, m, m2, k2
+
+def cmd_product(d, Pc, Qc):
+    T.ONESMUL = T.ODDTIES = False
+    byt, side = collections.defaultdict(lambda: [0, 0]), collections.Counter()
+    for w, z, A, prod, m, m2, dep in product_decisions(d, Pc, Qc):
+        mid = (m + m2) << FS >> 1; t = Fr(abs(prod - mid), ulp(m) << FS)
+        zs = Fr(z, 1 << (z.bit_length() - 1))
+        big = abs(prod).bit_length() - z.bit_length() - abs(A).bit_length() == 0
+        E = (2 - zs) / 2 if big else zs - 1
+        if E < Fr(1, 20): continue
+        byt[min(int(t / E * 8), 12)][dep] += 1
+        if t < Fr(17, 20) * E:  # the side of the midpoint the host's product lay on
+            below = (mid - prod > 0) != bool(dep)  # signed: below = larger magnitude (z A1 < 0)
+            side[(big, 'below' if below else 'above')] += 1
+    print('t/E (eighths): other neighbour taken / decisions')
+    print(' '.join('%d: %d/%d' % (k, byt[k][1], sum(byt[k])) for k in sorted(byt)))
+    for big in (False, True):
+        print('product significand %s: host product below z A1 %d, above %d' % ('>= 2' if big else '< 2', side[(big, 'below')], side[(big, 'above')]))
+
+def sum_decisions(d, Pc, Qc):
+    """(w, step j, coefficient c, product m, exact sum s, model RN r, other neighbour r2, host took r2)"""
+    Pv, Qv = d.values(Pc), d.values(Qc)
+    def add(c, m): return c + m + ((ulp(m) if m > 0 else -ulp(m)) if T.ONES and m and (c < 0) != (m < 0) else 0)
+    for i, o in enumerate(d.ops):
+        z = o[1]
+        for w, cs in (('P', Pc), ('Q', Qc)):
+            base = Pv[i] if w == 'P' else Qv[i]
+            okf = (lambda v: d.ok(i, v, Qv[i])) if w == 'P' else (lambda v: d.ok(i, Pv[i], v))
+            k1 = okf(base); acc = cs[-1]; steps = []
+            for j in range(len(cs) - 2, -1, -1):
+                m = T.imulneg(acc, z); s = add(cs[j], m); r = T.irn(s, odd=T.ODDTIES and cs[j] < 0)
+                steps.append((j, cs[j], m, s, r)); acc = r
+            for j, c, m, s, r in steps:
+                if s == r: continue
+                acc = r2 = r + (ulp(r) if s > r else -ulp(r))
+                for jj in range(j - 1, -1, -1): acc = T.irn(add(cs[jj], T.imulneg(acc, z)), odd=T.ODDTIES and cs[jj] < 0)
+                if acc != base and okf(acc) != k1: yield w, j, c, m, s, r, r2, okf(acc)
+
+def cmd_sums(d, Pc, Qc):
+    h = collections.defaultdict(lambda: [0, 0])
+    for w, j, c, m, s, r, r2, took in sum_decisions(d, Pc, Qc):
+        u = ulp(r); t = Fr(abs(u - 2 * abs(s - r)), 2 * u)
+        key = (w, j, 'tie, RN ' + ('up' if abs(r) > abs(s) else 'down') if t == 0 else 't %d/16' % min(int(t * 16), 8))
+        h[key][took] += 1
+    for k in sorted(h): print('%s step %d, %s: other neighbour %d/%d' % (k + (h[k][1], sum(h[k]))))
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('cmd', choices=['product', 'sums'])
+    ap.add_argument('data', nargs='+')
+    ap.add_argument('--pk', help='coefficients (pickle of (P, Q)) instead of f80-trig.ts T_TAN')
+    a = ap.parse_args()
+    P, Q = pickle.load(open(a.pk, 'rb')) if a.pk else D.wasm_table()
+    d = T.HardSet(a.data)
+    {'product': cmd_product, 'sums': cmd_sums}[a.cmd](d, [T.ifix(c) for c in P], [T.ifix(c) for c in Q])
