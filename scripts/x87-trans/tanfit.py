@@ -44,6 +44,12 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
                     degree-4 polynomial (no constant term) that is 1 at node i, 0 at the others.
                     Session 10 (new rules), from f80-trig.ts's table: dA.pk,dB.pk
                     0.02,0.1,0.3,0.6 0.125,...,0.00390625: no move improves 93 misses.
+                    With --q4 (q4 = 2^-19 exactly, Q's moves cubic): from the same table 150, no move improves.
+  nulls DATA[,DATA] ROUNDS OUT
+                    descent along moves that leave P or Q nearly unchanged (c_k, k = 4, 3, 2, moved by
+                    2^22 .. 1 units, c_1..c_{k-1} compensating): only the inner Horner values change.
+                    Session 10: from the 3-root table (commit 8ea3adc) on dA.pk: 35 -> 33 (p4 +2^20, q4
+                    -2^12 units); held out dB 58 -> 56, dC 66 -> 60, dD 51 -> 47 (f80-trig.ts's table).
   --pk s7           the session-7 coefficients (COEF_S7: the table fitted for |r| < 15/32).
 How the coefficients were found: q1 (and p1 = q1 + C/3) from 1-D scans at |r| ~ 2^-22..2^-8,
 then a family of minimax variants (weights, intervals, q4), then 'fit' stage by stage, each
@@ -393,7 +399,8 @@ def cmd_nodes(args, P, Q):
     d = HardSet(args.data.split(','))
     steps = [float(v) for v in args.steps.split(',')]
     nodes = [Fr(v).limit_denominator(1000) for v in args.nodes.split(',')]
-    basis = node_basis(nodes)
+    basis = {'P': node_basis(nodes), 'Q': node_basis(nodes[:-1]) if args.q4 else node_basis(nodes)}
+    if args.q4: Q = Q[:4] + [Fr(1, 2**19)]  # q4 held at exactly 2^-19 (Q's moves are cubic: 3 nodes)
     exact = {'P': list(P), 'Q': list(Q)}
     cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
     vs = {w: d.values(cs[w]) for w in 'PQ'}
@@ -401,7 +408,7 @@ def cmd_nodes(args, P, Q):
     for rnd in range(args.rounds):
         improved = False
         for w in 'PQ':
-            for i, L in enumerate(basis):
+            for i, L in enumerate(basis[w]):
                 for s in steps:
                     for sg in (1, -1):
                         while True:
@@ -420,6 +427,41 @@ def cmd_nodes(args, P, Q):
     for nm, cc in (('p', P), ('q', Q)):
         for i, c in enumerate(cc):
             e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
+
+def cmd_nulls(args, P, Q):
+    """descent along moves that leave P or Q nearly unchanged: c_k += d (k = 4, 3, 2), c_1..c_{k-1}
+    compensating (least squares of z^k by z^1..z^{k-1} on [0, zmax]); only the inner Horner values move"""
+    import numpy as np
+    d = HardSet(args.data.split(','))
+    zmax = max(o[1] for o in d.ops) / 2**FS
+    zs = np.linspace(0, zmax, 400)
+    def direction(k):
+        c = np.linalg.lstsq(np.stack([zs**j for j in range(1, k)], 1), zs**k, rcond=None)[0]
+        return {k: Fr(1), **{j + 1: -Fr(float(c[j])) for j in range(k - 1)}}
+    dirs = [(w, k, direction(k)) for w in 'PQ' for k in (4, 3, 2)]
+    exact = {'P': list(P), 'Q': list(Q)}
+    cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
+    vs = {w: d.values(cs[w]) for w in 'PQ'}
+    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
+    for rnd in range(args.rounds):
+        improved = False
+        for w, k, v in dirs:
+            u = Fr(2) ** (expo(abs(exact[w][k])) - 67)
+            for sh in range(22, -1, -2):  # steps of 2^22 .. 1 units of c_k's last place
+                for sg in (1, -1):
+                    while True:
+                        ne = list(exact[w])
+                        for j, a in v.items(): ne[j] = ne[j] + sg * 2**sh * u * a
+                        nc = [ifix(rn(c)) for c in ne]
+                        if nc == cs[w]: break
+                        nv = d.values(nc)
+                        sc = len(d.misses(nv, vs['Q']) if w == 'P' else d.misses(vs['P'], nv))
+                        if sc >= best: break
+                        best, improved = sc, True
+                        exact[w], cs[w], vs[w] = ne, nc, nv
+                        print(rnd, w, k, sg * 2**sh, best, flush=True)
+        pickle.dump(([Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]), open(args.out, 'wb'))
+        if not improved: break
 
 def cmd_pairs(args, P, Q):
     """coordinate descent over PAIRS of coefficients (28 pairs x 4 sign combinations per step)"""
@@ -457,7 +499,8 @@ if __name__ == '__main__':
     h = sub.add_parser('hard'); h.add_argument('spec'); h.add_argument('out')
     c = sub.add_parser('check'); c.add_argument('data', nargs='+')
     g = sub.add_parser('descend'); g.add_argument('data'); g.add_argument('steps'); g.add_argument('rounds', type=int); g.add_argument('out'); g.add_argument('--shapes', action='store_true'); g.add_argument('--q4', action='store_true')
-    g3 = sub.add_parser('nodes'); g3.add_argument('data'); g3.add_argument('nodes'); g3.add_argument('steps'); g3.add_argument('rounds', type=int); g3.add_argument('out')
+    g3 = sub.add_parser('nodes'); g3.add_argument('data'); g3.add_argument('nodes'); g3.add_argument('steps'); g3.add_argument('rounds', type=int); g3.add_argument('out'); g3.add_argument('--q4', action='store_true')
+    g4 = sub.add_parser('nulls'); g4.add_argument('data'); g4.add_argument('rounds', type=int); g4.add_argument('out')
     g2 = sub.add_parser('pairs'); g2.add_argument('data'); g2.add_argument('steps'); g2.add_argument('out')
     args = ap.parse_args()
     P, Q = COEF_S7 if args.pk == 's7' else pickle.load(open(args.pk, 'rb')) if args.pk else COEF
@@ -470,4 +513,5 @@ if __name__ == '__main__':
     elif args.cmd == 'descend': cmd_descend(args, P, Q)
     elif args.cmd == 'pairs': cmd_pairs(args, P, Q)
     elif args.cmd == 'nodes': cmd_nodes(args, P, Q)
+    elif args.cmd == 'nulls': cmd_nulls(args, P, Q)
     else: cmd_fit(args, P, Q)
