@@ -77,12 +77,17 @@ U = Fr(1, 2**67)
 C = Fr(0xB9F25A5EEF7C79A2C, 2**67)
 PIH = Fr(0xC90FDAA22168C234C, 2**67)  # the CPU's pi/2 (66-bit pi)
 # the coefficients of f80-trig.ts's T_TAN (68-bit significand times a power of two), one table
-# for every |r| <= pi/4 ('descend' from COEF_S7, see above)
+# for every |r| <= pi/4 (session 10: the 3-root move and 'nulls' from COEF_S9, see f80-trig.ts)
 def _c(sig, e): return Fr(sig) * Fr(2)**e
-COEF = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D6, -75),
-         _c(-0xAFA1F16E6FB4D6239, -82), _c(0xB6A503B0565FDC2BC, -92)],
-        [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266E, -72),
-         _c(-0x9978EFFE48A95AC74, -78), _c(0x80000000000015586, -86)])
+COEF = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3E1, -75),
+         _c(-0xAFA1F16E6FB4EB651, -82), _c(0xB6A503B056A386D67, -92)],
+        [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
+         _c(-0x9978EFFE48A95AC83, -78), _c(0x80000000000009FB3, -86)])
+# session 9's table (--pk s9; the model of sessions 7-9 is --oldmul)
+COEF_S9 = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D9, -75),
+            _c(-0xAFA1F16E6FB4D645A, -82), _c(0xB6A503B0565FDC2BC, -92)],
+           [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
+            _c(-0x9978EFFE48A95AC96, -78), _c(0x8000000000000AFB3, -86)])
 ONES = True  # the adder's ones'-complement rule (--plain: without)
 ONESMUL = True  # a negative multiplicand's ones'-complement product (--oldmul: without)
 ODDTIES = True  # a Horner sum with a negative coefficient rounds ties to odd (--oldmul: to even)
@@ -503,7 +508,7 @@ if __name__ == '__main__':
     g4 = sub.add_parser('nulls'); g4.add_argument('data'); g4.add_argument('rounds', type=int); g4.add_argument('out')
     g2 = sub.add_parser('pairs'); g2.add_argument('data'); g2.add_argument('steps'); g2.add_argument('out')
     args = ap.parse_args()
-    P, Q = COEF_S7 if args.pk == 's7' else pickle.load(open(args.pk, 'rb')) if args.pk else COEF
+    P, Q = COEF_S7 if args.pk == 's7' else COEF_S9 if args.pk == 's9' else pickle.load(open(args.pk, 'rb')) if args.pk else COEF
     if args.plain: ONES = False
     if args.oldmul: ONESMUL = ODDTIES = False
     if args.cmd == 'remez': cmd_remez(args)
