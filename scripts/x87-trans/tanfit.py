@@ -77,10 +77,10 @@ U = Fr(1, 2**67)
 C = Fr(0xB9F25A5EEF7C79A2C, 2**67)
 PIH = Fr(0xC90FDAA22168C234C, 2**67)  # the CPU's pi/2 (66-bit pi)
 # the coefficients of f80-trig.ts's T_TAN (68-bit significand times a power of two), one table
-# for every |r| <= pi/4 (session 10: the 3-root move and 'nulls' from COEF_S9, see f80-trig.ts)
+# for every |r| <= pi/4 (session 10: the 3-root move, 'nulls', then tanrules.py readback P 1, see f80-trig.ts)
 def _c(sig, e): return Fr(sig) * Fr(2)**e
-COEF = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3E1, -75),
-         _c(-0xAFA1F16E6FB4EB651, -82), _c(0xB6A503B056A386D67, -92)],
+COEF = ([C, _c(-0xCC3A370AA4A78926F, -70), _c(0xBAE23C0C0DF90B4ED, -75),
+         _c(-0xAFA1F16E6FB5018F6, -82), _c(0xB6A503B056EE60701, -92)],
         [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
          _c(-0x9978EFFE48A95AC83, -78), _c(0x80000000000009FB3, -86)])
 # session 9's table (--pk s9; the model of sessions 7-9 is --oldmul)

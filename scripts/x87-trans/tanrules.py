@@ -18,6 +18,15 @@ host's results then say which neighbour the host took.
   python3 tanrules.py flips DATA...     per miss of the current model, the single roundings (P's or Q's
                                         step-i product Pm<i> or sum Ps<i>, z, N = RN68(r Pv)) whose other
                                         neighbour makes RD and RU right; counts of each combination
+  python3 tanrules.py readback W J DATA... [--deg D] [--d0 X] [--out FILE]
+                                        the host's step-J value of P or Q (W), J >= 1, read back from the
+                                        decisions of the later steps: for every operand where exactly one of
+                                        the two 68-bit neighbours of the exact step-J sum reproduces the host's
+                                        RD and RU (the rest as modelled), t = where that sum lies between them;
+                                        linear programming for the magnitude shift delta(z) = d0 + d1 z + ...
+                                        (units of ulp(c_J), degree D, default 3; --d0 fixes d0) with
+                                        'upper' <=> t + delta(z) >= 1/2; --out: the table with c_J..c_{J+D}
+                                        moved by it (pickle of (P, Q), for tanfit.py --pk)
   --pk FILE                             coefficients (pickle of (P, Q)) instead of f80-trig.ts's T_TAN
 
 Session 10 on dA + dB + dC (115k operands):
@@ -33,7 +42,13 @@ Session 10 on dA + dB + dC (115k operands):
     where RN went up: 48 of 859) and Q's step 1 (t < 1/16: 23 of 583; ties RN up: 16 of 65), and P's
     step 1 and Q's step 2 (few decisions, 5-40% at every t): the host's sum one unit of the product's last
     place away at times, not related to where the product lay within its own rounding.
-  flips, final model, dC + dD (107 misses): every miss is fixed by some single flip, most by several (P's
+  readback (a helper's method): P 1 --d0 1 from the 'nulls' table (dA + dB): of 1,009 decisive operands
+    the table got 60 wrong; delta(z) = 1 - 8.3733 z + 22.1376 z^2 - 18.6692 z^3 units of ulp(p1) leaves 5
+    (the core's table took the helper's 1 - 8.3766 z + 22.1654 z^2 - 18.7125 z^3: dC 60 -> 14, dD 47 -> 20).
+    With it: P 1 2 wrong of 1,014; Q 1 38 of 13,201 and Q 2 36 of 313 (with dE: 1.28M random operands,
+    `hard 0.004~0.1:80000:601,0.1~0.3:160000:602,0.3~0.5:240000:603,0.5~0.785:320000:604,
+    0.785~2.356:480000:605`), and no smooth shift explains them (41 and 33 wrong).
+  flips, the 'nulls' table, dC + dD (107 misses): every miss is fixed by some single flip, most by several (P's
     last sum 88, P's step-1 sum 74, Q's last sum 58, z 54, N 51, Q's step-1 sum 33, ...); P's step 1 or
     Q's step 2 appears in most: the host's inner values, not the last roundings, are the likelier cause.
     Fitting p1 (1/128 to 4 units), p2, p3, p4 (1 to 2^26 units) to the host's step-1 and step-2 values
@@ -162,12 +177,64 @@ def cmd_flips(d, Pc, Qc):
         for f in k.split(): one[f] += v
     print('each flip fixes:', ' '.join('%s %d' % kv for kv in sorted(one.items())))
 
+def _step(c, acc, z):
+    m = T.imulneg(acc, z); s = c + m
+    if T.ONES and m and (c < 0) != (m < 0): s += ulp(m) if m > 0 else -ulp(m)
+    return s
+
+def cmd_readback(d, Pc, Qc, W, J, deg, d0, out, P, Q):
+    import numpy as np
+    from scipy.optimize import linprog
+    cs = Pc if W == 'P' else Qc
+    Pv, Qv = d.values(Pc), d.values(Qc)
+    rows = []
+    for i, o in enumerate(d.ops):
+        z = o[1]; acc = cs[-1]
+        for j in range(len(cs) - 2, J, -1): acc = T.irn(_step(cs[j], acc, z), odd=T.ODDTIES and cs[j] < 0)
+        sJ = _step(cs[J], acc, z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
+        lo = abs(sJ) // u * u
+        if lo == abs(sJ): continue
+        ok = []
+        for mag in (lo, lo + u):
+            a = -mag if sJ < 0 else mag
+            for j in range(J - 1, -1, -1): a = T.irn(_step(cs[j], a, z), odd=T.ODDTIES and cs[j] < 0)
+            ok.append(d.ok(i, a, Qv[i]) if W == 'P' else d.ok(i, Pv[i], a))
+        if ok[0] != ok[1] and 2 * (abs(sJ) - lo) != u: rows.append((z / 2**FS, Fr(abs(sJ) - lo, u), 1 if ok[1] else -1))
+    deg = min(deg, len(cs) - 1 - J)
+    nv = deg + 1; n = len(rows)
+    A = np.zeros((n, nv + n)); b = np.zeros(n)
+    for i, (z, t, sg) in enumerate(rows):
+        for k in range(nv): A[i, k] = -sg * z**k
+        A[i, nv + i] = -1; b[i] = sg * (float(t) - 0.5) - 1e-3
+    bounds = [(None, None)] * nv + [(0, None)] * n
+    if d0 is not None: bounds[0] = (d0, d0)
+    res = linprog(np.concatenate([np.zeros(nv), np.ones(n)]), A_ub=A, b_ub=b, bounds=bounds, method='highs')
+    dl = res.x[:nv]
+    shift = lambda z: sum(dl[k] * z**k for k in range(nv))
+    bad0 = sum(1 for z, t, sg in rows if sg * (float(t) - 0.5) <= 0)
+    bad = sum(1 for z, t, sg in rows if sg * (float(t) + shift(z) - 0.5) <= 0)
+    print('%s step %d: %d decisive operands (exact ties left out); the model gets %d wrong; delta(z) = %s: %d wrong' %
+          (W, J, n, bad0, ' '.join('%+.4f z^%d' % (v, k) for k, v in enumerate(dl)), bad))
+    print('  delta at z =', ' '.join('%.2f: %+.3f' % (z, shift(z)) for z in (0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6)))
+    if out:
+        cf = list(P if W == 'P' else Q); sgn = -1 if cf[J] < 0 else 1
+        uJ = Fr(2) ** (T.expo(abs(cf[J])) - 67)
+        for k in range(nv): cf[J + k] = T.rn(cf[J + k] + sgn * Fr(float(dl[k])) * uJ)
+        pickle.dump((cf, Q) if W == 'P' else (P, cf), open(out, 'wb'))
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('cmd', choices=['product', 'sums', 'flips'])
-    ap.add_argument('data', nargs='+')
+    ap.add_argument('cmd', choices=['product', 'sums', 'flips', 'readback'])
+    ap.add_argument('data', nargs='+', help="DATA... (readback: W J DATA...)")
+    ap.add_argument('--deg', type=int, default=3)
+    ap.add_argument('--d0', type=float)
+    ap.add_argument('--out')
     ap.add_argument('--pk', help='coefficients (pickle of (P, Q)) instead of f80-trig.ts T_TAN')
     a = ap.parse_args()
     P, Q = pickle.load(open(a.pk, 'rb')) if a.pk else D.wasm_table()
-    d = T.HardSet(a.data)
-    {'product': cmd_product, 'sums': cmd_sums, 'flips': cmd_flips}[a.cmd](d, [T.ifix(c) for c in P], [T.ifix(c) for c in Q])
+    if a.cmd == 'readback':
+        d = T.HardSet(a.data[2:])
+        cmd_readback(d, [T.ifix(c) for c in P], [T.ifix(c) for c in Q], a.data[0], int(a.data[1]), a.deg, a.d0, a.out, P, Q)
+    else:
+        d = T.HardSet(a.data)
+        {'product': cmd_product, 'sums': cmd_sums, 'flips': cmd_flips}[a.cmd](d, [T.ifix(c) for c in P], [T.ifix(c) for c in Q])
