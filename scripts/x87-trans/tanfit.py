@@ -5,9 +5,10 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
   z = RN68(r^2); Pv, Qv = Horner in z with RN68 after every product and sum, where a sum of
   operands of opposite signs (every step: the coefficients alternate) is c + m - sign(c) ulp68(m)
   (the adder's ones'-complement subtraction without the +1; ONES, --plain: without it);
-  session 10 (tanrules.py): a product z a with a < 0 has the magnitude RN68(X - ulp68(X)),
-  X = (|a| + ulp68(a)) z (ONESMUL), and a sum with a negative coefficient rounds ties to odd
-  (ODDTIES); --oldmul: neither (the model of sessions 7-9);
+  session 10 (tanrules.py): every product z a has the magnitude RN68(X - ulp68(X)),
+  X = (|a| + ulp68(a)) z (ONESMUL; read back first for a < 0, then by a helper for a > 0 too), and
+  a sum with a negative coefficient rounds ties to odd (ODDTIES); --oldmul: neither (the model of
+  sessions 7-9);
   tan r = RC(RN68(r Pv) / Qv), odd quadrant -cot r = RC(-Qv / RN68(r Pv)); P(0) = Q(0) = C.
 
   remez             [4/4] relative minimax of tan r / r on |r| <= pi/4 with P(0) = Q(0) and
@@ -77,19 +78,19 @@ U = Fr(1, 2**67)
 C = Fr(0xB9F25A5EEF7C79A2C, 2**67)
 PIH = Fr(0xC90FDAA22168C234C, 2**67)  # the CPU's pi/2 (66-bit pi)
 # the coefficients of f80-trig.ts's T_TAN (68-bit significand times a power of two), one table
-# for every |r| <= pi/4 (session 10: the 3-root move, 'nulls', then tanrules.py readback P 1, see f80-trig.ts)
+# for every |r| <= pi/4 (session 10: the 3-root move, 'nulls', tanrules.py readback P 1 and Q 2; f80-trig.ts)
 def _c(sig, e): return Fr(sig) * Fr(2)**e
 COEF = ([C, _c(-0xCC3A370AA4A78926F, -70), _c(0xBAE23C0C0DF90B4ED, -75),
          _c(-0xAFA1F16E6FB5018F6, -82), _c(0xB6A503B056EE60701, -92)],
         [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
-         _c(-0x9978EFFE48A95AC83, -78), _c(0x80000000000009FB3, -86)])
+         _c(-0x9978EFFE48A95AC3A, -78), _c(0x80000000000000D93, -86)])
 # session 9's table (--pk s9; the model of sessions 7-9 is --oldmul)
 COEF_S9 = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D9, -75),
             _c(-0xAFA1F16E6FB4D645A, -82), _c(0xB6A503B0565FDC2BC, -92)],
            [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
             _c(-0x9978EFFE48A95AC96, -78), _c(0x8000000000000AFB3, -86)])
 ONES = True  # the adder's ones'-complement rule (--plain: without)
-ONESMUL = True  # a negative multiplicand's ones'-complement product (--oldmul: without)
+ONESMUL = True  # the ones'-complement product RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z (--oldmul: without)
 ODDTIES = True  # a Horner sum with a negative coefficient rounds ties to odd (--oldmul: to even)
 COEF_S7 = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3B0, -75),
             _c(-0xAFA1F16E6FB4FD290, -82), _c(0xB6A503B057329ADC6, -92)],
@@ -137,11 +138,12 @@ def add(c, m):
     return c + m
 
 def mul(a, z):
-    """the host's Horner product a z (z > 0): a < 0 is held as its ones' complement -(|a| + ulp68(a)),
-    and the product's magnitude comes back as that of the ones' complement at the product's 68 bits"""
-    if not ONESMUL or a >= 0: return rn(a * z)
-    v = (-a + ulp68(a)) * z
-    return -rn(v - ulp68(v))
+    """the host's Horner product a z (z > 0): the magnitude RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z
+    (session 10: read back first for a < 0, then for every multiplicand), the sign a's"""
+    if not ONESMUL or a == 0: return rn(a * z)
+    v = (abs(a) + ulp68(a)) * z
+    m = rn(v - ulp68(v))
+    return -m if a < 0 else m
 
 def horner_pre(cs, z):
     acc = cs[-1]
@@ -291,9 +293,10 @@ def imul(a, b): return irn(a * b, 2 * FS) >> FS
 
 def imulneg(a, z):
     """mul() in fixed point"""
-    if not ONESMUL or a >= 0: return imul(a, z)
-    v = (-a + (1 << (-a).bit_length() - 68)) * z
-    return -(irn(v - (1 << v.bit_length() - 68), 2 * FS) >> FS)
+    if not ONESMUL or a == 0: return imul(a, z)
+    s = abs(a); v = (s + (1 << s.bit_length() - 68)) * z
+    m = irn(v - (1 << v.bit_length() - 68), 2 * FS) >> FS
+    return -m if a < 0 else m
 
 def ihorner(cs, z):
     acc = cs[-1]

@@ -48,6 +48,10 @@ Session 10 on dA + dB + dC (115k operands):
     With it: P 1 2 wrong of 1,014; Q 1 38 of 13,201 and Q 2 36 of 313 (with dE: 1.28M random operands,
     `hard 0.004~0.1:80000:601,0.1~0.3:160000:602,0.3~0.5:240000:603,0.5~0.785:320000:604,
     0.785~2.356:480000:605`), and no smooth shift explains them (41 and 33 wrong).
+  Then (a second helper) Q's step-1 decisions showed the product rule for positive multiplicands too: every
+    product is RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z (Q 1 read-back 38 -> 11 wrong of 13,201; dA, dB, dE
+    12, 12, 51 -> 5, 4, 22), and `readback Q 2 ... --out` (dE + dA + dB: +0.0429 + 1.1329 z - 2.2832 z^2,
+    0 of 313 left wrong) moved q3, q4: dA, dB, dE 4, 1, 12; held out dC 5, dD 3 (the core's table).
   flips, the 'nulls' table, dC + dD (107 misses): every miss is fixed by some single flip, most by several (P's
     last sum 88, P's step-1 sum 74, Q's last sum 58, z 54, N 51, Q's step-1 sum 33, ...); P's step 1 or
     Q's step 2 appears in most: the host's inner values, not the last roundings, are the likelier cause.
@@ -136,9 +140,10 @@ def _horner_flip(cs, z, flip):
     """ihorner with one rounding (('m' or 's', step)) taken the other way; None if it was exact"""
     acc = cs[-1]
     for i in range(len(cs) - 2, -1, -1):
-        if T.ONESMUL and acc < 0:
-            X = (-acc + ulp(acc)) * z; X -= 1 << (X.bit_length() - 68)
-            m, m2 = _rnx(X); m, m2 = -m, (None if m2 is None else -m2)
+        if T.ONESMUL and acc:
+            X = (abs(acc) + ulp(acc)) * z; X -= 1 << (X.bit_length() - 68)
+            m, m2 = _rnx(X)
+            if acc < 0: m, m2 = -m, (None if m2 is None else -m2)
         else: m, m2 = _rnx(acc * z)
         if flip == ('m', i):
             if m2 is None: return None

@@ -267,11 +267,11 @@ export function qround68(tiesOdd: bool): void {
 /**
  * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z > 0, by Horner with every
  * product and sum rounded to nearest at 68 bits, as the host's x87 microcode evaluates its
- * polynomials (f80-exp.ts, f80-trig.ts). ones: FPTAN's microcode, which handles negative values
- * in ones' complement (read back in session 10, scripts/x87-trans/tandiag.py):
- * - a product whose multiplicand a (the accumulator) is negative has the magnitude
- *   RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z: a taken as its ones' complement, the product's
- *   magnitude recovered as the ones' complement at the product's 68 bits;
+ * polynomials (f80-exp.ts, f80-trig.ts). ones: FPTAN's microcode, which works in ones' complement
+ * (read back in session 10, scripts/x87-trans/tanrules.py):
+ * - every product z a has the magnitude RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z, the sign a's
+ *   (one unit added to the multiplicand, one unit of the product's 68 bits taken off: read back
+ *   first for negative a, as a taken in ones' complement, then for positive a too);
  * - a sum of operands of opposite signs takes one more unit of the product's 68-bit last place
  *   (the adder subtracting in ones' complement without the +1; |product| < |coefficient|);
  * - a sum with a negative coefficient rounds a tie to the odd neighbour.
@@ -279,7 +279,7 @@ export function qround68(tiesOdd: bool): void {
 export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool): void {
   qload(tab, first + <u32>deg);
   for (let i = deg - 1; i >= 0; i--) {
-    if (ones && qS != 0) {
+    if (ones && qH != 0) {
       qinc68();
       qmul(qS, qE, qH, qL, 0, zE, zH, zL);
       qdec68();

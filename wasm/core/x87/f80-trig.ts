@@ -1,6 +1,6 @@
 // FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
 // argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
-// same model with z negligible), bit for bit in all but ~1 in 25,000 random
+// same model with z negligible), bit for bit in all but ~1 in 50,000 random
 // operands (scripts/x87-trans/tanfit.py, tanrules.py, docs/RESULTS.md). RN68 =
 // rounded to nearest at 68 bits; every intermediate value is RN68.
 //
@@ -9,15 +9,16 @@
 //   Qv = the same with q0..q4
 //   tan r = RC(RN68(r * Pv) / Qv); odd quadrant: -cot r = RC(-Qv / RN68(r * Pv))
 //
-// The microcode's Horner steps handle negative values in ones' complement
-// (f128.ts qhorner68 with ones = true; read back in session 10):
-// - z (*) a for a negative accumulator a: the magnitude RN68(X - ulp68(X)),
-//   X = (|a| + ulp68(a)) z (a taken as its ones' complement, the product's
-//   magnitude recovered by complementing at its own 68 bits). The host's
-//   last product departs from RN68(z a) exactly where z a lay within
-//   (z_sig - 1) (product below 2) or (2 - z_sig) / 2 (product 2 or more)
-//   units of its last place of its rounding midpoint, in the direction this
-//   rule gives (tanrules.py product);
+// The microcode's Horner steps work in ones' complement (f128.ts qhorner68
+// with ones = true; read back in session 10, scripts/x87-trans/tanrules.py):
+// - every product z (*) a has the magnitude RN68(X - ulp68(X)), X = (|a| +
+//   ulp68(a)) z, and a's sign: one unit added to the multiplicand, one unit
+//   of the product's 68 bits taken off. For negative a (the last product)
+//   the host departs from RN68(z a) exactly where z a lay within (z_sig - 1)
+//   (product significand below 2) or (2 - z_sig) / 2 (2 or more) units of its
+//   last place of its rounding midpoint, in the direction this rule gives
+//   (tanrules.py product); a helper then found Q's step-1 product (positive
+//   a) doing the same (Q's step-1 read-back: 38 -> 11 wrong of 13,201);
 // - c (+) m with opposite signs (every step: the coefficients alternate) is
 //   c + m - sign(c) ulp68(m): the adder subtracts in ones' complement without
 //   the +1;
@@ -37,18 +38,19 @@
 // (-...926F) and p2..p4 moved so that P's step-1 value A1 changes by
 // -ulp(p1) (1 - 8.3766 z + 22.1654 z^2 - 18.7125 z^3): the host's A1, read
 // back from the decisions of P's last sum (which neighbour of A1 reproduces
-// the host's results), rounds as if its exact value were shifted by a smooth
-// function of z (about 0 for z >= 0.25, 0.15 units at z ~ 0.18, 0.45 at
-// z ~ 0.09; no bit of z, A1 or the product predicts it), and linear
-// programming on 1,040 such decisions (dA + dB) gives that cubic (6 left
-// unexplained; helper's /tmp/s10h lp1.py in session 10, tanrules.py). q1,
-// p1 and q2 are sharp. Misses on the hard sets: dA + dB (training) 24,
-// held out dC 14 (session 9: 520), dD 20, negative x 3 of 9,655, |x| to 200
-// 4 of 4,747 (negative) and 0 of 4,784; random FPTAN operands (OPS=32
+// the host's results), rounded as if its exact value were shifted by that
+// smooth function of z (linear programming on 1,040 decisive operands of dA +
+// dB; tanrules.py readback P 1). Then, with the product rule for positive
+// multiplicands, Q's step-2 value read back the same way (readback Q 2 on
+// dA + dB + dE: +0.0429 + 1.1329 z - 2.2832 z^2 units of ulp(q2), 0 of 313
+// decisive operands left wrong) moved q3 and q4 (q4 now 2^-19 (1 + 2^-57)).
+// q1, p1 and q2 are sharp. Misses on the hard sets (tanfit.py check):
+// training dA, dB, dE 4, 1, 12 of 229,642; held out dC 5 (session 9: 520),
+// dD 3, negative x 0 of 9,655, |x| to 200 0 of 4,747 (negative) and 1 of
+// 4,784, large x (to 2e15) 4 of 28,993. Random FPTAN operands (OPS=32
 // measure.ts): seeds 13, 21 (8,000) 0 and 0 (session 9: 10, 8), seeds 61-64
-// (20,000) 1, 0, 2, 0 (61, 62 in session 9: 18, 19).
-// What is left (tanrules.py flips): Q's inner values (the step-1 and step-2
-// sums) in most of the remaining misses.
+// (20,000) 1, 0, 0, 0 (61, 62 in session 9: 18, 19).
+// What is left: near-tie decisions (tanrules.py flips, sums); no rule found.
 import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for every |r| <= pi/4
@@ -61,8 +63,8 @@ const T_TAN = memory.data<u64>([
   0xB9F25A5EEF7C79A2, 0xC000000000000000, 0x0, // q0 = 0xB9F25A5EEF7C79A2C * 2^-67
   0xAF0574AC9E2788B6, 0x3000000000000000, 0x1FFFFFFFF, // q1 = -0xAF0574AC9E2788B63 * 2^-68
   0xA36F5651E07EE266, 0xF000000000000000, 0xFFFFFFFB, // q2 = 0xA36F5651E07EE266F * 2^-72
-  0x9978EFFE48A95AC8, 0x3000000000000000, 0x1FFFFFFF5, // q3 = -0x9978EFFE48A95AC83 * 2^-78
-  0x80000000000009FB, 0x3000000000000000, 0xFFFFFFED, // q4 = 0x80000000000009FB3 * 2^-86
+  0x9978EFFE48A95AC3, 0xA000000000000000, 0x1FFFFFFF5, // q3 = -0x9978EFFE48A95AC3A * 2^-78
+  0x80000000000000D9, 0x3000000000000000, 0xFFFFFFED, // q4 = 0x80000000000000D93 * 2^-86
 ]);
 
 /**
