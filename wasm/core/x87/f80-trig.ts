@@ -1,6 +1,6 @@
 // FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
 // argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
-// same model with z negligible), bit for bit in all but ~1 in 50,000 random
+// same model with z negligible), bit for bit in all but ~1 in 80,000 random
 // operands (scripts/x87-trans/tanfit.py, tanrules.py, docs/RESULTS.md). RN68 =
 // rounded to nearest at 68 bits; every intermediate value is RN68.
 //

@@ -4,7 +4,7 @@
 // codes the SDM leaves undefined. The core reproduces the CPU's transcendental microcode
 // (scripts/x87-trans, docs/RESULTS.md) exactly for F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS and
 // FSINCOS here (0 one-ulp differences with X87_DIFF_CASES=300, seeds 1-3, and in the default set);
-// FPTAN still differs by one unit in the last place in about 1 in 50,000 random operands
+// FPTAN still differs by one unit in the last place in about 1 in 80,000 random operands
 // (session 10; 0 here with X87_DIFF_CASES=300, seeds 1-3): counted, reported, and allowed in at
 // most 0.5% of the cases per encoding, at least 1.
 // Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
