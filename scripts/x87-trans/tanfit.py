@@ -401,6 +401,34 @@ def node_basis(nodes):
         out.append([c / val for c in poly] + [Fr(0)] * (5 - len(poly)))
     return out
 
+def _descend_moves(d, P, Q, moves, rounds, out):
+    """coordinate descent over fixed moves [(w 'P' or 'Q', label, {k: change of c_k})]: each move is
+    repeated while it lowers the number of wrong operands; the coefficients are rounded to 68 bits after
+    every move (the exact sums are kept); a pickle of (P, Q) to OUT after every round"""
+    exact = {'P': list(P), 'Q': list(Q)}
+    cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
+    vs = {w: d.values(cs[w]) for w in 'PQ'}
+    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
+    for rnd in range(rounds):
+        improved = False
+        for w, label, vec in moves:
+            while True:
+                ne = [c + vec.get(k, 0) for k, c in enumerate(exact[w])]
+                nc = [ifix(rn(c)) for c in ne]
+                if nc == cs[w]: break
+                nv = d.values(nc)
+                sc = len(d.misses(nv, vs['Q']) if w == 'P' else d.misses(vs['P'], nv))
+                if sc >= best: break
+                best, improved = sc, True
+                exact[w], cs[w], vs[w] = ne, nc, nv
+                print(rnd, w, label, best, flush=True)
+        P, Q = [Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]
+        pickle.dump((P, Q), open(out, 'wb'))
+        if not improved: break
+    for nm, cc in (('p', P), ('q', Q)):
+        for i, c in enumerate(cc):
+            e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
+
 def cmd_nodes(args, P, Q):
     """coordinate descent with localized moves: P or Q plus s 2^-67 L_i(z), L_i the degree-4 polynomial
     (no constant term) that is 1 at node i and 0 at the other nodes; p0 = q0 = C unchanged"""
@@ -409,32 +437,9 @@ def cmd_nodes(args, P, Q):
     nodes = [Fr(v).limit_denominator(1000) for v in args.nodes.split(',')]
     basis = {'P': node_basis(nodes), 'Q': node_basis(nodes[:-1]) if args.q4 else node_basis(nodes)}
     if args.q4: Q = Q[:4] + [Fr(1, 2**19)]  # q4 held at exactly 2^-19 (Q's moves are cubic: 3 nodes)
-    exact = {'P': list(P), 'Q': list(Q)}
-    cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
-    vs = {w: d.values(cs[w]) for w in 'PQ'}
-    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
-    for rnd in range(args.rounds):
-        improved = False
-        for w in 'PQ':
-            for i, L in enumerate(basis[w]):
-                for s in steps:
-                    for sg in (1, -1):
-                        while True:
-                            ne = [exact[w][k] + Fr(sg * s) * U * L[k] for k in range(5)]
-                            nc = [ifix(rn(c)) for c in ne]
-                            if nc == cs[w]: break
-                            nv = d.values(nc)
-                            sc = len(d.misses(nv, vs['Q']) if w == 'P' else d.misses(vs['P'], nv))
-                            if sc >= best: break
-                            best, improved = sc, True
-                            exact[w], cs[w], vs[w] = ne, nc, nv
-                            print(rnd, w, 'node %.3f' % nodes[i], sg * s, best, flush=True)
-        P, Q = [Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]
-        pickle.dump((P, Q), open(args.out, 'wb'))
-        if not improved: break
-    for nm, cc in (('p', P), ('q', Q)):
-        for i, c in enumerate(cc):
-            e = expo(abs(c)); print(f'{nm}{i} = {"-" if c < 0 else ""}0x{(abs(c) * Fr(2)**(67 - e)).numerator:017X} * 2^{e - 67}')
+    moves = [(w, 'node %.3f %+g' % (nodes[i], sg * s), {k: Fr(sg * s) * U * c for k, c in enumerate(L)})
+             for w in 'PQ' for i, L in enumerate(basis[w]) for s in steps for sg in (1, -1)]
+    _descend_moves(d, P, Q, moves, args.rounds, args.out)
 
 def cmd_nulls(args, P, Q):
     """descent along moves that leave P or Q nearly unchanged: c_k += d (k = 4, 3, 2), c_1..c_{k-1}
@@ -446,30 +451,14 @@ def cmd_nulls(args, P, Q):
     def direction(k):
         c = np.linalg.lstsq(np.stack([zs**j for j in range(1, k)], 1), zs**k, rcond=None)[0]
         return {k: Fr(1), **{j + 1: -Fr(float(c[j])) for j in range(k - 1)}}
-    dirs = [(w, k, direction(k)) for w in 'PQ' for k in (4, 3, 2)]
-    exact = {'P': list(P), 'Q': list(Q)}
-    cs = {w: [ifix(c) for c in exact[w]] for w in 'PQ'}
-    vs = {w: d.values(cs[w]) for w in 'PQ'}
-    best = len(d.misses(vs['P'], vs['Q'])); print('start', best, flush=True)
-    for rnd in range(args.rounds):
-        improved = False
-        for w, k, v in dirs:
-            u = Fr(2) ** (expo(abs(exact[w][k])) - 67)
-            for sh in range(22, -1, -2):  # steps of 2^22 .. 1 units of c_k's last place
-                for sg in (1, -1):
-                    while True:
-                        ne = list(exact[w])
-                        for j, a in v.items(): ne[j] = ne[j] + sg * 2**sh * u * a
-                        nc = [ifix(rn(c)) for c in ne]
-                        if nc == cs[w]: break
-                        nv = d.values(nc)
-                        sc = len(d.misses(nv, vs['Q']) if w == 'P' else d.misses(vs['P'], nv))
-                        if sc >= best: break
-                        best, improved = sc, True
-                        exact[w], cs[w], vs[w] = ne, nc, nv
-                        print(rnd, w, k, sg * 2**sh, best, flush=True)
-        pickle.dump(([Fr(c, 2**FS) for c in cs['P']], [Fr(c, 2**FS) for c in cs['Q']]), open(args.out, 'wb'))
-        if not improved: break
+    cf = {'P': P, 'Q': Q}
+    moves = []
+    for w in 'PQ':
+        for k in (4, 3, 2):
+            v, u = direction(k), Fr(2) ** (expo(abs(cf[w][k])) - 67)
+            moves += [(w, 'c%d %+d' % (k, sg * 2**sh), {j: sg * 2**sh * u * a for j, a in v.items()})
+                      for sh in range(22, -1, -2) for sg in (1, -1)]  # 2^22 .. 1 units of c_k's last place
+    _descend_moves(d, P, Q, moves, args.rounds, args.out)
 
 def cmd_pairs(args, P, Q):
     """coordinate descent over PAIRS of coefficients (28 pairs x 4 sign combinations per step)"""
