@@ -48,8 +48,8 @@
 // training dA, dB, dE 4, 1, 12 of 229,642; held out dC 5 (session 9: 520),
 // dD 3, negative x 0 of 9,655, |x| to 200 0 of 4,747 (negative) and 1 of
 // 4,784, large x (to 2e15) 4 of 28,993. Random FPTAN operands (OPS=32
-// measure.ts): seeds 13, 21 (8,000) 0 and 0 (session 9: 10, 8), seeds 61-64
-// (20,000) 1, 0, 0, 0 (61, 62 in session 9: 18, 19).
+// measure.ts): seeds 13, 21 (8,000) 0 and 0 (session 9: 10, 8), seeds 61-68
+// (20,000) 1, 0, 0, 0, 1, 0, 0, 0 (61, 62 in session 9: 18, 19).
 // What is left: near-tie decisions (tanrules.py flips, sums); no rule found.
 import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
