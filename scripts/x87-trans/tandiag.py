@@ -145,7 +145,7 @@ def last_steps(d, Pc, Qc):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
             acc = cs[-1]
-            for j in range(len(cs) - 2, 0, -1): acc = T.irn(_step(cs[j], acc, z))
+            for j in range(len(cs) - 2, 0, -1): acc = T.istep(cs[j], acc, z)
             prod = acc * z; m = T.irn(prod, 2 * FS) >> FS
             s = cs[0] + m + (ulp(m) if m > 0 else -ulp(m))
             u = ulp(s); lo = s - s % u; hi = lo + u
@@ -174,11 +174,6 @@ def cmd_product(d, Pc, Qc):
         hist[(w, sh, int(k), tag, math.floor(float(f) * 8) / 8)][up] += 1
     for key in sorted(set(k[:4] for k in hist)):
         print('%s, %d bits, k %+d %s:' % key, ' '.join('f%+.3f %d/%d' % (b[4], hist[b][1], sum(hist[b])) for b in sorted(hist) if b[:4] == key))
-
-def _step(c, acc, z):
-    m = T.imul(acc, z); s = c + m
-    if (c < 0) != (m < 0) and m: s += ulp(m) if m > 0 else -ulp(m)
-    return s
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -291,20 +291,27 @@ def ifix(f):
 
 def imul(a, b): return irn(a * b, 2 * FS) >> FS
 
-def imulneg(a, z):
-    """mul() in fixed point"""
+def imulh(a, z):
+    """mul() in fixed point: a Horner product"""
     if not ONESMUL or a == 0: return imul(a, z)
     s = abs(a); v = (s + (1 << s.bit_length() - 68)) * z
     m = irn(v - (1 << v.bit_length() - 68), 2 * FS) >> FS
     return -m if a < 0 else m
 
+def isum(c, acc, z):
+    """one Horner step before its rounding: c (+) z (*) acc (the adder rule when the signs differ)"""
+    m = imulh(acc, z)
+    if ONES and m != 0 and (c < 0) != (m < 0):
+        u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
+    return c + m
+
+def istep(c, acc, z):
+    """one Horner step, rounded (ties to odd for a negative coefficient with ODDTIES)"""
+    return irn(isum(c, acc, z), odd=ODDTIES and c < 0)
+
 def ihorner(cs, z):
     acc = cs[-1]
-    for i in range(len(cs) - 2, -1, -1):
-        m = imulneg(acc, z)
-        if ONES and m != 0 and (cs[i] < 0) != (m < 0):
-            u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
-        acc = irn(cs[i] + m, odd=ODDTIES and cs[i] < 0)
+    for i in range(len(cs) - 2, -1, -1): acc = istep(cs[i], acc, z)
     return acc
 
 class HardSet:

@@ -34,7 +34,7 @@ Session 10 on dA + dB + dC (115k operands):
     each eighth of t/E; 1 <= t/E < 1.5: 28 of 1,159 (2.4%). The host's product lay below z A1 (the larger
     magnitude; z A1 < 0) in 1,064 of 1,094 in-window decisions with the product's significand below 2, above
     it in 984 of 1,059 with 2 or more: the host's product is RN68(X - ulp68(X)), X = (|A1| + ulp68(A1)) z
-    (tanfit.py's imulneg, f128.ts's qhorner68). dC misses: 520 -> 133 with it in the last step, 134 in every
+    (tanfit.py's imulh, f128.ts's qhorner68). dC misses: 520 -> 133 with it in the last step, 134 in every
     step (the inner steps hardly matter).
   sums (the product rule, ties to even): Q's step 1 (A1 = q1 (+) z A2) went against RN-even at 46 of 53
     exact ties; with ties to odd for sums with a negative coefficient: dC 134 -> 98, dA 102 -> 72.
@@ -75,7 +75,7 @@ def product_decisions(d, Pc, Qc):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
             acc = cs[-1]
-            for j in range(len(cs) - 2, 0, -1): acc = T.irn(D._step(cs[j], acc, z))
+            for j in range(len(cs) - 2, 0, -1): acc = T.istep(cs[j], acc, z)
             prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; e = prod - (m << FS)
             if e == 0: continue
             m2 = m + (ulp(m) if e > 0 else -ulp(m))
@@ -105,7 +105,6 @@ def cmd_product(d, Pc, Qc):
 def sum_decisions(d, Pc, Qc):
     """(w, step j, coefficient c, product m, exact sum s, model RN r, other neighbour r2, host took r2)"""
     Pv, Qv = d.values(Pc), d.values(Qc)
-    def add(c, m): return c + m + ((ulp(m) if m > 0 else -ulp(m)) if T.ONES and m and (c < 0) != (m < 0) else 0)
     for i, o in enumerate(d.ops):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
@@ -113,12 +112,12 @@ def sum_decisions(d, Pc, Qc):
             okf = (lambda v: d.ok(i, v, Qv[i])) if w == 'P' else (lambda v: d.ok(i, Pv[i], v))
             k1 = okf(base); acc = cs[-1]; steps = []
             for j in range(len(cs) - 2, -1, -1):
-                m = T.imulneg(acc, z); s = add(cs[j], m); r = T.irn(s, odd=T.ODDTIES and cs[j] < 0)
+                m = T.imulh(acc, z); s = T.isum(cs[j], acc, z); r = T.irn(s, odd=T.ODDTIES and cs[j] < 0)
                 steps.append((j, cs[j], m, s, r)); acc = r
             for j, c, m, s, r in steps:
                 if s == r: continue
                 acc = r2 = r + (ulp(r) if s > r else -ulp(r))
-                for jj in range(j - 1, -1, -1): acc = T.irn(add(cs[jj], T.imulneg(acc, z)), odd=T.ODDTIES and cs[jj] < 0)
+                for jj in range(j - 1, -1, -1): acc = T.istep(cs[jj], acc, z)
                 if acc != base and okf(acc) != k1: yield w, j, c, m, s, r, r2, okf(acc)
 
 def cmd_sums(d, Pc, Qc):
@@ -182,11 +181,6 @@ def cmd_flips(d, Pc, Qc):
         for f in k.split(): one[f] += v
     print('each flip fixes:', ' '.join('%s %d' % kv for kv in sorted(one.items())))
 
-def _step(c, acc, z):
-    m = T.imulneg(acc, z); s = c + m
-    if T.ONES and m and (c < 0) != (m < 0): s += ulp(m) if m > 0 else -ulp(m)
-    return s
-
 def cmd_readback(d, Pc, Qc, W, J, deg, d0, out, P, Q):
     import numpy as np
     from scipy.optimize import linprog
@@ -195,14 +189,14 @@ def cmd_readback(d, Pc, Qc, W, J, deg, d0, out, P, Q):
     rows = []
     for i, o in enumerate(d.ops):
         z = o[1]; acc = cs[-1]
-        for j in range(len(cs) - 2, J, -1): acc = T.irn(_step(cs[j], acc, z), odd=T.ODDTIES and cs[j] < 0)
-        sJ = _step(cs[J], acc, z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
+        for j in range(len(cs) - 2, J, -1): acc = T.istep(cs[j], acc, z)
+        sJ = T.isum(cs[J], acc, z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
         lo = abs(sJ) // u * u
         if lo == abs(sJ): continue
         ok = []
         for mag in (lo, lo + u):
             a = -mag if sJ < 0 else mag
-            for j in range(J - 1, -1, -1): a = T.irn(_step(cs[j], a, z), odd=T.ODDTIES and cs[j] < 0)
+            for j in range(J - 1, -1, -1): a = T.istep(cs[j], a, z)
             ok.append(d.ok(i, a, Qv[i]) if W == 'P' else d.ok(i, Pv[i], a))
         if ok[0] != ok[1] and 2 * (abs(sJ) - lo) != u: rows.append((z / 2**FS, Fr(abs(sJ) - lo, u), 1 if ok[1] else -1))
     deg = min(deg, len(cs) - 1 - J)

@@ -243,7 +243,7 @@ export function qpoly(
  * precision of the CPU's internal values in its transcendental microcode
  * (scripts/x87-trans, docs/RESULTS.md).
  */
-export function qnear68(): void {
+@inline export function qnear68(): void {
   qround68(false);
 }
 
@@ -287,20 +287,11 @@ export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL
       qmul(qS, qE, qH, qL, 0, zE, zH, zL);
     }
     qnear68();
-    const pS = qS;
-    let pE = qE, pH = qH, pL = qL;
+    // the coefficient's sign, from its table entry (qload's layout)
+    const cS = <u32>(load<u64>(tab + <usize>(first + <u32>i) * 24, 16) >> 32);
+    if (ones && qS != cS && qH != 0) qinc68();
+    const pS = qS, pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
-    const cS = qS;
-    if (ones && pS != qS && pH != 0) {
-      pL += u64(1) << 60;
-      if (pL == 0) {
-        pH++;
-        if (pH == 0) {
-          pH = 0x8000000000000000;
-          pE++;
-        }
-      }
-    }
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);
     qround68(ones && cS != 0);
   }
