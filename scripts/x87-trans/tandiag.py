@@ -144,9 +144,7 @@ def last_steps(d, Pc, Qc):
     for i, o in enumerate(d.ops):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
-            acc = cs[-1]
-            for j in range(len(cs) - 2, 0, -1): acc = T.istep(cs[j], acc, z)
-            prod = acc * z; m = T.irn(prod, 2 * FS) >> FS
+            prod = T.iacc(cs, z, 1) * z; m = T.irn(prod, 2 * FS) >> FS
             s = cs[0] + m + (ulp(m) if m > 0 else -ulp(m))
             u = ulp(s); lo = s - s % u; hi = lo + u
             other = Qv[i] if w == 'P' else Pv[i]

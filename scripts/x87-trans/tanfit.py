@@ -309,10 +309,13 @@ def istep(c, acc, z):
     """one Horner step, rounded (ties to odd for a negative coefficient with ODDTIES)"""
     return irn(isum(c, acc, z), odd=ODDTIES and c < 0)
 
-def ihorner(cs, z):
+def iacc(cs, z, j):
+    """the Horner accumulator after the step that adds c_j (j = 0: the polynomial's value)"""
     acc = cs[-1]
-    for i in range(len(cs) - 2, -1, -1): acc = istep(cs[i], acc, z)
+    for i in range(len(cs) - 2, j - 1, -1): acc = istep(cs[i], acc, z)
     return acc
+
+def ihorner(cs, z): return iacc(cs, z, 0)
 
 class HardSet:
     """a 'hard' data set: per operand r, z = RN68(r^2) (fixed point), quadrant parity, host RD/RU"""

@@ -74,8 +74,7 @@ def product_decisions(d, Pc, Qc):
     for i, o in enumerate(d.ops):
         z = o[1]
         for w, cs in (('P', Pc), ('Q', Qc)):
-            acc = cs[-1]
-            for j in range(len(cs) - 2, 0, -1): acc = T.istep(cs[j], acc, z)
+            acc = T.iacc(cs, z, 1)
             prod = acc * z; m = T.irn(prod, 2 * FS) >> FS; e = prod - (m << FS)
             if e == 0: continue
             m2 = m + (ulp(m) if e > 0 else -ulp(m))
@@ -188,9 +187,7 @@ def cmd_readback(d, Pc, Qc, W, J, deg, d0, out, P, Q):
     Pv, Qv = d.values(Pc), d.values(Qc)
     rows = []
     for i, o in enumerate(d.ops):
-        z = o[1]; acc = cs[-1]
-        for j in range(len(cs) - 2, J, -1): acc = T.istep(cs[j], acc, z)
-        sJ = T.isum(cs[J], acc, z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
+        z = o[1]; sJ = T.isum(cs[J], T.iacc(cs, z, J + 1), z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
         lo = abs(sJ) // u * u
         if lo == abs(sJ): continue
         ok = []
