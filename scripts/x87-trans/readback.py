@@ -69,6 +69,13 @@ def log2_68(xs, op=30, rounds=8):
                 if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rdru(c) == (lo, hi):
                     cs.add(c)
         cands.append(sorted(cs))
+    return pin(xs, op, cands, rounds)
+
+def pin(xs, op, cands, rounds=8):
+    """Which candidate value L of each x's 68-bit logarithm the host's FYL2X (op 30) or FYL2XP1 (op 31) has:
+    RD/RU results for y = 1 + k 2^-63, each y chosen to split the remaining candidates in halves (None where
+    none or several remain). With candidates from log2_68, or any list holding the host's L68."""
+    cands = [list(c) for c in cands]
     for _ in range(rounds):
         todo = [i for i in range(len(xs)) if len(cands[i]) > 1]
         if not todo:
