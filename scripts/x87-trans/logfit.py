@@ -262,11 +262,13 @@ def g_tail(z):
 
 def rremez(m, n, b, weight='abs', iters=80):
     """rational minimax P/Q ~ g_tail on [0, b], P of degree m, Q of degree n (q0 = 1), error (P/Q - g) w:
-    w = z (absolute error of T/s) or z / (log/s) * 2 log2e ('rel': relative error of the logarithm)."""
+    w = z (absolute error of T/s) or z / (log/s) * 2 log2e ('rel': relative error of the logarithm), or z s
+    ('T': absolute error of T)."""
     from mpmath import matrix, lu_solve, cos, pi, sqrt
     def w(z):
         if weight == 'abs' or z == 0: return z
         r = sqrt(z)
+        if weight == 'T': return z * r  # the absolute error of T (session 11)
         return z * r / atanh(r)
     N = m + n + 2
     xs = [b / 2 - b / 2 * cos(pi * (i + 1) / N) for i in range(N)]
