@@ -71,6 +71,8 @@ def log2_68(xs, op=30, rounds=8):
         cands.append(sorted(cs))
     return pin(xs, op, cands, rounds)
 
+KS = list(range(1, 600)) + sorted({int(600 * 1.01 ** i) for i in range(1, 1450)})
+
 def pin(xs, op, cands, rounds=8):
     """Which candidate value L of each x's 68-bit logarithm the host's FYL2X (op 30) or FYL2XP1 (op 31) has:
     RD/RU results for y = 1 + k 2^-63, each y chosen to split the remaining candidates in halves (None where
@@ -83,8 +85,9 @@ def pin(xs, op, cands, rounds=8):
         ys = {}
         for i in todo:
             best = None
-            for k in range(1, 600):
-                y = Fr((1 << 63) + k, 1 << 63)
+            # k < 600, then k growing by 1% a step up to ~1e9: where L68's significand is 1 + eps, y L68 moves
+            # against the 64-bit grid by only eps of a unit per step of k (L68 just above a power of two)
+            for y in (Fr((1 << 63) + k, 1 << 63) for k in KS):
                 groups = {}
                 for c in cands[i]:
                     groups.setdefault(rdru(y * c), []).append(c)
