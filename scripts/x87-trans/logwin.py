@@ -13,6 +13,9 @@ among themselves (the control).
   make X0 N OUT [WIDTH]
       operands x0 + k ulp, k < N, whose exact-R model lies within WIDTH (default 2) T-ulps of a rounding tie of
       L68; L68 read back from the host (loghard.py's readback); a pickle of rows
+  windows X0,X0,... N C FRANGE NC F0
+      make + search for each x0 (pickles in the current directory); the WIN lines give each window's z_mid
+      (fixed point 2^-256, hex), its rows, the exact-R misses, the best search's misses, slopes and phases
   search FILE C FRANGE [NC] [--f0 F0] [--control SEED]
       phases C in steps of 1/NC (default 32), relative slope errors F0 +- FRANGE (steps so that the window's
       phase drifts by at most 1/NC): the best combinations and their misses; --control: three searches with the
@@ -91,6 +94,9 @@ def search(fn, c, frange, nc=32, f0=0.0, control=None):
         return sorted(out)
     b = best(lo, hi)
     for m, i, j in b[:5]: print('misses %d  N f %+.2e C %.3f  D f %+.2e C %.3f' % ((m,) + kN[i] + kD[j]))
+    m, i, j = b[0]
+    print('WIN z_mid %x rows %d exact %d best %d  N f %+.3e C %.4f  D f %+.3e C %.4f' % (
+        zr, len(rows), int(np.sum((lo > 0) | (hi < 0))), m, kN[i][0], kN[i][1], kD[j][0], kD[j][1]))
     if control is not None:
         rng = np.random.default_rng(control)
         for _ in range(3):
@@ -101,6 +107,12 @@ if __name__ == '__main__':
     a = sys.argv[1:]
     if len(a) >= 4 and a[0] == 'make':
         make(float(a[1]), int(a[2]), a[3], float(a[4]) if len(a) > 4 else 2.0)
+    elif len(a) >= 7 and a[0] == 'windows':
+        for x0 in a[1].split(','):
+            make(float(x0), int(a[2]), 'lw_%s.pk' % x0)
+            print('x0', x0, flush=True)
+            search('lw_%s.pk' % x0, float(a[3]), float(a[4]), int(a[5]), float(a[6]))
+            sys.stdout.flush()
     elif len(a) >= 4 and a[0] == 'search':
         kw = {}
         for k in ('--f0', '--control'):
