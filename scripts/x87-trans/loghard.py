@@ -14,8 +14,9 @@ neighbours of the tie (and the two beyond them), so a large set of decisive rows
                            Operands whose host L68 is none of the four candidates are counted and dropped.
   near1 N SEED OUT WIDTH SLO SHI
                            the same for FYL2X at x = (1 + s) / (1 - s), |s| uniform in [SLO, SHI] (e = 0), with
-                           the model in integers (~10x faster): small z, where R's Horner hardly depends on the
-                           unit-level values of its higher coefficients.
+                           small z, where R's Horner hardly depends on the unit-level values of its higher
+                           coefficients.
+The model is f80-log.ts's with R exact, in integers (fixed point 2^-256): `tail`, `near_tie`.
 """
 import os, sys, random
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -23,6 +24,7 @@ from fractions import Fraction as Fr
 import logfit as lf
 import readback as rb
 from mpmath import mpf
+from tanfit import irn
 
 F = 256  # fixed-point bits of the exact R evaluation
 
@@ -38,28 +40,34 @@ def horner(cs, zi):
         acc = ((acc * zi) >> F) + c
     return acc
 
-def model(op, x, PQ):
-    """(s, e, M, Tx) of f80-log.ts's model: Tx = RN68(p z) R(z) before T's rounding (R exact)"""
-    s, e = lf.reduce(op, x)
-    p = lf.rn(s * lf.C2)
-    M = p if e == 0 else lf.rn(e + p)
-    z = lf.rn(s * s)
-    W = lf.rn(p * z)
-    zi = z.numerator << F
-    assert zi % z.denominator == 0
-    zi //= z.denominator
-    Pi, Qi = PQ
-    Rn = (horner(Pi, zi) << F) // horner(Qi, zi)
-    return s, e, M, W * Fr(Rn, 1 << F)
+def ulp(a):
+    """the last place of a 68-bit fixed-point value (2^-F)"""
+    return 1 << max(abs(a).bit_length() - 68, 0)
 
-def dist(M, Tx):
-    """signed distance of M + Tx from the nearest rounding tie of L68, in units of RN68(Tx)'s last place,
-    and the two 68-bit neighbours of that tie"""
+def tail(S, e, C2i, PQ):
+    """f80-log.ts's model in fixed point (2^-F) for the RN68 reduced argument S and exponent e: (M, Tx, z), Tx =
+    RN68(p z) R(z) before T's rounding (R exact)"""
+    p = irn(S * C2i) >> F
+    M = p if e == 0 else irn((e << F) + p)
+    z = irn(S * S) >> F
+    W = irn(p * z) >> F
+    return M, W * ((horner(PQ[0], z) << F) // horner(PQ[1], z)) >> F, z
+
+def near_tie(M, Tx):
+    """the signed distance of M + Tx from the nearest rounding tie of L68, in units of RN68(Tx)'s last place, and
+    the four 68-bit values around that tie (Fractions): the candidates for the host's L68"""
     X = M + Tx
-    L = lf.rn(X); u = lf.ulp68(L)
-    k = (X / u).__floor__()
-    tie = (k + Fr(1, 2)) * u
-    return (X - tie) / lf.ulp68(lf.rn(Tx)), k * u, (k + 1) * u, u
+    u = ulp(irn(X)); k = X // u
+    return (2 * (X - k * u) - u) / (2 * ulp(irn(Tx))), [Fr((k + j) * u, 1 << F) for j in (-1, 0, 1, 2)]
+
+def quotient(num, den):
+    """RN68(num / den) in fixed point (2^-F), num and den integers, den > 0"""
+    q, r = divmod(abs(num) << (F + 1), den)
+    S = irn((q << 1) | (1 if r else 0)) >> 2
+    return -S if num < 0 else S
+
+def consts():
+    return (lf.C2.numerator << F) // lf.C2.denominator, rat_fixed()
 
 def gen(rng):
     k = rng.random()
@@ -83,41 +91,22 @@ def readback(op, xs, cands):
 
 def gen_rows(n, seed, out, width=3.0):
     rng = random.Random(seed)
-    PQ = rat_fixed()
+    C2i, PQ = consts()
     keep = {30: [], 31: []}
     for _ in range(n):
         op, x = gen(rng)
-        s, e, M, Tx = model(op, x, PQ)
+        s, e = lf.reduce(op, x)
         if s == 0: continue
-        d, lo, hi, u = dist(M, Tx)
-        if abs(d) < width: keep[op].append((x, [lo - u, lo, hi, hi + u]))
+        M, Tx, _ = tail((s.numerator << F) // s.denominator, e, C2i, PQ)
+        d, cands = near_tie(M, Tx)
+        if abs(d) < width: keep[op].append((x, cands))
     print('kept', len(keep[30]) + len(keep[31]), 'of', n, file=sys.stderr)
     write_rows(out, keep)
-
-def fast_model(x, C2i, PQ):
-    """FYL2X with m = x in [1/sqrt2, sqrt2) (e = 0), all in integers (fixed point 2^-F): (d, cands) as dist()"""
-    from logstruct import irn, ulp
-    E = (x >> 64) - 16383; sig = x & ((1 << 64) - 1)
-    one = 1 << (63 - E)
-    num, den = sig - one, sig + one
-    if num == 0: return None
-    q, r = divmod(abs(num) << (F + 1), den)
-    S = irn((q << 1) | (1 if r else 0)) >> 2
-    if num < 0: S = -S
-    p = irn(S * C2i) >> F
-    z = irn(S * S) >> F
-    W = irn(p * z) >> F
-    Pi, Qi = PQ
-    Tx = W * ((horner(Pi, z) << F) // horner(Qi, z)) >> F
-    X = p + Tx
-    u = ulp(irn(X)); ut = ulp(irn(Tx))
-    k = X // u
-    return (2 * (X - k * u) - u) / (2 * ut), [Fr((k + j) * u, 1 << F) for j in (-1, 0, 1, 2)]
 
 def gen_near1(n, seed, out, width, slo, shi):
     """FYL2X rows at small |s| in [slo, shi] (x = (1 + s) / (1 - s), e = 0)"""
     rng = random.Random(seed)
-    PQ = rat_fixed(); C2i = (lf.C2.numerator << F) // lf.C2.denominator
+    C2i, PQ = consts()
     keep = []
     for _ in range(n):
         s = rng.uniform(slo, shi) * rng.choice((-1, 1))
@@ -125,8 +114,11 @@ def gen_near1(n, seed, out, width, slo, shi):
         E = 0 if xv >= 1 else -1
         sig = int(xv * 2.0 ** (63 - E)) ^ rng.getrandbits(10)
         x = ((16383 + E) << 64) | sig
-        r = fast_model(x, C2i, PQ)
-        if r and abs(r[0]) < width: keep.append((x, r[1]))
+        one = 1 << (63 - E)  # m - 1 and m + 1 in units of x's last place
+        if sig == one: continue
+        M, Tx, _ = tail(quotient(sig - one, sig + one), 0, C2i, PQ)
+        d, cands = near_tie(M, Tx)
+        if abs(d) < width: keep.append((x, cands))
     print('kept', len(keep), 'of', n, file=sys.stderr)
     write_rows(out, {30: keep, 31: []})
 

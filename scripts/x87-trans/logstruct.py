@@ -26,35 +26,19 @@ import os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fractions import Fraction as Fr
 import logfit as lf
-from tanfit import irn
+import loghard as lh
+from tanfit import irn, ifix, iacc
+from loghard import ulp
 from mpmath import mpf, mp, floor as mfloor, log as mlog
 
 FS = 256  # fixed point: ints scaled by 2^-FS
 BOUND = float(os.environ.get('LPBOUND', '300'))  # the LP's bound on each shift (coefficient units)
 
-def ulp(a): return 1 << max(abs(a).bit_length() - 68, 0)
-
-def ifix(f):
-    t = f * (1 << FS)
-    return t.numerator // t.denominator
-
 def mul(a, b): return irn(a * b) >> FS
 
-def hmul(a, z, ones):
-    """a Horner product z a (z > 0); ones: FPTAN's |RN68(X - ulp68(X))|, X = (|a| + ulp68(a)) z, a's sign"""
-    if not ones or a == 0: return mul(a, z)
-    s = abs(a); v = (s + ulp(s)) * z
-    m = irn(v - ulp(v)) >> FS
-    return -m if a < 0 else m
-
 def horner(cs, z, tan):
-    acc = cs[-1]
-    for c in reversed(cs[:-1]):
-        m = hmul(acc, z, tan)
-        if tan and m != 0 and (c < 0) != (m < 0):
-            m += ulp(m) if m > 0 else -ulp(m)
-        acc = irn(c + m, odd=tan and c < 0)
-    return acc
+    """68-bit Horner of cs at z: plain RN68 steps, or (tan) with FPTAN's rules (tanfit.py's iacc)"""
+    return iacc(cs, z, 0, tan)
 
 def div(a, b):
     """a / b to FS fractional bits (truncated; sticky bit kept)"""
@@ -111,17 +95,8 @@ _RF = None
 def exact_r(z):
     """R(z) = P / (C2 Q) (fixed point) for a fixed-point z"""
     global _RF
-    import loghard as lh
     if _RF is None: _RF = lh.rat_fixed()
     return (lh.horner(_RF[0], z) << FS) // lh.horner(_RF[1], z)
-
-def rnb(v, bits):
-    """v rounded to nearest-even at `bits` bits (same scale)"""
-    a = abs(v); sh = a.bit_length() - bits
-    if v == 0 or sh <= 0: return v
-    q = a >> sh; rem = a - (q << sh); h = 1 << (sh - 1)
-    if rem > h or (rem == h and q & 1): q += 1
-    return -(q << sh) if v < 0 else q << sh
 
 def tpre(st, z, W, N, D):
     """T before its final rounding (fixed point, truncated with sticky) for structure st"""
@@ -258,7 +233,7 @@ def widths(files):
     formed in other orders (R exact)"""
     import numpy as np
     C2i = ifix(lf.C2); R = exact_r
-    def m(a, b, bits=68): return rnb(a * b, bits) >> FS
+    def m(a, b, bits=68): return irn(a * b, bits=bits) >> FS
     rs = []; vs = []
     for op, x, s, M, L, tl in lf.exact_rows(files):
         r = row(s, M, L, op)

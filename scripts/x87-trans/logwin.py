@@ -32,31 +32,26 @@ import os, sys, pickle
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fractions import Fraction as Fr
 import loghard as lh, logfit as lf
-from logstruct import ulp
 from tanfit import irn
 
 F = lh.F
 
 def make(x0, n, out, width=2.0):
-    PQ = lh.rat_fixed(); C2i = (lf.C2.numerator << F) // lf.C2.denominator
+    C2i, PQ = lh.consts()
     E = -3 if x0 < 0.25 else -2
     sig0 = int(x0 * 2.0 ** (63 - E))
     keep = []
     for k in range(n):
         sig = sig0 + k
-        q, r = divmod(sig << (F + 1), (1 << (64 - E)) + sig)  # x / (2 + x), both exact
-        S = irn((q << 1) | (1 if r else 0)) >> 2
-        p = irn(S * C2i) >> F; z = irn(S * S) >> F; W = irn(p * z) >> F
-        Tx = W * ((lh.horner(PQ[0], z) << F) // lh.horner(PQ[1], z)) >> F
-        X = p + Tx; u = ulp(irn(X)); ut = ulp(irn(Tx)); kk = X // u
-        if abs((2 * (X - kk * u) - u) / (2 * ut)) < width:
-            keep.append((((16383 + E) << 64) | sig, [Fr((kk + j) * u, 1 << F) for j in (-1, 0, 1, 2)], p, z, Tx, ut))
+        M, Tx, z = lh.tail(lh.quotient(sig, (1 << (64 - E)) + sig), 0, C2i, PQ)  # x / (2 + x), both exact
+        d, cands = lh.near_tie(M, Tx)
+        if abs(d) < width: keep.append((((16383 + E) << 64) | sig, cands, M, Tx, z))
     rows = []
-    for (x, cs, p, z, Tx, ut), L in zip(keep, lh.readback(31, [k[0] for k in keep], [k[1] for k in keep])):
+    for (x, cs, M, Tx, z), L in zip(keep, lh.readback(31, [k[0] for k in keep], [k[1] for k in keep])):
         if L is None: continue
         Li = (L.numerator << F) // L.denominator
-        j0 = irn(Tx) // ut
-        js = [j for j in range(j0 - 50, j0 + 51) if irn(p + j * ut) == Li]
+        ut = lh.ulp(irn(Tx)); j0 = irn(Tx) // ut
+        js = [j for j in range(j0 - 50, j0 + 51) if irn(M + j * ut) == Li]
         if js: rows.append(dict(x=x, z=z, t=Tx, ut=ut, A=js[0], B=js[-1]))
     print('kept', len(keep), 'of', n, 'rows', len(rows), file=sys.stderr)
     pickle.dump(rows, open(out, 'wb'))

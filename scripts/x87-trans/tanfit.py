@@ -277,10 +277,10 @@ def cmd_remez(args):
 # --- fast integer model (fixed point, value = int / 2^FS) for 'check' and 'descend' ---
 FS = 256
 
-def irn(v, sc=FS, odd=False):
-    """v (scale 2^-sc) rounded to nearest at 68 bits, ties to even (odd: to odd), same scale"""
+def irn(v, sc=FS, odd=False, bits=68):
+    """v (scale 2^-sc) rounded to nearest at `bits` (68) bits, ties to even (odd: to odd), same scale"""
     if v == 0: return 0
-    a = abs(v); sh = a.bit_length() - 68
+    a = abs(v); sh = a.bit_length() - bits
     if sh <= 0: return v
     q = a >> sh; rem = a - (q << sh); half = 1 << (sh - 1)
     if rem > half or (rem == half and (q & 1) != odd): q += 1
@@ -291,28 +291,32 @@ def ifix(f):
 
 def imul(a, b): return irn(a * b, 2 * FS) >> FS
 
-def imulh(a, z):
+def _rules(rules):
+    """(ones' product, ones' adder, odd ties): the module's flags, or all on (True) or off (False)"""
+    return (ONESMUL, ONES, ODDTIES) if rules is None else (rules, rules, rules)
+
+def imulh(a, z, rules=None):
     """mul() in fixed point: a Horner product"""
-    if not ONESMUL or a == 0: return imul(a, z)
+    if not _rules(rules)[0] or a == 0: return imul(a, z)
     s = abs(a); v = (s + (1 << s.bit_length() - 68)) * z
     m = irn(v - (1 << v.bit_length() - 68), 2 * FS) >> FS
     return -m if a < 0 else m
 
-def isum(c, acc, z):
+def isum(c, acc, z, rules=None):
     """one Horner step before its rounding: c (+) z (*) acc (the adder rule when the signs differ)"""
-    m = imulh(acc, z)
-    if ONES and m != 0 and (c < 0) != (m < 0):
+    m = imulh(acc, z, rules)
+    if _rules(rules)[1] and m != 0 and (c < 0) != (m < 0):
         u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
     return c + m
 
-def istep(c, acc, z):
+def istep(c, acc, z, rules=None):
     """one Horner step, rounded (ties to odd for a negative coefficient with ODDTIES)"""
-    return irn(isum(c, acc, z), odd=ODDTIES and c < 0)
+    return irn(isum(c, acc, z, rules), odd=_rules(rules)[2] and c < 0)
 
-def iacc(cs, z, j):
-    """the Horner accumulator after the step that adds c_j (j = 0: the polynomial's value)"""
+def iacc(cs, z, j, rules=None):
+    """the Horner accumulator after the step that adds c_j (j = 0: the polynomial's value); rules: see _rules"""
     acc = cs[-1]
-    for i in range(len(cs) - 2, j - 1, -1): acc = istep(cs[i], acc, z)
+    for i in range(len(cs) - 2, j - 1, -1): acc = istep(cs[i], acc, z, rules)
     return acc
 
 def ihorner(cs, z): return iacc(cs, z, 0)
