@@ -11,8 +11,9 @@ structure and scale reproduce the host's rounding intervals far better than the 
 among themselves (the control).
 
   make X0 N OUT [WIDTH]
-      operands x0 + k ulp, k < N, whose exact-R model lies within WIDTH (default 2) T-ulps of a rounding tie of
-      L68; L68 read back from the host (loghard.py's readback); a pickle of rows
+      operands x0 + k ulp, k < N (FYL2XP1 x for x0 < 1/2; FYL2X m = x0 in [1, sqrt2) for x0 >= 1), whose exact-R
+      model lies within WIDTH (default 2) T-ulps of a rounding tie of L68; L68 read back from the host
+      (loghard.py's readback); a pickle of rows (loglat.py reads them too)
   windows X0,X0,... N C FRANGE NC F0
       make + search for each x0 (pickles in the current directory); the WIN lines give each window's z_mid
       (fixed point 2^-256, hex), its rows, the exact-R misses, the best search's misses, slopes and phases
@@ -38,16 +39,20 @@ F = lh.F
 
 def make(x0, n, out, width=2.0):
     C2i, PQ = lh.consts()
-    E = -3 if x0 < 0.25 else -2
+    op = 30 if x0 >= 1 else 31  # FYL2X at m = x0 in [1, sqrt2) (e = 0), else FYL2XP1 at x0 in [1/8, 1/2)
+    E = 0 if op == 30 else -3 if x0 < 0.25 else -2
     sig0 = int(x0 * 2.0 ** (63 - E))
     keep = []
     for k in range(n):
         sig = sig0 + k
-        M, Tx, z = lh.tail(lh.quotient(sig, (1 << (64 - E)) + sig), 0, C2i, PQ)  # x / (2 + x), both exact
+        if op == 30:  # (m - 1) / (m + 1), both exact
+            M, Tx, z = lh.tail(lh.quotient(sig - (1 << 63), sig + (1 << 63)), 0, C2i, PQ)
+        else:  # x / (2 + x), both exact
+            M, Tx, z = lh.tail(lh.quotient(sig, (1 << (64 - E)) + sig), 0, C2i, PQ)
         d, cands = lh.near_tie(M, Tx)
         if abs(d) < width: keep.append((((16383 + E) << 64) | sig, cands, M, Tx, z))
     rows = []
-    for (x, cs, M, Tx, z), L in zip(keep, lh.readback(31, [k[0] for k in keep], [k[1] for k in keep])):
+    for (x, cs, M, Tx, z), L in zip(keep, lh.readback(op, [k[0] for k in keep], [k[1] for k in keep])):
         if L is None: continue
         Li = (L.numerator << F) // L.denominator
         ut = lh.ulp(irn(Tx)); j0 = irn(Tx) // ut
