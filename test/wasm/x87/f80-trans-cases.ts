@@ -87,6 +87,63 @@ function strictCase(op: number, r: Rng): [bigint, bigint] {
   }
 }
 
+/**
+ * FYL2X/FYL2XP1 operands (y = 1) whose 64-bit result under the given control word (RD or RU) the
+ * session-11 model (R = N/D exact) got wrong: the host's 68-bit logarithm lies one unit away from that
+ * model's, across a 64-bit grid point. They pin f80-log.ts's Horner N, D and T = RN68(RN68(W N) / D)
+ * (decisive rows of the windows of scripts/x87-trans/loglat.py, session 12).
+ */
+export const LOG_DECISIVE: [number, bigint, number][] = [
+  [30, 0x3fff947ae147ae14ed35n, 0xb7f],
+  [30, 0x3fff947ae147ae1642d6n, 0xb7f],
+  [30, 0x3fff947ae147ae16535bn, 0x77f],
+  [30, 0x3fff947ae147ae151ae0n, 0xb7f],
+  [30, 0x3fff947ae147ae159f00n, 0xb7f],
+  [30, 0x3fff947ae147ae162ae0n, 0xb7f],
+  [30, 0x3fffa147ae147ae3562fn, 0xb7f],
+  [30, 0x3fffa147ae147ae21f28n, 0x77f],
+  [30, 0x3fffa147ae147ae36e0an, 0xb7f],
+  [30, 0x3fffa147ae147ae23066n, 0xb7f],
+  [30, 0x3fffa147ae147ae3701dn, 0xb7f],
+  [30, 0x3fffa147ae147ae1940bn, 0xb7f],
+  [30, 0x3fffa147ae147ae273d1n, 0x77f],
+  [30, 0x3fffa147ae147ae2462en, 0xb7f],
+  [30, 0x3fffae147ae147b04b0an, 0x77f],
+  [30, 0x3fffae147ae147ae20e7n, 0x77f],
+  [30, 0x3fffae147ae147ae8912n, 0x77f],
+  [30, 0x3fffae147ae147b00815n, 0xb7f],
+  [30, 0x3fffae147ae147afccbdn, 0xb7f],
+  [30, 0x3fffa3d70a3d70a53674n, 0x77f],
+  [30, 0x3fffa3d70a3d70a466e3n, 0x77f],
+  [30, 0x3fffa3d70a3d70a61da9n, 0x77f],
+  [30, 0x3fffa3d70a3d70a471c6n, 0x77f],
+  [30, 0x3fffa3d70a3d70a3e849n, 0xb7f],
+  [31, 0x3ffcf0a3d70a3d70aa5en, 0x77f],
+  [31, 0x3ffcf0a3d70a3d71b646n, 0xb7f],
+  [31, 0x3ffcf0a3d70a3d71dfb6n, 0xb7f],
+  [31, 0x3ffcf0a3d70a3d71f17bn, 0xb7f],
+  [31, 0x3ffc916872b020c4a389n, 0xb7f],
+  [31, 0x3ffc916872b020c6e84cn, 0xb7f],
+  [31, 0x3ffc916872b020c53917n, 0x77f],
+  [31, 0x3ffc916872b020c678den, 0x77f],
+  [31, 0x3ffc916872b020c637ebn, 0xb7f],
+  [31, 0x3ffc916872b020c61e1bn, 0xb7f],
+  [31, 0x3ffc916872b020c72317n, 0xb7f],
+  [31, 0x3ffca9fbe76c8b44ee33n, 0x77f],
+  [31, 0x3ffca9fbe76c8b463684n, 0xb7f],
+  [31, 0x3ffca9fbe76c8b455e1an, 0x77f],
+  [31, 0x3ffca9fbe76c8b4635adn, 0xb7f],
+  [31, 0x3ffca9fbe76c8b4452b1n, 0x77f],
+  [31, 0x3ffca9fbe76c8b46769dn, 0x77f],
+  [31, 0x3ffca9fbe76c8b4419fcn, 0x77f],
+  [31, 0x3ffca9fbe76c8b469f07n, 0xb7f],
+  [31, 0x3ffcba5e353f7cef92b7n, 0x77f],
+  [31, 0x3ffcba5e353f7cef813cn, 0x77f],
+  [31, 0x3ffcba5e353f7ceeb1a0n, 0x77f],
+  [31, 0x3ffcba5e353f7ceeac47n, 0xb7f],
+  [31, 0x3ffcba5e353f7cee80b1n, 0xb7f],
+];
+
 export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {
   const r = new Rng(seed);
   const recs: TRec[] = [];
@@ -100,5 +157,7 @@ export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp =
       recs.push({ op, cw: controlWord(r), a, b, strict: isStrict(op, a, b) });
     }
   }
+  const one = f80(0, 0x3fff, J);
+  for (const [op, a, cw] of LOG_DECISIVE) recs.push({ op, cw, a, b: one, strict: false });
   return recs;
 }

@@ -16,19 +16,23 @@
 // product z * acc and then the sum, both RN68 ties-to-even (FPATAN's order and
 // rules; FPTAN's ones'-complement rules, fused steps, truncated or wider
 // products, other tie rules and the orders RN(W RN(N/D)), RN(RN(W/D) N) all
-// fit worse). d4 = 2^-5 exactly, the others are the CPU's own 68-bit values
-// as read back in session 12 (scripts/x87-trans/loglat.py):
+// fit worse). The coefficients are the CPU's own 68-bit values as read back in
+// session 12 (scripts/x87-trans/loglat.py):
 // - Sessions 9-11 fitted R = N/D exactly; 1 in 60,000 random results still
 //   differed. In windows of consecutive operands, the last roundings of N and
-//   D showed as sawtooth phases (logwin.py); 53 windows' phases, with R close
-//   to the fitted minimax, pinned n1..n3, d1..d4 by a lattice (CVP, fpylll);
-//   held-out windows were predicted to +-0.03 of a unit.
-// - N's and D's common level (n0, d0 by +8 and +6 units) then came from the
-//   rounding of W N, the only step that sees it; a few coordinate steps of
-//   n3, d3 (below what the phases resolve) followed.
-// - Rows whose exact-R model lies within 2 units of T's last place of a
-//   rounding tie of log2 (decisive rows, loghard.py/logwin.py make): 153,428
-//   in 53 windows; misses 17,993 with R exact, 67 with this model.
+//   D showed as sawtooth phases (logwin.py); 53 windows' phases, with N/D
+//   within 2^-67 of the fitted minimax, pinned n1..n3, d1..d4 by a lattice
+//   (closest vector, fpylll); phases of held-out windows were predicted to
+//   +-0.03 of a unit, and d4 came out 2^-5 within what the phases resolve.
+// - N's and D's common level (n0 and d0 by +8 and +6 units) moves no phase;
+//   the rounding of W N, the only step that sees it, gave it (loglat.py
+//   level). Coordinate steps of n3, d3 and d4 below what the phases resolve
+//   followed (loglat.py descend: d4 = 2^-5 (1 - 3 2^-56)).
+// - Decisive rows (the exact-R model within 2 units of T's last place of a
+//   rounding tie of log2; logwin.py make): 55 of 153,428 missed in the 53
+//   windows (R exact: 17,993); held out: 9 fresh windows 23 of 39,127 (4,591),
+//   session 11's random sets h1, h2, n1, n2, t3, t4 13 of 71,236 (6,729).
+//   measure.ts OPS=30,31 seeds 41-49: 0 of 360,000 results differ (6 before).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 import { T_CONST } from "./f80-tables";
 
@@ -40,12 +44,12 @@ const T_LOGND = memory.data<u64>([
   0xC26E816F1BA9169F, 0xC000000000000000, 0xFFFFFFFE, // n0 = 0xC26E816F1BA9169FC * 2^-69
   0x954E207FD49A50EC, 0x0000000000000000, 0x1FFFFFFFF, // n1 = -0x954E207FD49A50EC0 * 2^-68
   0x801D4F197E47378B, 0x8000000000000000, 0xFFFFFFFE, // n2 = 0x801D4F197E47378B8 * 2^-69
-  0xD515D5CADD2BEA0F, 0x0000000000000000, 0x1FFFFFFFA, // n3 = -0xD515D5CADD2BEA0F0 * 2^-73
+  0xD515D5CADD2BE9CF, 0x0000000000000000, 0x1FFFFFFFA, // n3 = -0xD515D5CADD2BE9CF0 * 2^-73
   0x91D2E11354BED126, 0xE000000000000000, 0x0, // d0 = 0x91D2E11354BED126E * 2^-67
   0x9BB9DBE5AC139010, 0x4000000000000000, 0x100000001, // d1 = -0x9BB9DBE5AC1390104 * 2^-66
   0xDC76107462B92F7D, 0x1000000000000000, 0x0, // d2 = 0xDC76107462B92F7D1 * 2^-67
-  0xE5930247822CDFBD, 0x1000000000000000, 0x1FFFFFFFE, // d3 = -0xE5930247822CDFBD1 * 2^-69
-  0x8000000000000000, 0x0000000000000000, 0xFFFFFFFB, // d4 = 0x80000000000000000 * 2^-72
+  0xE5930247822CDFB5, 0x1000000000000000, 0x1FFFFFFFE, // d3 = -0xE5930247822CDFB51 * 2^-69
+  0xFFFFFFFFFFFFD000, 0x0000000000000000, 0xFFFFFFFA, // d4 = 0xFFFFFFFFFFFFD0000 * 2^-73
 ]);
 
 /** q = log2 x = e + log2((1 + s) / (1 - s)) for the reduced s in q (already RN68). */
