@@ -219,26 +219,6 @@ export function qdiv(aS: u32, aE: i32, aH: u64, aL: u64, bS: u32, bE: i32, bH: u
 }
 
 /**
- * Horner evaluation of sum_{i<n} c_i z^i with c_i = tab[first + i * step]
- * (negated for odd i when alt): q = c_0 + z (c_1 + z (c_2 + ...)).
- */
-export function qpoly(
-  tab: usize, first: u32, step: u32, n: u32, alt: bool, zS: u32, zE: i32, zH: u64, zL: u64,
-): void {
-  let i = n - 1;
-  qload(tab, first + i * step);
-  if (alt) qS ^= i & 1;
-  while (i > 0) {
-    i--;
-    qmul(qS, qE, qH, qL, zS, zE, zH, zL);
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qload(tab, first + i * step);
-    if (alt) qS ^= i & 1;
-    qadd(pS, pE, pH, pL, qS, qE, qH, qL);
-  }
-}
-
-/**
  * q rounded to nearest-even at 68 bits (1 + 67 fraction bits), in place: the
  * precision of the CPU's internal values in its transcendental microcode
  * (scripts/x87-trans, docs/RESULTS.md).
