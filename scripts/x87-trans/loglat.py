@@ -113,7 +113,7 @@ def phases(out, fns):
             d = load(fn); r = search(d); hs = []
             for part in ((0, 0.5), (0.5, 1)):  # the halves' phases against the whole window's prediction
                 h = load(fn, *part); rh = search(h); pN, pD = predict(d, r, h['zr'])
-                hs.append([round((rh['N'][1] - pN + .5) % 1 - .5, 3), round((rh['D'][1] - pD + .5) % 1 - .5, 3)])
+                hs.append([round(float((rh["N"][1] - pN + .5) % 1 - .5), 3), round(float((rh["D"][1] - pD + .5) % 1 - .5), 3)])
             rec = dict(fn=fn, zr='%x' % d['zr'], CN=r['N'][1], fN=r['N'][0], CD=r['D'][1], fD=r['D'][0],
                        miss=r['miss'], exact=r['exact'], halves=hs)
             fo.write(json.dumps(rec) + '\n'); fo.flush()
