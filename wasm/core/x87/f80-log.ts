@@ -32,7 +32,8 @@
 //   rounding tie of log2; logwin.py make): 55 of 153,428 missed in the 53
 //   windows (R exact: 17,993); held out: 9 fresh windows 23 of 39,127 (4,591),
 //   session 11's random sets h1, h2, n1, n2, t3, t4 13 of 71,236 (6,729).
-//   measure.ts OPS=30,31 seeds 41-49: 0 of 360,000 results differ (6 before).
+//   measure.ts OPS=30,31 20000, seeds 41-55: 0 of 600,000 results differ
+//   (seeds 41-49: 6 before).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 import { T_CONST } from "./f80-tables";
 
