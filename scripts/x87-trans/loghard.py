@@ -7,8 +7,8 @@ T's own last place (where T's last units decide L68) and the read-back only sepa
 neighbours of the tie (and the two beyond them), so a large set of decisive rows costs minutes.
 
   gen N SEED OUT [WIDTH]   N random operands at large |s| (FYL2X e = 0 60%, e = +-1 15%, FYL2XP1 |x| in
-                           [1/8, 1/4) 25%), keeps those whose exact M + RN68(p z) R(z) (f80-log.ts's model, R
-                           exact) lies within WIDTH (default 3) units of T's last place of a tie of L68, reads
+                           [1/8, 1/4) 25%), keeps those whose exact M + RN68(p z) R(z) (session 11's f80-log.ts
+                           model, R exact) lies within WIDTH (default 3) units of T's last place of a tie of L68, reads
                            L68 back from the host and writes logfit.py's row format ('op x s_num s_den lo hi';
                            lo, hi: D's interval in units of 2^-67), so logfit.py's rscore, like and zscan read it.
                            Operands whose host L68 is none of the four candidates are counted and dropped.
@@ -44,13 +44,17 @@ def ulp(a):
     """the last place of a 68-bit fixed-point value (2^-F)"""
     return 1 << max(abs(a).bit_length() - 68, 0)
 
-def tail(S, e, C2i, PQ):
-    """f80-log.ts's model in fixed point (2^-F) for the RN68 reduced argument S and exponent e: (M, Tx, z), Tx =
-    RN68(p z) R(z) before T's rounding (R exact)"""
+def pzw(S, C2i):
+    """p = RN68(s RN68(2 log2e)), z = RN68(s^2), W = RN68(p z) in fixed point (2^-F) for the RN68 reduced s"""
     p = irn(S * C2i) >> F
-    M = p if e == 0 else irn((e << F) + p)
     z = irn(S * S) >> F
-    W = irn(p * z) >> F
+    return p, z, irn(p * z) >> F
+
+def tail(S, e, C2i, PQ):
+    """session 11's f80-log.ts model in fixed point (2^-F) for the RN68 reduced argument S and exponent e: (M, Tx,
+    z), Tx = RN68(p z) R(z) before T's rounding (R exact)"""
+    p, z, W = pzw(S, C2i)
+    M = p if e == 0 else irn((e << F) + p)
     return M, W * ((horner(PQ[0], z) << F) // horner(PQ[1], z)) >> F, z
 
 def near_tie(M, Tx):

@@ -62,12 +62,13 @@ def load(fn, lo=0.0, hi=1.0):
     d['tu'] = np.array([r['t'] / r['ut'] for r in rows])
     return d
 
-def side_tab(d, cs, fs, Cs):
-    """T's deviation (T-ulps) from N's (or D's) last rounding for each (slope error f, phase C): [f x C, rows]"""
+def side_tab(d, cs, fs, Cs, c=C0):
+    """T's deviation (T-ulps) from N's (or D's) last rounding for each (slope error f, phase C), the minimax's
+    coefficients cs scaled by c: [f x C, rows], and the phase's slope in z"""
     z, dz, z0 = d['z'], d['dz'], d['z0']
-    V = C0 * sum(a * z ** k for k, a in enumerate(cs))
+    V = c * sum(a * z ** k for k, a in enumerate(cs))
     g = 2.0 ** (np.floor(np.log2(V)) - 67)
-    s = C0 * sum(k * a * z0 ** (k - 1) for k, a in enumerate(cs) if k) / g[0]
+    s = c * sum(k * a * z0 ** (k - 1) for k, a in enumerate(cs) if k) / g[0]
     ph = Cs[None, :, None] + (dz * s)[None, None, :] * (1 + fs)[:, None, None]
     return ((np.round(ph) - ph) * (g / V * d['tu'])).reshape(len(fs) * len(Cs), -1), s
 
@@ -184,20 +185,23 @@ def rows_of(fn):
     for r in pickle.load(open(fn, 'rb')):
         x = r['x']; op = 30 if (x >> 64) & 0x7fff == 16383 else 31
         s, e = lf.reduce(op, x)
-        S = (s.numerator << F) // s.denominator
-        p = irn(S * C2i) >> F; z = irn(S * S) >> F
-        out.append((z, irn(p * z) >> F, r['ut'], r['A'], r['B'], r['t']))
+        _, z, W = lh.pzw((s.numerator << F) // s.denominator, C2i)
+        out.append((z, W, r['ut'], r['A'], r['B'], r['t']))
     return out
 
-def model_T(X, z, W):
-    c = [x << (F + u) for x, u in zip(X, UE)]
+def fixed(X):
+    """the coefficients in fixed point (2^-F)"""
+    return [x << (F + u) for x, u in zip(X, UE)]
+
+def model_T(c, z, W):
+    """f80-log.ts's T = RN68(RN68(W N) / D) for fixed-point coefficients c (fixed())"""
     N = iacc(c[:4], z, 0, rules=False); D = iacc(c[4:], z, 0, rules=False)
     return irn((irn((W * N) >> F) << F) // D)
 
 def count(rows, X):
-    m = 0
+    c = fixed(X); m = 0
     for z, W, ut, A, B, t in rows:
-        T = model_T(X, z, W)
+        T = model_T(c, z, W)
         if T % ut or not (A <= T // ut <= B): m += 1
     return m
 

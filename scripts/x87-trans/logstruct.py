@@ -18,7 +18,7 @@ exactly). The exact R (structure 'exact') gets the same fit, so a structure is o
       norm: n0..n3, d0..d4 (which coefficient is a power of two; default d4)
       rules: plain = RN68 products and sums, ties to even; tan = FPTAN's (ones'-complement products and
              adder, ties to odd for sums with a negative coefficient)
-  noise FILE...   the host's deviation from f80-log.ts's model: misses, Gaussian sigma (T-ulps), how far outside
+  noise FILE...   the host's deviation from session 11's model (R exact): misses, Gaussian sigma (T-ulps), how far outside
                   the host's intervals the model's values lie, the ML mean deviation per |s| bin
   widths FILE...  the model with z or W rounded to 66..72 bits, or T formed in other orders
 """
@@ -208,7 +208,7 @@ def loglike(LO, HI, sigmas=(0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2), m
                for sg in sigmas)
 
 def noise(files):
-    """the host's deviation from f80-log.ts's model (R exact): misses, Gaussian sigma, the miss rate against the
+    """the host's deviation from session 11's f80-log.ts model (R exact): misses, Gaussian sigma, the miss rate against the
     model's distance from its nearer bound, and the ML mean per |s| bin"""
     import numpy as np, math
     rs = rows(files)

@@ -63,26 +63,16 @@ def make(x0, n, out, width=2.0):
 
 def search(fn, c, frange, nc=32, f0=0.0, control=None):
     import numpy as np
-    from mpmath import mpf
-    rows = pickle.load(open(fn, 'rb'))
-    P, Q = lf.rat_coefs(); c2 = mpf(lf.C2.numerator) / lf.C2.denominator
-    Pf = [float(v / c2) for v in P]; Qf = [float(v) for v in Q]
-    zr = rows[len(rows) // 2]['z']; z0 = zr / 2.0 ** F
-    z = np.array([r['z'] / 2.0 ** F for r in rows]); dz = np.array([(r['z'] - zr) / 2.0 ** F for r in rows])
-    lo = np.array([((2 * r['A'] - 1) * r['ut'] - 2 * r['t']) / (2 * r['ut']) for r in rows])
-    hi = np.array([((2 * r['B'] + 1) * r['ut'] - 2 * r['t']) / (2 * r['ut']) for r in rows])
-    tu = np.array([r['t'] / r['ut'] for r in rows])
+    import loglat as ll
+    d = ll.load(fn)
+    zr, lo, hi = d['zr'], d['lo'], d['hi']
+    rows = range(d['n'])
     def side(cs):
-        V = c * sum(a * z ** k for k, a in enumerate(cs))
-        g = 2.0 ** (np.floor(np.log2(V)) - 67)
-        s = c * sum(k * a * z0 ** (k - 1) for k, a in enumerate(cs) if k) / g[0]
-        span = np.max(np.abs(dz * s)); K = max(1, int(2 * frange * nc * span) + 1)
-        tab, keys = [], []
-        for f in f0 + np.linspace(-frange, frange, K):
-            for C in np.arange(nc) / nc:
-                ph = C + dz * s * (1 + f)
-                tab.append((np.round(ph) - ph) * g / V * tu); keys.append((f, C))
-        return np.array(tab), keys, span
+        _, s = ll.side_tab(d, cs, np.array([0.0]), np.array([0.0]), c)
+        span = np.max(np.abs(d['dz'] * s)); K = max(1, int(2 * frange * nc * span) + 1)
+        fs = f0 + np.linspace(-frange, frange, K); Cs = np.arange(nc) / nc
+        return ll.side_tab(d, cs, fs, Cs, c)[0], [(f, C) for f in fs for C in Cs], span
+    Pf, Qf = ll.PF, ll.QF
     eN, kN, sN = side(Pf); eD, kD, sD = side(Qf)
     print('rows %d, exact-R misses %d; phase spans N %.0f, D %.0f; combinations %d x %d' % (
         len(rows), int(np.sum((lo > 0) | (hi < 0))), sN, sD, len(eN), len(eD)))

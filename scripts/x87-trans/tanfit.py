@@ -349,6 +349,9 @@ class HardSet:
         return v
     def values(self, cs): return [ihorner(cs, o[1]) for o in self.ops]
     def misses(self, Pvs, Qvs): return [i for i in range(len(self.ops)) if not self.ok(i, Pvs[i], Qvs[i])]
+    def wrong(self, P, Q):
+        """the operands that coefficients P, Q (Fractions) get wrong"""
+        return self.misses(self.values([ifix(c) for c in P]), self.values([ifix(c) for c in Q]))
 
 BINS = [0, 0.1, 0.25, 0.375, 0.46875, 0.55, 0.65, 0.72]
 
@@ -362,7 +365,7 @@ def cmd_hard(args):
 
 def cmd_check(args, P, Q):
     d = HardSet(args.data)
-    bad = d.misses(d.values([ifix(c) for c in P]), d.values([ifix(c) for c in Q]))
+    bad = d.wrong(P, Q)
     cnt, bc = collections.Counter(), collections.Counter()
     bin_of = lambda r: max(j for j in range(len(BINS)) if abs(r) >= BINS[j])
     for o in d.ops: cnt[bin_of(o[5])] += 1
@@ -520,7 +523,7 @@ def cmd_units(args, P, Q):
     while the misses of DATA fall (session 12)"""
     d = HardSet(args.data.split(','))
     P, Q = list(P), list(Q)
-    ev = lambda P, Q: len(d.misses(d.values([ifix(c) for c in P]), d.values([ifix(c) for c in Q])))
+    ev = lambda P, Q: len(d.wrong(P, Q))
     best = ev(P, Q); print('start', best, 'of', len(d.ops), flush=True)
     improved = True
     while improved:
