@@ -31,8 +31,7 @@ What it showed (session 11, c = 1.13928, windows of 120,000 operands):
 """
 import os, sys, pickle
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fractions import Fraction as Fr
-import loghard as lh, logfit as lf
+import loghard as lh
 from tanfit import irn
 
 F = lh.F
@@ -72,8 +71,7 @@ def search(fn, c, frange, nc=32, f0=0.0, control=None):
         span = np.max(np.abs(d['dz'] * s)); K = max(1, int(2 * frange * nc * span) + 1)
         fs = f0 + np.linspace(-frange, frange, K); Cs = np.arange(nc) / nc
         return ll.side_tab(d, cs, fs, Cs, c)[0], [(f, C) for f in fs for C in Cs], span
-    Pf, Qf = ll.PF, ll.QF
-    eN, kN, sN = side(Pf); eD, kD, sD = side(Qf)
+    eN, kN, sN = side(ll.PF); eD, kD, sD = side(ll.QF)
     print('rows %d, exact-R misses %d; phase spans N %.0f, D %.0f; combinations %d x %d' % (
         len(rows), int(np.sum((lo > 0) | (hi < 0))), sN, sD, len(eN), len(eD)))
     def best(lo, hi):
