@@ -24,7 +24,13 @@ quarter units of session 8's 70-bit P1, which lands P1 on the 68-bit grid, two u
 P1 0xE87D6BDA437AFE244 2^-73; then (a = -1.75 fixed) P2 +1422 units, P3 -3.978 2^20 units. Held out: rows of
 P's step 1 (seed 4) 144 -> 3 of 1,043, of P's last sum (seed 5) 170 -> 5 of 305,013, random operands
 (seed 11) 29 -> 1 of 400,000. Q's step 1 (seed 7, after the change): 5 of 3,759 rows exclude k = 0, all with
-the model's B1 within 0.004 of a rounding tie; no polynomial meets every bound (margin -0.0019).
+the model's B1 within 0.004 of a rounding tie (no polynomial meets every bound: margin -0.0019); seed 8 (4,000,000
+operands): 11 of 7,526, all at z > 0.67 and at or just above a tie, the host below it. Q2 one unit lower (B1 moves
+by -z/256 units): 16 -> 1 of 11,285 (Q2 -2: 17, +1: 34). A1 again (seed 31, 4,000,000 operands, 1,421 rows):
+delta(z) = +0.008 - 0.077 z + 0.087 z^2 (margin +0.0023); with delta(0) = 0: P2 -10.9, P3 +59,000 units (margin 0);
+P2 -11, P3 +59,200: 8 -> 0 of 2,464 (seeds 31 and 4). Held out: P's last sum (seed 5) 0 of 305,013, Q's last sum
+(seed 51) 0 of 279,158, random operands (seed 41) 1 -> 0 of 800,000. The two rows left (seeds 21, 8) have A1's
+pre-rounding sum exactly on a tie; an unrounded product there fixes them and breaks two others.
 """
 import os, sys, json, random, pickle
 from fractions import Fraction as Fr

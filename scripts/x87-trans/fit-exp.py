@@ -56,9 +56,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # Q1 -1 and Q2 +320 units, `grid`; session 13: P1..P3 from the host's step-1 values A1, exp-steps.py)
 COEFS = [
     ('P0', 0xEBED907FCBB85B9D8, 0), ('P1', 0xE87D6BDA437AFE244, -6),
-    ('P2', 0x9BE60D47A553A74C8, -14), ('P3', 0xCA971A0EC1C932523, -26),
+    ('P2', 0x9BE60D47A553A74BD, -14), ('P3', 0xCA971A0EC1C940C63, -26),
     ('Q0', 0xAA2FA223AD82D2D2D, 1), ('Q1', 0x96F2C97DDDF7901AF, -3),
-    ('Q2', 0xEA5C0005E3C9B59AB, -11), ('Q3', 0x80000000000000000, -20),
+    ('Q2', 0xEA5C0005E3C9B59AA, -11), ('Q3', 0x80000000000000000, -20),
 ]
 
 # --- 68-bit arithmetic on (m, e) = m 2^e, m a signed integer

@@ -146,9 +146,10 @@ export const LOG_DECISIVE: [number, bigint, number][] = [
 
 /**
  * F2XM1 operands whose 64-bit result under the given control word the session-8 model got wrong: 11 from
- * random operands (measure.ts seeds 101-121) and 29 whose result depends on the last unit of P's step-1
- * Horner value A1 (the host's A1 read back in session 13, scripts/x87-trans/exp-steps.py). They pin
- * f80-exp.ts's P1..P3.
+ * random operands (measure.ts seeds 101-121), 29 whose result depends on the last unit of P's step-1
+ * Horner value A1 (the host's A1 read back in session 13, scripts/x87-trans/exp-steps.py), then 10 that
+ * depend on Q's step-1 value and 5 more on A1, which the coefficients of the first and second read-back
+ * steps got wrong. They pin f80-exp.ts's P1..P3 and Q2.
  */
 export const EXP_DECISIVE: [number, bigint, number][] = [
   [29, 0xbffcaa593df71d65975dn, 0x37f],
@@ -191,6 +192,21 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
   [29, 0x3ffcd4793d776bb3884cn, 0x77f],
   [29, 0xbffdb849a01d66c8f6e9n, 0x77f],
   [29, 0x3ffdbaf8f7e2ef6ed866n, 0x77f],
+  [29, 0x3ffed2d73863da6aa7fen, 0x77f],
+  [29, 0x3ffeedc3f271c5db38b4n, 0x77f],
+  [29, 0xbffedf939962eb76aa30n, 0x77f],
+  [29, 0x3ffed5b17abf6fa0e36bn, 0x77f],
+  [29, 0xbffefafb36118c01273cn, 0x77f],
+  [29, 0xbffeffedf32d1e45c1cen, 0x77f],
+  [29, 0x3ffedb7d837a6b91d7adn, 0x77f],
+  [29, 0x3ffed9b83161b0414b57n, 0x77f],
+  [29, 0x3ffeebc725950b565c7cn, 0x77f],
+  [29, 0x3ffedc69a28a276e19dfn, 0x77f],
+  [29, 0x3ffec149203fc00ea063n, 0x77f],
+  [29, 0x3ffeeee28eaee75f543an, 0x77f],
+  [29, 0x3ffe84d8191987054206n, 0x77f],
+  [29, 0x3ffe93916f4341c59767n, 0x77f],
+  [29, 0x3ffefbf1ffc02e771fe0n, 0x77f],
 ];
 
 export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {
