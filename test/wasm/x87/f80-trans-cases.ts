@@ -209,6 +209,35 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
   [29, 0x3ffefbf1ffc02e771fe0n, 0x77f],
 ];
 
+/**
+ * FCOS/FSINCOS operands whose 64-bit result under the given control word the session-8 cosine kernel got
+ * wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result depends on the last unit of
+ * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS).
+ */
+export const COS_DECISIVE: [number, bigint, number][] = [
+  [36, 0x401aa8803279a8fa3ef9n, 0x27f],
+  [35, 0x3ffe92fd55a9630f3754n, 0xb7f],
+  [35, 0xbffea6a39e2eb182814en, 0xb7f],
+  [35, 0xbffe89ebbbb2270a9085n, 0xb7f],
+  [35, 0xbffdc20688d2099c221fn, 0xb7f],
+  [35, 0xbffe9d2ee6029dd8388fn, 0xb7f],
+  [35, 0xbffdacb40b60cbcb2ba6n, 0x77f],
+  [35, 0xbffe965f915cdd44d3d5n, 0x77f],
+  [35, 0xbffe88eac2b4abfc0bbcn, 0x77f],
+  [35, 0x3ffeb6c1bd2bba131301n, 0xb7f],
+  [35, 0xbffe8e390c4782b2b1f0n, 0x77f],
+  [35, 0x3ffeacda0d4c81133f80n, 0xb7f],
+  [35, 0x3ffe90f7891117a18faen, 0x77f],
+  [35, 0x3ffd889352628a05873dn, 0xb7f],
+  [35, 0xbffe9da7b80371b2e4can, 0xb7f],
+  [35, 0x3ffea5f104dd64354bb7n, 0x77f],
+  [35, 0xbffea0fe4df40c4fcda4n, 0x77f],
+  [35, 0xbffea8f6e6807f52458an, 0xb7f],
+  [35, 0xbffe94cd603e667604a2n, 0x77f],
+  [35, 0x3ffe908fdc84543c2f8cn, 0x77f],
+  [35, 0x3ffea467f35a57745a86n, 0xb7f],
+];
+
 export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {
   const r = new Rng(seed);
   const recs: TRec[] = [];
@@ -225,5 +254,6 @@ export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp =
   const one = f80(0, 0x3fff, J);
   for (const [op, a, cw] of LOG_DECISIVE) recs.push({ op, cw, a, b: one, strict: false });
   for (const [op, a, cw] of EXP_DECISIVE) recs.push({ op, cw, a, b: 0n, strict: false });
+  for (const [op, a, cw] of COS_DECISIVE) recs.push({ op, cw, a, b: 0n, strict: false });
   return recs;
 }
