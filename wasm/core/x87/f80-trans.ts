@@ -16,13 +16,14 @@
 //   1 - RN68(z C(z)); S and C the CPU's minimax polynomials (degrees 6 and 7
 //   in z) by RN68 Horner (f80-trig.ts).
 // - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
-// Bit-exact on fresh operands (docs/RESULTS.md, session 8; measure.ts seeds
-// 13 and 21, 8000 operands per instruction each): F2XM1, FYL2X, FPATAN, FSIN,
-// FCOS, FSINCOS 100%, FYL2XP1 99.99-100%, FPTAN 99.89%. The rest differ by
-// one unit in the last place: results whose exact value lies within the CPU's
-// internal rounding noise of a rounding boundary, where the coefficients or
-// steps behind that noise are not recovered (FPTAN's p2..q4, the logarithm's
-// polynomial).
+// Against the host on random operands (docs/RESULTS.md, session 13;
+// measure.ts): F2XM1 0 of 1,220,000 (seeds 101-121, 101-108, 111-118);
+// FYL2X, FYL2XP1, FPATAN 0 of 720,000 each (seeds 101-121, 301-306); FSIN,
+// FCOS, FSINCOS 4 of 2,460,000 operations (seeds 101-121, 201-208: the
+// cosine kernel, its step-1 value C1 at or near a rounding tie); FPTAN 3 of
+// 420,000 (P's step-1 value at a near-tie). The results that differ are one unit in the
+// last place: values within the microcode's internal rounding noise of a
+// rounding boundary, where the rules of those inner steps are not recovered.
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
