@@ -1,5 +1,5 @@
 // 2^x - 1 of F2XM1 as the host CPU (AMD EPYC) computes it, bit for bit in all
-// random operands measured (1.6 million, session 13) and in the cases below
+// random operands measured (2 million in session 13) and in the cases below
 // (scripts/x87-trans/fit-exp.py, docs/RESULTS.md). Every intermediate value is
 // rounded to nearest at 68 bits (RN68); the quotient is rounded once under RC
 // and PC by the caller.

@@ -1,6 +1,6 @@
 // FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
 // argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
-// same model with z negligible), bit for bit in all but ~1 in 80,000 random
+// same model with z negligible), bit for bit in all but ~1 in 140,000 random
 // operands (scripts/x87-trans/tanfit.py, tanrules.py, docs/RESULTS.md). RN68 =
 // rounded to nearest at 68 bits; every intermediate value is RN68.
 //
@@ -173,7 +173,8 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // by at most 0.003 units of 2^-69). 90 -> 40 of 6,752 such operands; held
 // out: fresh C1 operands 52 -> 22 of 4,181, operands decisive on C's last
 // sum 14 -> 7 of 25,686, on C2 30 -> 19 of 65; random FCOS/FSIN/FSINCOS
-// operands 1 fixed, none broken in 1.2 million (measure.ts seeds 201-208).
+// operands: 1 of 2 misses fixed in seeds 101-121, the same 3 misses in the
+// 1.2 million of seeds 201-208 as before (measure.ts).
 
 const T_COS = memory.data<u64>([
   0x8000000000000000, 0x0000000000000000, 0xFFFFFFFF, // c0 = 0x80000000000000000 * 2^-68
