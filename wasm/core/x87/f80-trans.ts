@@ -21,10 +21,10 @@
 // FYL2X, FYL2XP1, FPATAN 0 of 720,000 each (seeds 101-121, 301-306); FSIN,
 // FCOS, FSINCOS 4 of 2,460,000 operations (seeds 101-121, 201-208: the
 // cosine kernel, its step-1 value C1 at or near a rounding tie); FPTAN 3 of
-// 420,000 (P's step-1 value at a near-tie). The results that differ are one
-// unit in the last place: values within the microcode's internal rounding
-// noise of a rounding boundary, where the rules of those inner steps are not
-// recovered.
+// 420,000 (P's or Q's step-1 value at or near a tie). The results that
+// differ are one unit in the last place: values within the microcode's
+// internal rounding noise of a rounding boundary, where the rules of those
+// inner steps are not recovered.
 //
 // Modelled hardware behaviour:
 // - FSIN/FCOS/FSINCOS/FPTAN reduce the argument by the CPU's 66-bit pi
