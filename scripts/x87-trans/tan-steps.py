@@ -13,6 +13,11 @@ What it showed (session 13, docs/RESULTS.md): step 1, 1,500,000 operands |x| in 
 exclude k = 0, Q 28,920 rows, 3 missed; the least-violation delta(z) of P's step 1 is 0 +- 0.01 units (the
 coefficients are right); the misses sit within one product ulp (1/64-1/128 unit) of ties, in both directions.
 Session 10's rules are the best of the 24 combinations (P 14, Q 3; plain product 17 and 54).
+Step 2 (A2 = p2 (+) z (*) A3), 6,000,000 operands (seeds 71, 73, 74): 347 rows, 50 exclude k = 0 (the step-1 misses
+above come from A2's last unit: one unit of A2 moves the step-1 product by z ulp(A2), about one product ulp).
+exp-steps.py lp: delta(z) = -5.19 + 24.33 z - 26.94 z^2 (margin +0.011); with delta(0) = -5: +23.55 z - 26.14 z^2
+(margin +0.009), i.e. p2 -5, p3 +3014, p4 -3,426,000 units: 50 -> 0 of 347; held out P's step 1 14 -> 2 of 6,265,
+Q's 3 -> 1 of 28,920, tanfit.py's hard sets dA-dD 11 -> 2 of 148,563 and session 12's windows 26 -> 5 of 318,079.
 """
 import os, sys, random, pickle
 from fractions import Fraction as Fr
