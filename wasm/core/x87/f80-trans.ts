@@ -20,8 +20,9 @@
 // measure.ts): F2XM1 0 of 1,220,000 (seeds 101-121, 101-108, 111-118);
 // FYL2X, FYL2XP1, FPATAN 0 of 720,000 each (seeds 101-121, 301-306); FSIN,
 // FCOS, FSINCOS 4 of 2,460,000 operations (seeds 101-121, 201-208: the
-// cosine kernel, its step-1 value C1 at or near a rounding tie); FPTAN 3 of
-// 420,000 (P's or Q's step-1 value at or near a tie). The results that
+// cosine kernel, its step-1 value C1 at or near a rounding tie); FPTAN 1 of
+// 1,080,000 (seeds 101-121, 61-68, 401-410; Q's step-1 sum exactly on a
+// tie, where the host took the even neighbour). The results that
 // differ are one unit in the last place: values within the microcode's
 // internal rounding noise of a rounding boundary, where the rules of those
 // inner steps are not recovered.
