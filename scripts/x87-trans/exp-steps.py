@@ -80,8 +80,12 @@ def informative(x, P, Q, side, j):
         Qv, iQ = steps(Q, z, j if side == 'Q' else -9, k if side == 'Q' else 0)
         outs.append(result(x, Pv, Qv))
     if outs[0] == outs[1] == outs[2]: return None
-    (pm, pe), (am, ae) = iP if side == 'P' else iQ
-    return z[0] * 2.0 ** z[1], float(Fr(pm - (am << (ae - pe)), 1 << (ae - pe))), outs
+    return z[0] * 2.0 ** z[1], frac(iP if side == 'P' else iQ), outs
+
+def frac(info):
+    """(pre-rounding sum - rounded value) in units of the rounded value's last place, from steps()' info"""
+    (pm, pe), (am, ae) = info
+    return float(Fr(pm - (am << (ae - pe)), 1 << (ae - pe)))
 
 def rand_x(rng):
     s = rng.getrandbits(1); e = rng.randint(-4, -1); m = (1 << 63) | rng.getrandbits(63)

@@ -331,6 +331,12 @@ def iacc(cs, z, j, rules=None):
 
 def ihorner(cs, z): return iacc(cs, z, 0)
 
+def rdru_tan(rf, Pv, Qv, odd):
+    """RD and RU of tan r = RN68(r Pv) / Qv (odd quadrant: -Qv / RN68(r Pv)), fixed-point r, Pv, Qv"""
+    num = imul(rf, Pv)
+    q = Fr(num, Qv) if not odd else -Fr(Qv, num)
+    return rc64(q, 1), rc64(q, 2)
+
 class HardSet:
     """a 'hard' data set: per operand r, z = RN68(r^2) (fixed point), quadrant parity, host RD/RU"""
     def __init__(self, paths):
@@ -344,9 +350,8 @@ class HardSet:
     def ok(self, i, Pv, Qv):
         v = self.memo[i].get((Pv, Qv))
         if v is None:
-            rf, z, k, hd, hu, _ = self.ops[i]; num = imul(rf, Pv)
-            q = Fr(num, Qv) if k == 0 else -Fr(Qv, num)
-            v = self.memo[i][(Pv, Qv)] = rc64(q, 1) == hd and rc64(q, 2) == hu
+            rf, z, k, hd, hu, _ = self.ops[i]
+            v = self.memo[i][(Pv, Qv)] = rdru_tan(rf, Pv, Qv, k) == (hd, hu)
         return v
     def values(self, cs): return [ihorner(cs, o[1]) for o in self.ops]
     def misses(self, Pvs, Qvs): return [i for i in range(len(self.ops)) if not self.ok(i, Pvs[i], Qvs[i])]

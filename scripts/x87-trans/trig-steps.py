@@ -26,7 +26,6 @@ exclude k = 0. What is left in the cosine: C1 ties (the host takes the larger ma
 neither ties to even, away, odd nor an unrounded product fits) and C2, whose rows the C1 residue still blurs.
 """
 import os, re, sys, json, random, pickle
-from fractions import Fraction as Fr
 import importlib.util
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -42,15 +41,6 @@ def table(prefix):
     return [((-1 if m.group(2) else 1) * int(m.group(3), 16), int(m.group(4)))
             for m in re.finditer(r'// (%s\d) = (-?)0x([0-9A-F]+) \* 2\^(-?\d+)' % prefix, src)]
 
-def steps(cs, z, j, k):
-    """Horner of cs in z, step j's rounded value moved by k units; (value, (pre-rounding sum, rounded))"""
-    acc = cs[-1]; info = None
-    for i in range(len(cs) - 2, -1, -1):
-        pre = es.pre_add(es.mul(acc, z), cs[i]); acc = fe.rnd(*pre)
-        if i == j:
-            info = (pre, acc); acc = (acc[0] + k, acc[1])
-    return acc, info
-
 def rdru(v):
     """RD and RU of an exact (m, e) at 64 bits, as fit-exp.py's normalised pairs"""
     m, e = v; a = abs(m); n = a.bit_length()
@@ -65,7 +55,7 @@ def result(kern, r, z, V):
     return rdru(es.pre_add((1, 0), fe.neg(es.mul(z, V))))
 
 def bracket(kern, r, cs):
-    z = es.mul(r, r); return result(kern, r, z, steps(cs, z, -9, 0)[0])
+    z = es.mul(r, r); return result(kern, r, z, es.steps(cs, z, -9, 0)[0])
 
 def gen(kern, n, seed, j, lo, hi):
     import readback as rb
@@ -75,10 +65,9 @@ def gen(kern, n, seed, j, lo, hi):
         m = int(xv * 2.0 ** (63 - e)) ^ rng.getrandbits(11); s = rng.getrandbits(1)
         r = (-m if s else m, e - 63); z = es.mul(r, r); outs = []
         for k in (-1, 0, 1):
-            V, info = steps(cs, z, j, k); outs.append(result(kern, r, z, V))
+            V, info = es.steps(cs, z, j, k); outs.append(result(kern, r, z, V))
         if outs[0] == outs[1] == outs[2]: continue
-        (pm, pe), (am, ae) = info
-        keep.append((((s << 15 | (0x3fff + e)) << 64) | m, r, z[0] * 2.0 ** z[1], float(Fr(pm - (am << (ae - pe)), 1 << (ae - pe))), outs))
+        keep.append((((s << 15 | (0x3fff + e)) << 64) | m, r, z[0] * 2.0 ** z[1], es.frac(info), outs))
     op = 34 if kern == 'sin' else 35; rows = []
     for i in range(0, len(keep), 50000):
         ch = keep[i:i + 50000]

@@ -284,10 +284,10 @@ export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp =
       recs.push({ op, cw: controlWord(r), a, b, strict: isStrict(op, a, b) });
     }
   }
+  // the fixed decisive operands; FYL2X/FYL2XP1 with y = 1, the one-operand instructions with b unused
   const one = f80(0, 0x3fff, J);
-  for (const [op, a, cw] of LOG_DECISIVE) recs.push({ op, cw, a, b: one, strict: false });
-  for (const [op, a, cw] of EXP_DECISIVE) recs.push({ op, cw, a, b: 0n, strict: false });
-  for (const [op, a, cw] of COS_DECISIVE) recs.push({ op, cw, a, b: 0n, strict: false });
-  for (const [op, a, cw] of TAN_DECISIVE) recs.push({ op, cw, a, b: 0n, strict: false });
+  for (const [list, b] of [[LOG_DECISIVE, one], [EXP_DECISIVE, 0n], [COS_DECISIVE, 0n], [TAN_DECISIVE, 0n]] as const) {
+    for (const [op, a, cw] of list) recs.push({ op, cw, a, b, strict: false });
+  }
   return recs;
 }
