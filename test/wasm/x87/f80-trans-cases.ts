@@ -210,9 +210,11 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
 ];
 
 /**
- * FCOS/FSINCOS operands whose 64-bit result under the given control word the session-8 cosine kernel got
+ * FSIN/FCOS/FSINCOS operands whose 64-bit result under the given control word an earlier cosine kernel got
  * wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result depends on the last unit of
- * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS).
+ * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS) that the session-8
+ * table got wrong; then 8 random operands (seeds 201-240) and 20 fresh C1 operands (trig-steps.py gen, seed
+ * 903) that the session-13 table got wrong (session 14: c8).
  */
 export const COS_DECISIVE: [number, bigint, number][] = [
   [36, 0x401aa8803279a8fa3ef9n, 0x27f],
@@ -236,6 +238,34 @@ export const COS_DECISIVE: [number, bigint, number][] = [
   [35, 0xbffe94cd603e667604a2n, 0x77f],
   [35, 0x3ffe908fdc84543c2f8cn, 0x77f],
   [35, 0x3ffea467f35a57745a86n, 0xb7f],
+  [34, 0xc01ea2c26b595bf62efen, 0xa7f],
+  [34, 0xc0159c0d817728063e21n, 0xe7f],
+  [35, 0x40009ababd0e44095035n, 0xe7f],
+  [36, 0x4000f97a1805260dd196n, 0xf7f],
+  [34, 0x3ffede64b6ccf6ca1adbn, 0x67f],
+  [36, 0x4032c6fe973029079168n, 0x27f],
+  [36, 0xc00098ab960e013a0c63n, 0x87f],
+  [36, 0xbffed0375c178653a634n, 0xf7f],
+  [35, 0x3ffeb105c7a726146d47n, 0x77f],
+  [35, 0xbffe9eeded083c6c1296n, 0x77f],
+  [35, 0x3ffe97c080eca85c4204n, 0xb7f],
+  [35, 0x3ffea06af38deaf42619n, 0xb7f],
+  [35, 0x3ffebe9f8f3ab13bc491n, 0xb7f],
+  [35, 0x3ffec864863d0fa37a31n, 0xb7f],
+  [35, 0xbffdd0ed355a3785b09dn, 0xb7f],
+  [35, 0x3ffe90ad8a249431f98an, 0x77f],
+  [35, 0xbffe9c60d495c60de97bn, 0xb7f],
+  [35, 0xbffda229df9484bfca87n, 0x77f],
+  [35, 0xbffe9f4fa68409bd8676n, 0xb7f],
+  [35, 0x3ffea55de2ecac7069cfn, 0x77f],
+  [35, 0xbffebedf1de89e3d9104n, 0xb7f],
+  [35, 0xbffdf8abc85a6054a7c8n, 0x77f],
+  [35, 0x3ffec3ed67e1de6ff3b2n, 0x77f],
+  [35, 0x3ffec11e1ecb963de6b7n, 0xb7f],
+  [35, 0x3ffec7e96952cddcc3can, 0x77f],
+  [35, 0x3ffec8cae950fdfec944n, 0xb7f],
+  [35, 0xbffea9562353802d2614n, 0x77f],
+  [35, 0xbffec4c3182b40b5b5b1n, 0x77f],
 ];
 
 /**
