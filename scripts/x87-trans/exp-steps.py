@@ -58,11 +58,12 @@ def pre_add(a, b):
     if a[1] < b[1]: a, b = b, a
     return ((a[0] << (a[1] - b[1])) + b[0], b[1])
 
-def steps(c, z, j, k):
-    """Horner in z of c; step j's rounded value moved by k units; (value, (pre-rounding sum, rounded))"""
+def steps(c, z, j, k, keep=None):
+    """Horner in z of c; step j's rounded value moved by k units; (value, (pre-rounding sum, rounded));
+    step keep's sum goes on unrounded (trig-steps.py's cosine kernel)"""
     acc = c[-1]; info = None
     for i in range(len(c) - 2, -1, -1):
-        pre = pre_add(mul(acc, z), c[i]); acc = fe.rnd(*pre)
+        pre = pre_add(mul(acc, z), c[i]); acc = pre if i == keep else fe.rnd(*pre)
         if i == j:
             info = (pre, acc)
             acc = (acc[0] + k, acc[1])

@@ -255,8 +255,10 @@ export function qround68(tiesOdd: bool): void {
  * - a sum of operands of opposite signs takes one more unit of the product's 68-bit last place
  *   (the adder subtracting in ones' complement without the +1; |product| < |coefficient|);
  * - a sum with a negative coefficient rounds a tie to the odd neighbour.
+ * keep: the step whose sum (c_keep + z (...)) goes on to the next product unrounded (the cosine
+ * kernel's C2, f80-trig.ts), -1 for none.
  */
-export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool): void {
+export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool, keep: i32 = -1): void {
   qload(tab, first + <u32>deg);
   for (let i = deg - 1; i >= 0; i--) {
     if (ones && qH != 0) {
@@ -273,7 +275,7 @@ export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL
     const pS = qS, pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-    qround68(ones && cS != 0);
+    if (i != keep) qround68(ones && cS != 0);
   }
 }
 
