@@ -32,7 +32,7 @@ def horner_k(cs, z, j, k):
     """tanfit.py's Horner (session 10's rules) with step j's rounded value moved by k units; (value, f)"""
     acc = cs[-1]; f = None
     for i in range(len(cs) - 2, -1, -1):
-        pre = tf.isum(cs[i], acc, z); acc = tf.irn(pre, odd=tf.ODDTIES and cs[i] < 0)
+        pre = tf.isum(cs[i], acc, z); acc = tf.irn(pre, odd=tf.ODDTIES and i > 0)
         if i == j:
             u = ulp(acc); f = (pre - acc) / u; acc += k * u
     return acc, f
@@ -76,19 +76,19 @@ def product(rule, a, z):
     else: m = trunc68((s + ulp(s)) * z - 1) >> FS  # trunc_nosub
     return -m if a < 0 else m
 
-def step(c, acc, z, prule, arule):
-    if prule == 'cur' and arule == 'ones': return tf.istep(c, acc, z, True)
+def step(c, acc, z, prule, arule, i):
+    if prule == 'cur' and arule == 'ones': return tf.istep(c, acc, z, True, i == 0)
     m = product(prule, acc, z) if acc else 0
     if arule != 'plain' and m != 0 and (c < 0) != (m < 0):
         u = ulp(m) // (2 if arule == 'half' else 1); m += u if m > 0 else -u
-    return tf.irn(c + m, odd=tf.ODDTIES and c < 0)
+    return tf.irn(c + m, odd=tf.ODDTIES and i > 0)
 
 def misses(rows, side, j, prule, arule):
     P, Q = tf.COEF; Pi = [tf.ifix(c) for c in P]; Qi = [tf.ifix(c) for c in Q]; bad = 0
     def horner(cs, jj):
         acc = cs[-1]
         for i in range(len(cs) - 2, -1, -1):
-            acc = step(cs[i], acc, z, prule, arule) if i == jj else tf.istep(cs[i], acc, z)
+            acc = step(cs[i], acc, z, prule, arule, i) if i == jj else tf.istep(cs[i], acc, z, last=(i == 0))
         return acc
     for r in rows:
         rr, kq = tf.reduce(r['x']); rf = tf.ifix(rr); z = tf.irn(rf * rf, 2 * FS) >> FS

@@ -7,8 +7,8 @@ Model (wasm/core/x87/f80-trig.ts), RN68 = round to nearest-even at 68 bits:
   (the adder's ones'-complement subtraction without the +1; ONES, --plain: without it);
   session 10 (tanrules.py): every product z a has the magnitude RN68(X - ulp68(X)),
   X = (|a| + ulp68(a)) z (ONESMUL; read back first for a < 0, then by a helper for a > 0 too), and
-  a sum with a negative coefficient rounds ties to odd (ODDTIES); --oldmul: neither (the model of
-  sessions 7-9);
+  a sum with a negative coefficient rounds ties to odd (ODDTIES; session 14: every sum but the last,
+  steps 1-3, rounds ties to odd, the last one to even); --oldmul: neither (the model of sessions 7-9);
   tan r = RC(RN68(r Pv) / Qv), odd quadrant -cot r = RC(-Qv / RN68(r Pv)); P(0) = Q(0) = C.
 
   remez             [4/4] relative minimax of tan r / r on |r| <= pi/4 with P(0) = Q(0) and
@@ -101,7 +101,7 @@ COEF_S9 = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D9, -75),
             _c(-0x9978EFFE48A95AC96, -78), _c(0x8000000000000AFB3, -86)])
 ONES = True  # the adder's ones'-complement rule (--plain: without)
 ONESMUL = True  # the ones'-complement product RN68(X - ulp68(X)), X = (|a| + ulp68(a)) z (--oldmul: without)
-ODDTIES = True  # a Horner sum with a negative coefficient rounds ties to odd (--oldmul: to even)
+ODDTIES = True  # every Horner sum but the last rounds ties to odd (session 14; --oldmul: to even)
 COEF_S7 = ([C, _c(-0xCC3A370AA4A78926E, -70), _c(0xBAE23C0C0DF90B3B0, -75),
             _c(-0xAFA1F16E6FB4FD290, -82), _c(0xB6A503B057329ADC6, -92)],
            [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE263E, -72),
@@ -157,7 +157,7 @@ def mul(a, z):
 
 def horner_pre(cs, z):
     acc = cs[-1]
-    for c in reversed(cs[1:-1]): acc = rn(add(c, mul(acc, z)), odd=ODDTIES and c < 0)
+    for c in reversed(cs[1:-1]): acc = rn(add(c, mul(acc, z)), odd=ODDTIES)
     return add(cs[0], mul(acc, z))
 
 def model(x, P, Q, rc):
@@ -319,14 +319,14 @@ def isum(c, acc, z, rules=None):
         u = 1 << (abs(m).bit_length() - 68); m += u if m > 0 else -u
     return c + m
 
-def istep(c, acc, z, rules=None):
-    """one Horner step, rounded (ties to odd for a negative coefficient with ODDTIES)"""
-    return irn(isum(c, acc, z, rules), odd=_rules(rules)[2] and c < 0)
+def istep(c, acc, z, rules=None, last=False):
+    """one Horner step, rounded (ties to odd with ODDTIES, but at the last sum)"""
+    return irn(isum(c, acc, z, rules), odd=_rules(rules)[2] and not last)
 
 def iacc(cs, z, j, rules=None):
     """the Horner accumulator after the step that adds c_j (j = 0: the polynomial's value); rules: see _rules"""
     acc = cs[-1]
-    for i in range(len(cs) - 2, j - 1, -1): acc = istep(cs[i], acc, z, rules)
+    for i in range(len(cs) - 2, j - 1, -1): acc = istep(cs[i], acc, z, rules, i == 0)
     return acc
 
 def ihorner(cs, z): return iacc(cs, z, 0)

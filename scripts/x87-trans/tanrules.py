@@ -111,12 +111,12 @@ def sum_decisions(d, Pc, Qc):
             okf = (lambda v: d.ok(i, v, Qv[i])) if w == 'P' else (lambda v: d.ok(i, Pv[i], v))
             k1 = okf(base); acc = cs[-1]; steps = []
             for j in range(len(cs) - 2, -1, -1):
-                m = T.imulh(acc, z); s = T.isum(cs[j], acc, z); r = T.irn(s, odd=T.ODDTIES and cs[j] < 0)
+                m = T.imulh(acc, z); s = T.isum(cs[j], acc, z); r = T.irn(s, odd=T.ODDTIES and j > 0)
                 steps.append((j, cs[j], m, s, r)); acc = r
             for j, c, m, s, r in steps:
                 if s == r: continue
                 acc = r2 = r + (ulp(r) if s > r else -ulp(r))
-                for jj in range(j - 1, -1, -1): acc = T.istep(cs[jj], acc, z)
+                for jj in range(j - 1, -1, -1): acc = T.istep(cs[jj], acc, z, last=(jj == 0))
                 if acc != base and okf(acc) != k1: yield w, j, c, m, s, r, r2, okf(acc)
 
 def cmd_sums(d, Pc, Qc):
@@ -148,7 +148,7 @@ def _horner_flip(cs, z, flip):
             m = m2
         c = cs[i]; s = c + m
         if T.ONES and m and (c < 0) != (m < 0): s += ulp(m) if m > 0 else -ulp(m)
-        r, r2 = _rnx(s << FS, odd=T.ODDTIES and c < 0)
+        r, r2 = _rnx(s << FS, odd=T.ODDTIES and i > 0)
         if flip == ('s', i):
             if r2 is None: return None
             r = r2
@@ -187,13 +187,13 @@ def cmd_readback(d, Pc, Qc, W, J, deg, d0, out, P, Q):
     Pv, Qv = d.values(Pc), d.values(Qc)
     rows = []
     for i, o in enumerate(d.ops):
-        z = o[1]; sJ = T.isum(cs[J], T.iacc(cs, z, J + 1), z); u = ulp(T.irn(sJ, odd=T.ODDTIES and cs[J] < 0))
+        z = o[1]; sJ = T.isum(cs[J], T.iacc(cs, z, J + 1), z); u = ulp(T.irn(sJ, odd=T.ODDTIES and J > 0))
         lo = abs(sJ) // u * u
         if lo == abs(sJ): continue
         ok = []
         for mag in (lo, lo + u):
             a = -mag if sJ < 0 else mag
-            for j in range(J - 1, -1, -1): a = T.istep(cs[j], a, z)
+            for j in range(J - 1, -1, -1): a = T.istep(cs[j], a, z, last=(j == 0))
             ok.append(d.ok(i, a, Qv[i]) if W == 'P' else d.ok(i, Pv[i], a))
         if ok[0] != ok[1] and 2 * (abs(sJ) - lo) != u: rows.append((z / 2**FS, Fr(abs(sJ) - lo, u), 1 if ok[1] else -1))
     deg = min(deg, len(cs) - 1 - J)

@@ -287,7 +287,8 @@ export const COS_DECISIVE: [number, bigint, number][] = [
  * FPTAN operands whose 64-bit tangent under the given control word the session-12 table got wrong: four
  * from random operands (measure.ts seeds 61-68 and 101-121), then operands whose result depends on the last
  * unit of P's step-1 value A1 and of its step-2 value A2 (A2 read back in session 13, tan-steps.py). They
- * pin f80-trig.ts's p2..p4.
+ * pin f80-trig.ts's p2..p4. The last five need the step-2 sums' ties rounded to odd (session 14): the one random
+ * miss left in session 13 (RN), and operands of tan-steps.py's Q2 and P1 rows and of tanfit.py's hard sets.
  */
 export const TAN_DECISIVE: [number, bigint, number][] = [
   [32, 0xc001e1d2dcbf4efb2dden, 0xb7f],
@@ -314,6 +315,11 @@ export const TAN_DECISIVE: [number, bigint, number][] = [
   [32, 0x3ffec6e9e29babc0e6b4n, 0x77f],
   [32, 0x3ffdab1bdfdedb07f7d2n, 0x77f],
   [32, 0x3ffebd5cb179432c270bn, 0x77f],
+  [32, 0x4000fffffffffffff74fn, 0x07f],
+  [32, 0xbffeb21b30a7fee7e8ccn, 0x77f],
+  [32, 0x3ffeb909fc05914f48b5n, 0x77f],
+  [32, 0x3ffeb385d8bda47c589an, 0x77f],
+  [32, 0x400085f9c93a384a0261n, 0x77f],
 ];
 
 export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {

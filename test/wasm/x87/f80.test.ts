@@ -98,9 +98,9 @@ describe("x87 transcendentals vs the host x87", () => {
       const s = trans.get(op)!;
       expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
       // every result of this fixed set (including LOG_DECISIVE, EXP_DECISIVE, COS_DECISIVE and
-      // TAN_DECISIVE, operands earlier models got wrong); on random operands FPTAN still differs
-      // by one unit in about 1 in a million results and FSIN/FCOS/FSINCOS in about 1 in 2,400,000
-      // (scripts/x87-trans, docs/RESULTS.md), which a set of this size does not meet
+      // TAN_DECISIVE, operands earlier models got wrong); on random operands FSIN/FCOS/FSINCOS
+      // still differ by one unit in about 1 in 2,400,000 results (scripts/x87-trans,
+      // docs/RESULTS.md), which a set of this size does not meet
       expect(s.exact, s.near.slice(0, 8).join("\n")).toBe(s.cases);
     });
   }

@@ -254,7 +254,8 @@ export function qround68(tiesOdd: bool): void {
  *   first for negative a, as a taken in ones' complement, then for positive a too);
  * - a sum of operands of opposite signs takes one more unit of the product's 68-bit last place
  *   (the adder subtracting in ones' complement without the +1; |product| < |coefficient|);
- * - a sum with a negative coefficient rounds a tie to the odd neighbour.
+ * - every sum but the last (c_0 + ...) rounds a tie to the odd neighbour (session 14; session 10
+ *   read it back for the negative coefficients' sums).
  * keep: the step whose sum (c_keep + z (...)) goes on to the next product unrounded (the cosine
  * kernel's C2, f80-trig.ts), -1 for none.
  */
@@ -275,7 +276,7 @@ export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL
     const pS = qS, pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-    if (i != keep) qround68(ones && cS != 0);
+    if (i != keep) qround68(ones && i != 0);
   }
 }
 

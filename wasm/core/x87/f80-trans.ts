@@ -16,13 +16,13 @@
 //   1 - RN68(z C(z)); S and C the CPU's polynomials (degrees 6 and 8 in z)
 //   by RN68 Horner (f80-trig.ts; the cosine's C2 unrounded).
 // - F2XM1: N / RN68(Q - N/2), N = RN68(x P), P and Q cubic in x^2 (f80-exp.ts).
-// Against the host on random operands (docs/RESULTS.md, session 13;
+// Against the host on random operands (docs/RESULTS.md, sessions 13-14;
 // measure.ts): F2XM1 0 of 1,220,000 (seeds 101-121, 101-108, 111-118);
 // FYL2X, FYL2XP1, FPATAN 0 of 720,000 each (seeds 101-121, 301-306); FSIN,
 // FCOS, FSINCOS 5 of 12,000,000 operations (session 14, seeds 201-280: the
-// cosine kernel, sums at or near a rounding tie); FPTAN 1 of
-// 1,080,000 (seeds 101-121, 61-68, 401-410; Q's step-1 sum exactly on a
-// tie, where the host took the even neighbour). The results that
+// cosine kernel, sums at or near a rounding tie); FPTAN 0 of 3,030,000
+// (seeds 101-121, 61-68, 401-410, 501-540; session 13's one miss fixed in
+// session 14 by the step-2 tie rule). The results that
 // differ are one unit in the last place: values within the microcode's
 // internal rounding noise of a rounding boundary, where the rules of those
 // inner steps are not recovered.

@@ -1,7 +1,7 @@
 // FPTAN's tangent as the host CPU (AMD EPYC) computes it for a reduced
 // argument 2^-34 <= |r| <= pi/4 (below, f80-trans.ts's RN68(r C) / C is the
 // same model with z negligible), bit for bit in all random operands measured
-// in session 13 but one (scripts/x87-trans/tanfit.py, tanrules.py,
+// (3,030,000 in sessions 13 and 14; scripts/x87-trans/tanfit.py, tanrules.py,
 // tan-steps.py, docs/RESULTS.md). RN68 = rounded to nearest at 68 bits; every
 // intermediate value is RN68.
 //
@@ -23,9 +23,9 @@
 // - c (+) m with opposite signs (every step: the coefficients alternate) is
 //   c + m - sign(c) ulp68(m): the adder subtracts in ones' complement without
 //   the +1;
-// - a sum with a negative coefficient (p1, p3, q1, q3) rounds a tie to the
-//   odd neighbour (tanrules.py sums: at Q's step-1 ties the host took the
-//   even neighbour in 7 of 53 cases).
+// - every sum but the last rounds a tie to the odd neighbour (tanrules.py
+//   sums, session 10: at Q's step-1 ties; session 14: the step-2 sums, with
+//   positive p2, q2, too).
 //
 // A rational [4/4] approximation tan r = r P(z)/Q(z), P(0) = Q(0) = C =
 // 1.4527... (the tiny-r constant read back before), q4 ~ 2^-19: the relative
@@ -70,6 +70,12 @@
 // 6,265, Q's 3 -> 1 of 28,920, the hard sets dA-dD 11 -> 2 of 148,563,
 // session 12's windows 26 -> 5 of 318,079; random operands seeds 61-68
 // (20,000) 0 of 160,000, 4 of the 5 random misses known fixed.
+// Session 14: the one random miss left (FPTAN 4000fffffffffffff74f, RN) had
+// exact ties at Q's steps 2, 1 and 0; with step 2 rounding its tie to odd
+// like steps 1 and 3 (even only at the last sum) it comes out right, and the
+// hard sets dA-dD go from 2 to 0 of 148,563 (tanfit.py check), the operands
+// decisive on Q's step-2 value from 2 to 1 of 459, on P's step-1 value from
+// 2 to 1 of 6,265 (tan-steps.py rows of session 13).
 import { qS, qE, qH, qL, qzero, qfromU128, qmul, qadd, qdiv, qnear68, qhorner68 } from "./f128";
 
 // p0..p4, q0..q4 (68-bit values; high, low, sign << 32 | exponent), for every |r| <= pi/4
