@@ -99,7 +99,7 @@ describe("x87 transcendentals vs the host x87", () => {
       expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
       // every result of this fixed set (including LOG_DECISIVE, EXP_DECISIVE, COS_DECISIVE and
       // TAN_DECISIVE, operands earlier models got wrong); on random operands FSIN/FCOS/FSINCOS
-      // still differ by one unit in about 1 in 2,400,000 results (scripts/x87-trans,
+      // still differ by one unit in about 1 in 2,000,000 results (scripts/x87-trans,
       // docs/RESULTS.md), which a set of this size does not meet
       expect(s.exact, s.near.slice(0, 8).join("\n")).toBe(s.cases);
     });

@@ -19,7 +19,7 @@
 // Against the host on random operands (docs/RESULTS.md, sessions 13-14;
 // measure.ts): F2XM1 0 of 1,220,000 (seeds 101-121, 101-108, 111-118);
 // FYL2X, FYL2XP1, FPATAN 0 of 720,000 each (seeds 101-121, 301-306); FSIN,
-// FCOS, FSINCOS 5 of 12,000,000 operations (session 14, seeds 201-280: the
+// FCOS, FSINCOS 9 of 18,000,000 operations (session 14, seeds 201-320: the
 // cosine kernel, sums at or near a rounding tie); FPTAN 0 of 3,030,000
 // (seeds 101-121, 61-68, 401-410, 501-540; session 13's one miss fixed in
 // session 14 by the step-2 tie rule). The results that

@@ -204,11 +204,11 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // [0.28, pi/4)) 114 / 66 / 49 of 22,175, seeds 906-907 54 / 41 / 33 of
 // 10,995; operands decisive on C's last sum 6 / 3 / 4 of 25,174; random
 // FSIN/FCOS/FSINCOS operations (measure.ts) seeds 201-240 13 / 5 / 2 of
-// 6,000,000, seeds 241-280 - / 6 / 3. What is left: sums at or within ~0.03
-// units of a rounding tie, often two at once (C1 and C0, or C0 and the
-// last); at C1's exact ties the host takes the even neighbour in 83% of
-// cases and otherwise goes the way the product z C2's rounding residue
-// points (48 of 51), a rule not recovered.
+// 6,000,000, seeds 241-280 - / 6 / 3, seeds 281-320 (final table) 4.
+// What is left: sums at or within ~0.03 units of a rounding tie, often two
+// at once (C1 and C0, or C0 and the last); at C1's exact ties the host takes
+// the even neighbour in 83% of cases and otherwise goes the way the product
+// z C2's rounding residue points (48 of 51), a rule not recovered.
 
 const T_COS = memory.data<u64>([
   0x8000000000000000, 0x0000000000000000, 0xFFFFFFFF, // c0 = 0x80000000000000000 * 2^-68
