@@ -199,7 +199,8 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // total violation fit of C1's deviation with z^1..z^7 (c2..c7 moved, c8 new)
 // helped but still violated 45 bounds; with C2 unrounded (or kept to 76 bits
 // or more; 72 is worse) only 10 (trig-steps.py fit cos 1 ... 7 0.08 on
-// session 13's 10,802 such operands, from its table). Held out, session 13's
+// session 13's 10,802 such operands, from its table; two more rounds, each
+// from the last one's table, move c6..c8 by a few units). Held out, session 13's
 // table / c8 with C2 rounded / now: fresh C1 operands (seeds 902-905, r in
 // [0.28, pi/4)) 114 / 66 / 49 of 22,175, seeds 906-907 54 / 41 / 33 of
 // 10,995; operands decisive on C's last sum 6 / 3 / 4 of 25,174; random
