@@ -48,7 +48,7 @@ def table(prefix):
     if env: return [tuple(v) for v in json.load(open(env))]
     src = open(os.path.join(HERE, '../../wasm/core/x87/f80-trig.ts')).read()
     return [((-1 if m.group(2) else 1) * int(m.group(3), 16), int(m.group(4)))
-            for m in re.finditer(r'// (%s\d) = (-?)0x([0-9A-F]+) \* 2\^(-?\d+)' % prefix, src)]
+            for m in re.finditer(r'// (%s\d+) = (-?)0x([0-9A-F]+) \* 2\^(-?\d+)' % prefix, src)]
 
 def rdru(v):
     """RD and RU of an exact (m, e) at 64 bits, as fit-exp.py's normalised pairs"""
