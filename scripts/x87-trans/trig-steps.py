@@ -33,6 +33,8 @@ c2..c7 moved, c8 new) on session 13's table and C1 rows, three rounds (COS_JSON 
 f80-trig.ts's table: fresh C1 rows (seeds 902-905, r in [0.28, pi/4)) 114 -> 49 of 22,175 wrong; random
 FSIN/FCOS/FSINCOS operations (measure.ts seeds 201-240) 13 -> 2 of 6,000,000. What is left: C1 at or within ~0.03 units of a tie; at exact ties the host takes the even neighbour in
 83% and otherwise follows the product z C2's rounding residue.
+Session 15: cos-select.py picks the cosine kernel's operands with a quad-precision filter in C (20 times faster
+than gen) and fits at the product z C2 rather than at C1; its table is f80-trig.ts's.
 """
 import os, re, sys, json, random, pickle
 import importlib.util

@@ -161,7 +161,7 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // reduced |r| <= pi/4:
 //
 //   z = RN68(r^2)
-//   C2 = c2 + RN68(z * RN68(c3 + ... RN68(z * c8)))         (Horner in z, plain adds; C2 not rounded)
+//   C2 = c2 + RN68(z * RN68(c3 + ... RN68(z * c12)))        (Horner in z, plain adds; C2 not rounded)
 //   Cv = RN68(c0 + RN68(z * RN68(c1 + RN68(z * C2))))
 //   cos r = RC(1 - RN68(z * Cv))
 //
@@ -218,11 +218,12 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // read-backs had no operands: on all 156 operands in [0.02, 0.28] (200,000,000
 // tried) where it and a table fitted there differ, the host sides with the
 // latter. c9..c12 are a shape over [0, 0.62] (they nearly cancel), not Taylor
-// terms. Held out: on fresh operands x in [0.005, pi/4) where this table and
-// session 14's differ, the host agrees with this one in 241 of 323; fresh
-// near-tie operands (x in [0.28, pi/4), 200,000,000 tried) 886 -> 620 of
-// 16,115 missed; session 14's fresh C1 rows 82 -> 62 of 33,170, C2 rows 30 ->
-// 21 of 247, rows decisive on C's last sum 4 -> 2 of 25,174.
+// terms. Held out: on fresh operands x in [0.005, pi/4) where a first round
+// of this fit and session 14's table differ, the host agrees with the former
+// in 241 of 323; fresh near-tie operands (x in [0.28, pi/4), 200,000,000
+// tried) 886 -> 621 of 16,115 missed; session 14's fresh C1 rows 82 -> 61 of
+// 33,170, C2 rows 30 -> 22 of 247, rows decisive on C's last sum 4 -> 2 of
+// 25,174 (docs/RESULTS.md, session 15).
 // What is left: near C1's ties the host rounds z C2 as if the product carried
 // an extra error of up to about +-0.6 units of its last place (growing with
 // z), independent of every rounding residue tried (z's, C2's, the product's
