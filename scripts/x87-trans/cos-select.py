@@ -114,15 +114,6 @@ def run_filter(n, seed, lo, hi, ca, cb=None):
     out = subprocess.run([os.path.join(d, 'f'), str(n), str(seed), str(lo), str(hi)], capture_output=True, text=True, check=True).stdout
     return [(int(a, 16), int(b)) for a, b in (l.split() for l in out.split('\n') if l)]
 
-def host(xs):
-    import readback as rb
-    out = []
-    for i in range(0, len(xs), 50000):
-        ch = xs[i:i + 50000]
-        h = rb.host([(35, rb.cw(rc), ((0x3fff + e + 63) << 64) | m, 0) for m, e in ch for rc in (1, 2)])
-        out += [tuple(fe.fr2me(rb.val(h[2 * t + u][0])) for u in (0, 1)) for t in range(len(ch))]
-    return out
-
 def c2_of(cs, z):
     """the unrounded step-2 value C2 = c2 + RN68(z C3)"""
     return es.steps(cs[2:], z, -9, 0, 0)[0]
@@ -131,10 +122,6 @@ def from_m(cs, x, z, m):
     """RD/RU results with RN68(z C2) replaced by m"""
     C1 = fe.rnd(*es.pre_add(m, cs[1])); C0 = fe.rnd(*es.pre_add(es.mul(z, C1), cs[0]))
     return ts.result('cos', x, z, C0)
-
-def model(cs, x):
-    z = es.mul(x, x); C2 = c2_of(cs, z)
-    return from_m(cs, x, z, fe.rnd(C2[0] * z[0], C2[1] + z[1]))
 
 K = range(-4, 5)
 
@@ -181,9 +168,9 @@ def shift(cs, a):
         new[i] = (new[i][0] + round(ak * 2.0 ** (-77 - new[i][1])), new[i][1])
     return [fe.rnd(*v) if v[0] else v for v in new]
 
-def misses(rows, cs): return sum(1 for r in rows if model(cs, r['x']) != r['h'])
+def misses(rows, cs): return ts.misses('cos', rows, cs)
 
-def rows_of(xs): return [dict(x=x, h=h) for x, h in zip(xs, host(xs))]
+def rows_of(xs): return [dict(x=x, h=h) for x, h in zip(xs, es.host_brackets([((0x3fff + e + 63) << 64) | m for m, e in xs], 35))]
 
 if __name__ == '__main__':
     a = sys.argv[1:]

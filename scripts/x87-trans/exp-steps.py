@@ -92,11 +92,12 @@ def rand_x(rng):
     s = rng.getrandbits(1); e = rng.randint(-4, -1); m = (1 << 63) | rng.getrandbits(63)
     return ((s << 15 | (0x3fff + e)) << 64) | m, (-m if s else m, e - 63)
 
-def host_brackets(encs):
+def host_brackets(encs, op=29):
+    """the host's RD and RU results of op (f80ref.c's number, default F2XM1) for 80-bit operands"""
     import readback as rb
     out = []
     for i in range(0, len(encs), 50000):
-        h = rb.host([(29, rb.cw(rc), v, 0) for v in encs[i:i + 50000] for rc in (1, 2)])
+        h = rb.host([(op, rb.cw(rc), v, 0) for v in encs[i:i + 50000] for rc in (1, 2)])
         out += [tuple(fe.fr2me(rb.val(h[2 * t + u][0])) for u in (0, 1)) for t in range(len(h) // 2)]
     return out
 

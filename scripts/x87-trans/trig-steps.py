@@ -80,21 +80,14 @@ def moved(kern, cs, r, z, j):
 def allowed(outs, h): return [k for k, o in zip((-1, 0, 1), outs) if o == h]
 
 def gen(kern, n, seed, j, lo, hi):
-    import readback as rb
     cs = table('s' if kern == 'sin' else 'c'); rng = random.Random(seed); keep = []
     for _ in range(n):
         xv = rng.uniform(lo, hi); e = int(xv * 2 ** 64).bit_length() - 65
         m = int(xv * 2.0 ** (63 - e)) ^ rng.getrandbits(11); s = rng.getrandbits(1)
         r = (-m if s else m, e - 63); z = es.mul(r, r); mv = moved(kern, cs, r, z, j)
         if mv: keep.append((((s << 15 | (0x3fff + e)) << 64) | m, r, z[0] * 2.0 ** z[1], mv[1], mv[0]))
-    op = 34 if kern == 'sin' else 35; rows = []
-    for i in range(0, len(keep), 50000):
-        ch = keep[i:i + 50000]
-        h = rb.host([(op, rb.cw(rc), v[0], 0) for v in ch for rc in (1, 2)])
-        for t, (_, r, z, f, outs) in enumerate(ch):
-            hv = tuple(fe.fr2me(rb.val(h[2 * t + u][0])) for u in (0, 1))
-            rows.append(dict(x=r, z=z, f=f, ks=allowed(outs, hv), h=hv))
-    return rows
+    hs = es.host_brackets([v[0] for v in keep], 34 if kern == 'sin' else 35)
+    return [dict(x=r, z=z, f=f, ks=allowed(outs, hv), h=hv) for (_, r, z, f, outs), hv in zip(keep, hs)]
 
 def rebound(kern, rows, cs, j):
     """the rows with f and ks taken under table cs (rows where step j's unit no longer matters dropped)"""
