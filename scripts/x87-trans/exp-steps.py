@@ -60,7 +60,7 @@ def pre_add(a, b):
 
 def steps(c, z, j, k, keep=None):
     """Horner in z of c; step j's rounded value moved by k units; (value, (pre-rounding sum, rounded));
-    step keep's sum goes on unrounded (trig-steps.py's cosine kernel)"""
+    step keep's sum left unrounded (cos-select.py reads C2 before its rounding)"""
     acc = c[-1]; info = None
     for i in range(len(c) - 2, -1, -1):
         pre = pre_add(mul(acc, z), c[i]); acc = pre if i == keep else fe.rnd(*pre)

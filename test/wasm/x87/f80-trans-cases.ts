@@ -215,12 +215,10 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
  * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS) that the session-8
  * table got wrong; then random operands (measure.ts seeds 201-280) and fresh C1 operands (trig-steps.py gen,
  * seeds 903, 906) that the session-13 table or the first session-14 table (c8 added, C2 still rounded) got
- * wrong. Three operands of these lists are wrong again under the session-14 table (C2 unrounded) and left out:
- * FCOS 3ffeacda0d4c81133f80 cw b7f, FCOS bffea9562353802d2614 cw 77f, FSINCOS c00098ab960e013a0c63 cw 87f. Four
- * more are wrong under session 15's table and left out (each sits on C1's tie or one product unit from it, where
- * the host's rounding of z C2 is not modelled; f80-trig.ts): FCOS bffec4c3182b40b5b5b1 cw 77f, FSINCOS
- * bffed6ee6b580c3b2091 cw 37f, FCOS 40009711219360e4a50e cw f7f, FCOS 3ffeb45e57799063c510 cw 77f. Session 15
- * added 18 fresh FCOS operands, x in [0.09, 0.74), that the session-14 table gets wrong.
+ * wrong; then fresh FCOS operands, x in [0.09, 0.74), that the session-14 table gets wrong (session 15). The
+ * last block: operands that session 14's or 15's table got wrong (C1 = RN68(c1 + RN68(z C2)) at or next to a
+ * tie), right since session 16's table (c1 one unit higher, C2 rounded; f80-trig.ts), and three random ones
+ * (measure.ts, sessions 14-15) that session 15's table got wrong.
  */
 export const COS_DECISIVE: [number, bigint, number][] = [
   [36, 0x401aa8803279a8fa3ef9n, 0x27f],
@@ -298,6 +296,17 @@ export const COS_DECISIVE: [number, bigint, number][] = [
   [35, 0x3ffbc57ae98f631c18a3n, 0x77f], // x = 0.0964
   [35, 0x3ffcac01d6d0f5df7919n, 0xb7f], // x = 0.1680
   [35, 0x3ffccdbc3ef581785e24n, 0x77f], // x = 0.2009
+  // session 16: wrong under session 14's or 15's table, right under this one
+  [35, 0xbffec4c3182b40b5b5b1n, 0x77f],
+  [36, 0xbffed6ee6b580c3b2091n, 0x37f],
+  [35, 0x40009711219360e4a50en, 0xf7f],
+  [35, 0x3ffeb45e57799063c510n, 0x77f],
+  [35, 0x3ffeacda0d4c81133f80n, 0xb7f],
+  [35, 0xbffea9562353802d2614n, 0x77f],
+  [36, 0xc00098ab960e013a0c63n, 0x87f],
+  [34, 0xbfff9600b26f819f9403n, 0x07f],
+  [36, 0x4001ffffffde02f8f834n, 0x67f],
+  [35, 0x3ffec2f9cb89b07e7e00n, 0x27f],
   [35, 0x3ffce5e970a907f4c8cbn, 0x77f], // x = 0.2245
   [35, 0x3ffcf2a3bf70c6202ab0n, 0x77f], // x = 0.2370
   [35, 0x3ffd827e2a9973d2809en, 0x77f], // x = 0.2549

@@ -256,10 +256,8 @@ export function qround68(tiesOdd: bool): void {
  *   (the adder subtracting in ones' complement without the +1; |product| < |coefficient|);
  * - every sum but the last (c_0 + ...) rounds a tie to the odd neighbour (session 14; session 10
  *   read it back for the negative coefficients' sums).
- * keep: the step whose sum (c_keep + z (...)) goes on to the next product unrounded (the cosine
- * kernel's C2, f80-trig.ts), -1 for none.
  */
-export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool, keep: i32 = -1): void {
+export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, ones: bool): void {
   qload(tab, first + <u32>deg);
   for (let i = deg - 1; i >= 0; i--) {
     if (ones && qH != 0) {
@@ -276,7 +274,7 @@ export function qhorner68(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL
     const pS = qS, pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-    if (i != keep) qround68(ones && i != 0);
+    qround68(ones && i != 0);
   }
 }
 

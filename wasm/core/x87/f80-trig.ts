@@ -161,90 +161,43 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // reduced |r| <= pi/4:
 //
 //   z = RN68(r^2)
-//   C2 = c2 + RN68(z * RN68(c3 + ... RN68(z * c12)))        (Horner in z, plain adds; C2 not rounded)
-//   Cv = RN68(c0 + RN68(z * RN68(c1 + RN68(z * C2))))
-//   cos r = RC(1 - RN68(z * Cv))
+//   Cv = RN68(c0 + RN68(z * RN68(c1 + RN68(z * RN68(c2 + ... RN68(z * c7))))))
+//   cos r = RC(1 - RN68(z * Cv))                  (Horner in z, plain adds)
 //
-// c0..c7 (below) began as the degree-7 minimax polynomial C(z) of (1 - cos r) / r^2
-// on z in [0, (pi/4)^2] for the absolute error of C (Remez: sinfit.py
-// 'remez cos'), each rounded to 68 bits (c0 becomes 1/2 exactly), except c2,
-// 5 units of 2^-77 lower (sinfit.py 'cosfit': coordinate descent on 20,885
-// read-back operands; the minimax c2 leaves 24 of 13,652 fresh ones
-// unexplained, the fitted one 9; the minimax's misses all had the last
-// Horner sum on or within 1/16 unit of an RN68 tie; 'check cos': 0 vs 1
-// misses in 100,000 random results at 0.5 <= r <= pi/4). Found from the
-// deviation of the host's C from the exact (1 - cos r)/r^2 read back like
-// the sine's D ('sides': host RN/RD/RU results of operands whose cosine lies
-// within 0.025 ulp of a rounding boundary, each side a bound on C before its
-// 68-bit rounding): 9 alternating extrema at the minimax's (0.024 0.091 0.19
-// 0.31 0.43 0.53 0.59 0.62), amplitude 0.058 units of 2^-69, shifted up by
-// c0's rounding, plus the +-1/32-unit noise of the last Horner product. The
-// minimax for the relative error of cos (errors 0.78 .. 0.013 units) and
-// FPTAN's ones'-complement adder fit worse (see docs/RESULTS.md, session 8).
-// Session 13 (scripts/x87-trans/trig-steps.py): operands whose RD/RU results
-// change when the step-1 value C1 = RN68(c1 + RN68(z C2)) moves by one unit
-// showed the host's C1 up to 0.15 units (2^-72) below the model's at z ~ 0.1
-// and 0.05 at z ~ 0.3; c2..c7 moved by the degree-6 polynomial in z with the
-// least total violation of those bounds (c2 -257 units, c3 +2^17.8, c4
-// -2^26.3, c5 +2^34.6, c6 -2^42.9, c7 +2^49.9 units, signed; C itself moves
-// by at most 0.003 units of 2^-69). 90 -> 40 of 6,752 such operands; held
-// out: fresh C1 operands 52 -> 22 of 4,181, operands decisive on C's last
-// sum 14 -> 7 of 25,686, on C2 30 -> 19 of 65; random FCOS/FSIN/FSINCOS
-// operands: 1 of 2 misses fixed in seeds 101-121, the same 3 misses in the
-// 1.2 million of seeds 201-208 as before (measure.ts).
-// Session 14: a degree-8 term c8, and C2 enters the product z C2 unrounded.
-// Operands with z < 0.08 that looked decisive for C1 are decided at C0's
-// ties (a unit of C1 moves C0 by z/8 of its last place; they asked C1 to
-// move by +0.25 units) and had pulled that fit. Without them, the least
-// total violation fit of C1's deviation with z^1..z^7 (c2..c7 moved, c8 new)
-// helped but still violated 45 bounds; with C2 unrounded (or kept to 76 bits
-// or more; 72 is worse) only 10 (trig-steps.py fit cos 1 ... 7 0.08 on
-// session 13's 10,802 such operands, from its table; two more rounds, each
-// from the last one's table, move c6..c8 by a few units). Held out, session 13's
-// table / c8 with C2 rounded / now: fresh C1 operands (seeds 902-905, r in
-// [0.28, pi/4)) 114 / 66 / 49 of 22,175, seeds 906-907 54 / 41 / 33 of
-// 10,995; operands decisive on C's last sum 6 / 3 / 4 of 25,174; random
-// FSIN/FCOS/FSINCOS operations (measure.ts) seeds 201-240 13 / 5 / 2 of
-// 6,000,000, seeds 241-280 - / 6 / 3, seeds 281-320 (final table) 4.
-// Session 15 (scripts/x87-trans/cos-select.py): a quad-precision filter in C
-// picks operands out of hundreds of millions: those whose C1 lies within 1.5
-// units of RN68(z C2)'s last place of a tie (67,000 rows of 900,000,000
-// operands, x in [0.28, pi/4)) and those on which two tables disagree (any x;
-// the host's results say which table is right). Each row bounds the shift of
-// C2 that RN68(z (C2 + s)) needs; s(z) = a0 + z q(z) with the least total
-// violation (q of degree 9, Chebyshev basis on [0, 0.62], a0 an integer) moved
-// c2..c10 and added c11, c12. The session-14 table's C2 was too low below
-// z ~ 0.15, by +9 units of 2^-77 at z = 0.1 and more towards 0, where earlier
-// read-backs had no operands: on all 156 operands in [0.02, 0.28] (200,000,000
-// tried) where it and a table fitted there differ, the host sides with the
-// latter. c9..c12 are a shape over [0, 0.62] (they nearly cancel), not Taylor
-// terms. Held out: on fresh operands x in [0.005, pi/4) where a first round
-// of this fit and session 14's table differ, the host agrees with the former
-// in 241 of 323; fresh near-tie operands (x in [0.28, pi/4), 200,000,000
-// tried) 886 -> 621 of 16,115 missed; session 14's fresh C1 rows 82 -> 61 of
-// 33,170, C2 rows 30 -> 22 of 247, rows decisive on C's last sum 4 -> 2 of
-// 25,174 (docs/RESULTS.md, session 15).
-// What is left: near C1's ties the host rounds z C2 as if the product carried
-// an extra error of up to about +-0.6 units of its last place (growing with
-// z), independent of every rounding residue tried (z's, C2's, the product's
-// own, z c2's, lower-precision C3 or z C3) and not smooth in z: operands within
-// 1e-9 of each other disagree. Misses sit at C1's ties or one product unit
-// from them; no fit of the table can remove them.
+// A degree-7 polynomial C(z) ~ (1 - cos r) / r^2 with c0 = 1/2, c1 =
+// -0xAAAAAAAAAAAAAAA48 2^-72 (one unit of its last place above the minimax's
+// ...A49), and every step rounded as in the sine kernel. Session 16 found c1
+// (scripts/x87-trans/cos-select.py window): in windows of operands so close
+// together that any smooth function of z is constant in each (x within 2^-40),
+// the host rounds C2 = c2 + z C3 to the 68-bit grid as if the grid were
+// shifted by -32/z units of 2^-77 (mod 1; 45 windows, z in [0.32, 0.61], 0
+// or 1 of about 200 operands each unexplained, the shift within +-0.01 of
+// -32/z): what a c1 one unit (32 units of 2^-77) higher looks like through
+// a model with the old c1. Sessions 13-15 had c1 = ...A49 and fitted C2
+// unrounded with up to 13 coefficients, whose shape followed +32/z (+596
+// units at z = 0) and left near C1's ties an error that looked random
+// (docs/RESULTS.md, session 15). c2..c7 are then fitted to the host's
+// results (cos-select.py start ts@7d86fe5 32 5, then fit ... 5 ... 2: each
+// row bounds C2 before its rounding; least total violation by linear
+// programming) on 68,468 operands near C1's ties or where two tables
+// disagree: 3 bounds violated, 11 operands missed (session 15: 2,872); a
+// degree-6 or degree-10 shift fits no better. Held out, session 15's table
+// -> this one: fresh near-tie operands 621 -> 0 of 16,115, session 14's C1
+// rows 22 -> 0 of 10,995, session 15's diff rows 47 -> 1 of 170, window
+// operands 731 -> 5 of 8,507; random FSIN/FCOS/FSINCOS (measure.ts seeds
+// 281-360) 3 of 11,850,000, all at exact ties of two steps at once (two in
+// the sine kernel, one at C2's; at C2's exact ties the host takes the even
+// neighbour in 101 of 110 decisive operands, rounds up in the other 9).
 
 const T_COS = memory.data<u64>([
   0x8000000000000000, 0x0000000000000000, 0xFFFFFFFF, // c0 = 0x80000000000000000 * 2^-68
-  0xAAAAAAAAAAAAAAA4, 0x9000000000000000, 0x1FFFFFFFB, // c1 = -0xAAAAAAAAAAAAAAA49 * 2^-72
-  0xB60B60B60B609C1F, 0xD000000000000000, 0xFFFFFFF6, // c2 = 0xB60B60B60B609C1FD * 2^-77
-  0xD00D00D00CAD8913, 0x5000000000000000, 0x1FFFFFFF0, // c3 = -0xD00D00D00CAD89135 * 2^-83
-  0x93F27DBB42685838, 0xE000000000000000, 0xFFFFFFEA, // c4 = 0x93F27DBB42685838E * 2^-89
-  0x8F76C6A557622091, 0x5000000000000000, 0x1FFFFFFE3, // c5 = -0x8F76C6A5576220915 * 2^-96
-  0xC9CA288FDE8AA0EF, 0x3000000000000000, 0xFFFFFFDB, // c6 = 0xC9CA288FDE8AA0EF3 * 2^-104
-  0xD64DA91005EC3EB2, 0xE000000000000000, 0x1FFFFFFD3, // c7 = -0xD64DA91005EC3EB2E * 2^-112
-  0xDB37DA711D04BA89, 0x2000000000000000, 0xFFFFFFCC, // c8 = 0xDB37DA711D04BA892 * 2^-119
-  0xA207A1B4E6C2E200, 0x0000000000000000, 0x1FFFFFFCD, // c9 = -0xA207A1B4E6C2E2000 * 2^-118
-  0x9B3929F37326CB00, 0x0000000000000000, 0xFFFFFFCD, // c10 = 0x9B3929F37326CB000 * 2^-118
-  0xADD69AC538680A00, 0x0000000000000000, 0x1FFFFFFCC, // c11 = -0xADD69AC538680A000 * 2^-119
-  0xACC285089DBFB400, 0x0000000000000000, 0xFFFFFFCA, // c12 = 0xACC285089DBFB4000 * 2^-121
+  0xAAAAAAAAAAAAAAA4, 0x8000000000000000, 0x1FFFFFFFB, // c1 = -0xAAAAAAAAAAAAAAA48 * 2^-72
+  0xB60B60B60B609BCA, 0x3000000000000000, 0xFFFFFFF6, // c2 = 0xB60B60B60B609BCA3 * 2^-77
+  0xD00D00D00CABFC91, 0xD000000000000000, 0x1FFFFFFF0, // c3 = -0xD00D00D00CABFC91D * 2^-83
+  0x93F27DBB3E4B5DDF, 0xF000000000000000, 0xFFFFFFEA, // c4 = 0x93F27DBB3E4B5DDFF * 2^-89
+  0x8F76C6975F7BD1F6, 0xA000000000000000, 0x1FFFFFFE3, // c5 = -0x8F76C6975F7BD1F6A * 2^-96
+  0xC9C9E8AD0DAFF61C, 0xB000000000000000, 0xFFFFFFDB, // c6 = 0xC9C9E8AD0DAFF61CB * 2^-104
+  0xD584517CC41BB5EF, 0xE000000000000000, 0x1FFFFFFD3, // c7 = -0xD584517CC41BB5EFE * 2^-112
 ]);
 
 /** q = cos r for a reduced |r| <= pi/4 (before the final rounding). */
@@ -256,7 +209,7 @@ export function cosHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
   qmul(rS, rE, rH, rL, rS, rE, rH, rL);
   qnear68();
   const zE = qE, zH = qH, zL = qL;
-  qhorner68(T_COS, 0, 12, zE, zH, zL, false, 2);
+  qhorner68(T_COS, 0, 7, zE, zH, zL, false);
   qmul(0, zE, zH, zL, qS, qE, qH, qL);
   qnear68();
   qadd(0, 0, 0x8000000000000000, 0, 1, qE, qH, qL);
