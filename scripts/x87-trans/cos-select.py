@@ -39,6 +39,7 @@ c1 is one unit (2^-72 = 32 units of 2^-77) higher than the table's; the fitted C
 +32/z. With c1 = -...A48 and every step rounded, `start` (session 15's table, kappa 32, degree 5) and `fit`
 (degree 5: c2..c7, two rounds) on 68,468 rows (session 15's near and diff rows) leave 3 bounds violated and 11 rows
 missed (session 15's table under its own model: 2,872); held out, fresh near-tie operands 621 -> 0 of 16,115.
+f80-trig.ts's c4 is then 20 units higher (trig-steps.py: rows decisive on C3's last unit): training rows 11 -> 4.
 Session 15's table: ts@7d86fe5.
 """
 import os, sys, json, pickle, subprocess, tempfile, math

@@ -37,7 +37,10 @@ Session 15: cos-select.py picks the cosine kernel's operands with a quad-precisi
 than gen) and fits at the product z C2 rather than at C1.
 Session 16 (cos-select.py window): c1 was one unit too low; with c1 = -0xAAAAAAAAAAAAAAA48 2^-72 every step rounds
 (C2 too; sessions 14-15 kept it unrounded, a compensation the fits had found), and c2..c7 refitted (cos-select.py
-fit) explain the host; the table is f80-trig.ts's.
+fit) explain the host; the table is f80-trig.ts's. Then one level deeper, in both kernels: `gen sin N SEED 2` rows
+(30 of 7,500,000, seeds 7-9: S2's last unit decides) bound the host's S2 to (0.30 .. 0.36) z units above the model's
+(s3 +19.3 .. +23.3; s3 +21 leaves 0 of them and of the S1 and Sv rows wrong, against 3, 2 and 1), and the cosine rows
+whose C3's last unit decides (236) want C3 0.315 z units higher (c4 +20: 14 -> 5 of them wrong).
 """
 import os, re, sys, json, random, pickle
 import importlib.util

@@ -210,8 +210,8 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
 ];
 
 /**
- * FSIN/FCOS/FSINCOS operands whose 64-bit result under the given control word an earlier cosine kernel got
- * wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result depends on the last unit of
+ * FSIN/FCOS/FSINCOS operands whose 64-bit result under the given control word an earlier cosine (or, last
+ * block, sine) kernel got wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result depends on the last unit of
  * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS) that the session-8
  * table got wrong; then random operands (measure.ts seeds 201-280) and fresh C1 operands (trig-steps.py gen,
  * seeds 903, 906) that the session-13 table or the first session-14 table (c8 added, C2 still rounded) got
@@ -307,6 +307,31 @@ export const COS_DECISIVE: [number, bigint, number][] = [
   [34, 0xbfff9600b26f819f9403n, 0x07f],
   [36, 0x4001ffffffde02f8f834n, 0x67f],
   [35, 0x3ffec2f9cb89b07e7e00n, 0x27f],
+  // session 16: random misses of this session's first table (measure.ts seeds 281-360): two in the sine kernel
+  // (right with s3 +21), one on an exact tie of C2 (right with c4 +20)
+  [35, 0xc000ff5d61759783b548n, 0xa7f],
+  [34, 0xc002d42e9bf48db51f9en, 0xb7f],
+  [36, 0x3ffedf2f56b58df015fbn, 0x77f],
+  // session 16: FSIN operands decisive on the sine kernel's Sv, S1 or S2 (trig-steps.py gen sin, seeds 7-9) that
+  // s3 +21 puts right
+  [34, 0xbffec14291459e07d3f2n, 0xb7f],
+  [34, 0xbffea4d1c0852e97142bn, 0xb7f],
+  [34, 0xbffeb9c9371d36a83184n, 0x77f],
+  [34, 0x3ffeb3b87978c5ec35f2n, 0xb7f],
+  [34, 0xbffec23b72833483d96fn, 0xb7f],
+  // session 16: FCOS operands decisive on C3's last unit that c4 +20 puts right
+  [35, 0x3ffec06828dd8078a4d2n, 0xb7f],
+  [35, 0x3ffec5748efc39d41c42n, 0x77f],
+  [35, 0x3ffea824581839721fb6n, 0xb7f],
+  [35, 0x3ffeac4242a0bb450a0dn, 0x77f],
+  [35, 0x3ffec1c8ca3d5bab8501n, 0x77f],
+  [35, 0x3ffebb807b487d5a57b6n, 0xb7f],
+  [35, 0x3ffeaa197f0e9e939212n, 0x77f],
+  [35, 0x3ffeb4578d1f473cbc8bn, 0xb7f],
+  [35, 0x3ffeb700b5d08ae2b652n, 0x77f],
+  [35, 0x3ffeaffad9e5b0ee4e2bn, 0x77f],
+  [35, 0x3ffec49f93662b475048n, 0xb7f],
+  [35, 0x3ffec248149875b363a3n, 0xb7f],
   [35, 0x3ffce5e970a907f4c8cbn, 0x77f], // x = 0.2245
   [35, 0x3ffcf2a3bf70c6202ab0n, 0x77f], // x = 0.2370
   [35, 0x3ffd827e2a9973d2809en, 0x77f], // x = 0.2549
