@@ -26,8 +26,8 @@ x = r in [LO, HI) (no reduction), each with the host's RD and RU results.
                                 (C2 = the table's value before rounding, sigma in units of 2^-77) with the
                                 fewest operands unexplained, then the kappa for which sigma = c - kappa / z
                                 (mod 1) fits every window
-TABLE: a JSON list [[m, e], ...] (value m 2^e), 'ts' for f80-trig.ts's T_COS, 'ts@REV' for the one at git revision REV. ROWS: pickles written by
-near or diff.
+TABLE: a JSON list [[m, e], ...] (value m 2^e), 'ts' for f80-trig.ts's T_COS, 'ts@REV' for the one at git
+revision REV. ROWS: pickles written by near or diff.
 
 What it showed (docs/RESULTS.md, sessions 15-16). Session 15, under a model with C2 unrounded (session 14's):
 the session-14 table's C2 was too low at small z (by +27 units of 2^-77 at z = 0.08, +9 at 0.1, growing towards
@@ -108,7 +108,8 @@ def load_table(t):
         os.environ.pop('COS_JSON', None); return ts.table('c')
     if t.startswith('ts@'):
         import re
-        src = subprocess.run(['git', '-C', HERE, 'show', t[3:] + ':wasm/core/x87/f80-trig.ts'], capture_output=True, text=True, check=True).stdout
+        src = subprocess.run(['git', '-C', HERE, 'show', t[3:] + ':wasm/core/x87/f80-trig.ts'],
+                             capture_output=True, text=True, check=True).stdout
         return [((-1 if m.group(1) else 1) * int(m.group(2), 16), int(m.group(3)))
                 for m in re.finditer(r'// c\d+ = (-?)0x([0-9A-F]+) \* 2\^(-?\d+)', src)]
     return [tuple(v) for v in json.load(open(t))]

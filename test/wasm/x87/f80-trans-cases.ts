@@ -210,10 +210,10 @@ export const EXP_DECISIVE: [number, bigint, number][] = [
 ];
 
 /**
- * FSIN/FCOS/FSINCOS operands whose 64-bit result under the given control word an earlier cosine (or, last
- * block, sine) kernel got wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result depends on the last unit of
- * the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's T_COS) that the session-8
- * table got wrong; then random operands (measure.ts seeds 201-280) and fresh C1 operands (trig-steps.py gen,
+ * FSIN/FCOS/FSINCOS operands whose 64-bit result under the given control word an earlier cosine (in the last
+ * block also sine) kernel got wrong: one from random operands (measure.ts seeds 101-121) and 20 whose result
+ * depends on the last unit of the kernel's step-1 Horner value C1 (read back in session 13; f80-trig.ts's
+ * T_COS) that the session-8 table got wrong; then random operands (measure.ts seeds 201-280) and fresh C1 operands (trig-steps.py gen,
  * seeds 903, 906) that the session-13 table or the first session-14 table (c8 added, C2 still rounded) got
  * wrong; then fresh FCOS operands, x in [0.09, 0.74), that the session-14 table gets wrong (session 15). The
  * last block: operands that session 14's or 15's table got wrong (C1 = RN68(c1 + RN68(z C2)) at or next to a
@@ -296,6 +296,9 @@ export const COS_DECISIVE: [number, bigint, number][] = [
   [35, 0x3ffbc57ae98f631c18a3n, 0x77f], // x = 0.0964
   [35, 0x3ffcac01d6d0f5df7919n, 0xb7f], // x = 0.1680
   [35, 0x3ffccdbc3ef581785e24n, 0x77f], // x = 0.2009
+  [35, 0x3ffce5e970a907f4c8cbn, 0x77f], // x = 0.2245
+  [35, 0x3ffcf2a3bf70c6202ab0n, 0x77f], // x = 0.2370
+  [35, 0x3ffd827e2a9973d2809en, 0x77f], // x = 0.2549
   // session 16: wrong under session 14's or 15's table, right under this one
   [35, 0xbffec4c3182b40b5b5b1n, 0x77f],
   [36, 0xbffed6ee6b580c3b2091n, 0x37f],
@@ -332,9 +335,6 @@ export const COS_DECISIVE: [number, bigint, number][] = [
   [35, 0x3ffeaffad9e5b0ee4e2bn, 0x77f],
   [35, 0x3ffec49f93662b475048n, 0xb7f],
   [35, 0x3ffec248149875b363a3n, 0xb7f],
-  [35, 0x3ffce5e970a907f4c8cbn, 0x77f], // x = 0.2245
-  [35, 0x3ffcf2a3bf70c6202ab0n, 0x77f], // x = 0.2370
-  [35, 0x3ffd827e2a9973d2809en, 0x77f], // x = 0.2549
 ];
 
 /**

@@ -195,8 +195,9 @@ export function sinHost(rS: u32, rE: i32, rH: u64, rL: u64): void {
 // host does not take the even neighbour are among them, each with C3 0.23
 // .. 0.49 units below its rounding boundary) put the host's C3 0.315 z units
 // of its last place above the model's (least violation, 4 of 236 violated):
-// 14 -> 5 of them missed, training rows 11 -> 4, window operands 5 -> 2. Held out, session 15's table
-// -> this one: fresh near-tie operands 621 -> 0 of 16,115, session 14's C1
+// 14 -> 5 of them missed, training rows 11 -> 4, window operands 5 -> 2.
+// Held out, session 15's table -> this one: fresh near-tie operands 621 -> 0
+// of 16,115, session 14's C1
 // rows 22 -> 0 of 10,995, session 15's diff rows 47 -> 0 of 170, window
 // operands 731 -> 2 of 8,507, fresh near-tie operands (cos-select.py near
 // ts N 32) 0 of 3,752; random FSIN/FCOS/FSINCOS: docs/RESULTS.md, session 16.
