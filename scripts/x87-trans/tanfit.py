@@ -88,12 +88,13 @@ PIH = Fr(0xC90FDAA22168C234C, 2**67)  # the CPU's pi/2 (66-bit pi)
 # the coefficients of f80-trig.ts's T_TAN (68-bit significand times a power of two), one table
 # for every |r| <= pi/4 (session 10: the 3-root move, 'nulls', tanrules.py readback P 1 and Q 2; session 12:
 # p3 +16, q3 +5, q4 +32 units by coordinate steps on windows of consecutive r; session 13: p2 -5, p3 +3014, p4
-# -3,426,000 units from P's step-2 values read back by tan-steps.py; f80-trig.ts)
+# -3,426,000 units from P's step-2 values read back by tan-steps.py; session 16: q3 +5, q4 -2,436 units from Q's
+# step-2 values; f80-trig.ts)
 def _c(sig, e): return Fr(sig) * Fr(2)**e
 COEF = ([C, _c(-0xCC3A370AA4A78926F, -70), _c(0xBAE23C0C0DF90B4E8, -75),
          _c(-0xAFA1F16E6FB500D20, -82), _c(0xB6A503B056EB1C031, -92)],
         [C, _c(-0xAF0574AC9E2788B63, -68), _c(0xA36F5651E07EE266F, -72),
-         _c(-0x9978EFFE48A95AC35, -78), _c(0x80000000000000DB3, -86)])
+         _c(-0x9978EFFE48A95AC30, -78), _c(0x8000000000000042F, -86)])
 # session 9's table (--pk s9; the model of sessions 7-9 is --oldmul)
 COEF_S9 = ([C, _c(-0xCC3A370AA4A78926D, -70), _c(0xBAE23C0C0DF90B2D9, -75),
             _c(-0xAFA1F16E6FB4D645A, -82), _c(0xB6A503B0565FDC2BC, -92)],

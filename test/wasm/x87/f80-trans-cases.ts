@@ -343,6 +343,7 @@ export const COS_DECISIVE: [number, bigint, number][] = [
  * unit of P's step-1 value A1 and of its step-2 value A2 (A2 read back in session 13, tan-steps.py). They
  * pin f80-trig.ts's p2..p4. The last five need the step-2 sums' ties rounded to odd (session 14): the one random
  * miss left in session 13 (RN), and operands of tan-steps.py's Q2 and P1 rows and of tanfit.py's hard sets.
+ * Session 16: a random miss (RN) that needs q3 +5, q4 -2,436 units (Q2 read back).
  */
 export const TAN_DECISIVE: [number, bigint, number][] = [
   [32, 0xc001e1d2dcbf4efb2dden, 0xb7f],
@@ -374,6 +375,7 @@ export const TAN_DECISIVE: [number, bigint, number][] = [
   [32, 0x3ffeb909fc05914f48b5n, 0x77f],
   [32, 0x3ffeb385d8bda47c589an, 0x77f],
   [32, 0x400085f9c93a384a0261n, 0x77f],
+  [32, 0xc001e73a7f924170d846n, 0x37f],
 ];
 
 export function transCases(seed = 0x7a45, scale = 1, perOp = 2500, strictPerOp = 400): TRec[] {

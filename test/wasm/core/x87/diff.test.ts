@@ -4,10 +4,10 @@
 // codes the SDM leaves undefined. The core reproduces the CPU's transcendental microcode
 // (scripts/x87-trans, docs/RESULTS.md) exactly here: one-ulp differences in the transcendentals
 // are counted and reported, and none is allowed (0 in the default set and with X87_DIFF_CASES=300,
-// X87_DIFF_SEED 1-3, 151,849 cases each). On random operands outside this set FSIN, FCOS
-// and FSINCOS still differ by one unit in about 1 in 2 million results (session 14, measure.ts);
-// no FPTAN difference is known since session 14 (FPTAN had one ulp allowed in 0.5% of its cases
-// here until then).
+// X87_DIFF_SEED 1-3, 151,849 cases each). On random operands outside this set no FSIN, FCOS or
+// FSINCOS difference is known (0 in 36,000,000 results, session 16, measure.ts) and FPTAN's last
+// known one was fixed in session 16; constructed near-tie operands still differ by one unit in
+// rare cases (docs/RESULTS.md). FPTAN had one ulp allowed in 0.5% of its cases here until session 14.
 // Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
 // X87_DIFF_SEED; X87_NOMASK=1 compares the undefined condition codes too.
 import { beforeAll, describe as suite, expect, it } from 'vitest';
