@@ -2,9 +2,10 @@
 // finite operands for each transcendental under every RC and PC, runs them on the host x87
 // (test/wasm/x87/native/f80ref.c) and in the core's f80 library (test/wasm/x87/f80-entry.ts),
 // and writes one line per case for scripts/x87-trans/analyse.py, which adds the exact values.
-// Usage: [OPS=29,33] npx tsx scripts/x87-trans/measure.ts [perOp=4000] [seed=1] > cases.tsv
+// Usage: [OPS=29,33] [VENDOR=0|1] npx tsx scripts/x87-trans/measure.ts [perOp=4000] [seed=1] > cases.tsv
 // (OPS: the f80ref op numbers to measure, default all eight: 29 F2XM1 .. 36 FSINCOS)
 import { type Rec, Rng, J, f80, sigPattern, buildNative, buildWasm, runNative, runWasm, tempDir } from "../../test/wasm/x87/f80-harness";
+import { hostVendor } from "../../test/wasm/host-vendor";
 
 const perOp = Number(process.argv[2] ?? 4000);
 const r = new Rng(Number(process.argv[3] ?? 1));
@@ -50,7 +51,9 @@ for (const op of (process.env.OPS ?? "29,30,31,32,33,34,35,36").split(",").map(N
 }
 const dir = tempDir();
 const nat = runNative(buildNative(dir), recs);
-const got = runWasm(await buildWasm(dir), recs);
+const w = await buildWasm(dir);
+w.setVendor(Number(process.env.VENDOR ?? hostVendor())); // the host's flavour unless VENDOR=0 (AMD) / 1 (Intel)
+const got = runWasm(w, recs);
 const h = (v: bigint): string => v.toString(16).padStart(20, "0");
 const out = recs.map((c, i) => [c.op, c.cw.toString(16), h(c.a), h(c.b), h(nat[i].r1), h(nat[i].r2), nat[i].sw.toString(16), h(got[i].r1), h(got[i].r2), got[i].sw.toString(16)].join(" "));
 process.stdout.write(out.join("\n") + "\n");

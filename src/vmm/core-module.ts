@@ -26,6 +26,8 @@ export interface CoreExports {
   attach(base: number): void;
   /** The trace cache on (1, the default) or off (0): for tests and A/B measurements. */
   traces(on: number): void;
+  /** Vendor-specific behaviour (wasm/core/vendor.ts): 0 AMD (the default), 1 Intel. */
+  setVendor(v: number): void;
   /** The trace compiler (src/worker/jit/) off (0) or on, compiling a trace after `hot` executions (1..254). */
   jit(hot: number): void;
   LAYOUT_HASH: WebAssembly.Global;

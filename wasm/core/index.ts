@@ -286,6 +286,9 @@ export function run(budget: u32): u32 {
 /** Turn the trace cache (trace.ts) on or off for this instance (tests compare both paths). */
 export function traces(on: bool): void { T.setEnabled(on); }
 
+/** The vendor flavour (vendor.ts: 0 AMD, 1 Intel) of this instance. */
+export { setVendor } from './vendor';
+
 /** Debug hook: the materialised EFLAGS. */
 export function flags(): u32 { return getFlags(); }
 

@@ -14,6 +14,8 @@ import {
   f80F2xm1, f80Fyl2x, f80Fyl2xp1, f80Ptan, f80Patan, f80Sin, f80Cos, f80Sincos,
 } from "../../../wasm/core/x87/f80-trans";
 
+export { setVendor } from "../../../wasm/core/vendor";
+
 export let o1Sig: u64 = 0;
 export let o1Se: u32 = 0;
 export let o2Sig: u64 = 0;

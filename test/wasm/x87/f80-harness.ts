@@ -44,6 +44,8 @@ export function buildNative(dir: string): string {
 }
 
 export interface F80Wasm {
+  /** The vendor flavour (wasm/core/vendor.ts): 0 AMD, 1 Intel. */
+  setVendor(v: number): void;
   run(op: number, cw: number, aSig: bigint, aSe: number, bSig: bigint, bSe: number): void;
   o1Sig: WebAssembly.Global;
   o1Se: WebAssembly.Global;

@@ -1,11 +1,12 @@
 // x87 compare, classify, FXTRACT, FSCALE, FPREM/FPREM1 and the constant loads.
 import {
   fpuExc, rSig, rSe, r2Sig, r2Se, nSig, nExp,
-  FE_IE, FE_DE, FE_ZE, SW_C0, SW_C1, SW_C2, SW_C3, SIG_J, BIAS,
+  FE_IE, FE_DE, FE_ZE, FE_UE, SW_C0, SW_C1, SW_C2, SW_C3, SIG_J, BIAS,
   CL_ZERO, CL_DENORMAL, CL_NORMAL, CL_INF, CL_QNAN, CL_SNAN,
   classify, normalize, nan1, nan2, setIndefinite, setZero, setInf, denormalStops, roundPack80,
 } from "./f80";
 import { div128, clz64, wRem } from "./wide";
+import { vendor, VENDOR_INTEL } from "../vendor";
 
 /** Magnitude order of two finite or infinite operands (zero < denormal < normal < inf). */
 function magCmp(aSig: u64, aSe: u32, ca: u32, bSig: u64, bSe: u32, cb: u32): i32 {
@@ -168,7 +169,12 @@ export function f80Prem(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, neare
   }
   normalize(aSig, aSe);
   if (cb == CL_INF) {
-    roundPack80(sign, nExp, nSig, 0, cw, 0); // a, with a pseudo-denormal normalised
+    // a, with a pseudo-denormal normalised; a tiny a gets the unmasked-underflow response
+    // (exponent biased, UE) on AMD, and comes back as it is on Intel (measured; vendor.ts)
+    if (vendor == VENDOR_INTEL) {
+      roundPack80(sign, nExp, nSig, 0, cw | FE_UE, 0);
+      fpuExc &= ~FE_UE;
+    } else roundPack80(sign, nExp, nSig, 0, cw, 0);
     return;
   }
   normalize(bSig, bSe);

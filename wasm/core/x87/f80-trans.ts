@@ -49,6 +49,7 @@ import { log2Host, log2p1Host } from "./f80-log";
 import { exp2m1Host } from "./f80-exp";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
 import { atanHost } from "./f80-atan";
+import { vendor, VENDOR_INTEL } from "../vendor";
 
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
 const K_PI2: u32 = 3;
@@ -64,6 +65,33 @@ function qround(cw: u32): void {
   else roundPack80(qS << 15, qE + BIAS, qH, qL, cw, 0);
   fpuExc |= FE_PE;
   if ((rSe & 0x7FFF) == 0 && qH != 0 && (cw & FE_UE) != 0) fpuExc |= FE_UE;
+}
+
+// Intel flavour (vendor.ts; measured on an Intel Xeon, session 17): for |x| < 2^-68 FSIN,
+// FSINCOS's sine and FPTAN return x and FCOS, FSINCOS's cosine 1, unrounded (C1 = 0, PE); for 2^-68 <= |x| < 2^-33 FPTAN's value lies just below |x| (x when its significand is
+// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp.
+const INTEL_TINY_EXP: i32 = BIAS - 68;
+const INTEL_TAN_X_EXP: i32 = BIAS - 33;
+
+/** The Intel flavour's tiny-argument path applies to this operand. */
+function intelTiny(se: u32): bool {
+  return vendor == VENDOR_INTEL && <i32>(se & 0x7FFF) < INTEL_TINY_EXP;
+}
+
+/**
+ * rSig/rSe = the reduced argument in q (|x| < 2^-68: x itself), exact but reported inexact like
+ * every computed result (PE; a denormal x also UE, or the unmasked-underflow response; C1 = 0).
+ */
+function exactQ(cw: u32): void {
+  qround(cw);
+  fpuExc &= ~SW_C1;
+}
+
+/** rSig/rSe = 1.0, PE (Intel's tiny cosine). */
+function exactOne(): void {
+  rSig = SIG_J;
+  rSe = <u32>BIAS;
+  fpuExc = (fpuExc & ~SW_C1) | FE_PE;
 }
 
 /** A constant from T_CONST with the given sign, rounded under RC (FPATAN's special results). */
@@ -177,6 +205,10 @@ export function f80Sin(aSig: u64, aSe: u32, cw: u32): void {
     rSe = aSe;
   }
   if (st <= 0) return;
+  if (intelTiny(aSe)) {
+    exactQ(cw);
+    return;
+  }
   trigQ(false, qS, qE, qH, qL);
   qround(cw);
 }
@@ -189,6 +221,10 @@ export function f80Cos(aSig: u64, aSe: u32, cw: u32): void {
     rSe = <u32>BIAS;
   }
   if (st <= 0) return;
+  if (intelTiny(aSe)) {
+    exactOne();
+    return;
+  }
   trigQ(true, qS, qE, qH, qL);
   qround(cw);
 }
@@ -208,14 +244,22 @@ export function f80Sincos(aSig: u64, aSe: u32, cw: u32): void {
     r2Se = rSe;
     return;
   }
-  // C1 reports the rounding of the sine (ST1)
+  if (intelTiny(aSe)) {
+    exactQ(cw);
+    r2Sig = rSig;
+    r2Se = rSe;
+    exactOne();
+    return;
+  }
+  // C1 reports the rounding of the sine (ST1) on AMD, of the cosine (ST0) on Intel
   const rS = qS, rE = qE, rH = qH, rL = qL;
   trigQ(true, rS, rE, rH, rL);
   qround(cw);
-  const cSig = rSig, cSe = rSe;
+  const cSig = rSig, cSe = rSe, cC1 = fpuExc & SW_C1;
   fpuExc &= ~SW_C1;
   trigQ(false, rS, rE, rH, rL);
   qround(cw);
+  if (vendor == VENDOR_INTEL) fpuExc = (fpuExc & ~SW_C1) | cC1;
   r2Sig = rSig;
   r2Se = rSe;
   rSig = cSig;
@@ -235,10 +279,20 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
     r2Se = aSe;
   } else {
     const rS = qS, rE = qE, rH = qH, rL = qL;
-    // the CPU's rational approximation (f80-trig.ts); for |r| < 2^-34 its z terms vanish
-    // and it is RN68(r C) / C (odd k: -C / RN68(r C))
-    tanHost(rS, rE, rH, rL, (redK & 1) != 0);
-    qround(cw);
+    if (intelTiny(aSe)) exactQ(cw);
+    else if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < INTEL_TAN_X_EXP) {
+      // just below |x| unless x is a power of two (reduce() leaves such an r exact)
+      if (qH != SIG_J || qL != 0) {
+        if (qL == 0) qH--;
+        qL--;
+      }
+      qround(cw);
+    } else {
+      // the CPU's rational approximation (f80-trig.ts); for |r| < 2^-34 its z terms vanish
+      // and it is RN68(r C) / C (odd k: -C / RN68(r C))
+      tanHost(rS, rE, rH, rL, (redK & 1) != 0);
+      qround(cw);
+    }
     r2Sig = rSig;
     r2Se = rSe;
   }
@@ -426,8 +480,11 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
         rSig = SIG_J;
         rSe = 0x8000 | <u32>(BIAS - 1);
         fpuExc |= FE_PE;
+      } else if (vendor == VENDOR_INTEL) {
+        // Intel: 2^1 - 1 = 1 exactly (C1 = 0, PE)
+        exactOne();
       } else {
-        // the CPU's 2^1 - 1 lies just below 1
+        // AMD: the CPU's 2^1 - 1 lies just below 1
         qS = 0; qE = -1; qH = 0xFFFFFFFFFFFFFFFF; qL = 0xFFFFFFFFFFFFFFFF;
         qround(cw);
       }

@@ -1,0 +1,82 @@
+// The x87 library's vendor flavours (wasm/core/vendor.ts), on any host: the behaviours where an
+// Intel Xeon (session 17) and an AMD EPYC (sessions 1-16) measurably differ, as measured on each
+// (test/wasm/x87/native/f80ref.c). f80.test.ts compares the host's own flavour with the host.
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type F80Wasm, type Rec, buildWasm, runWasm, tempDir, fmt, SW_MASK } from "./f80-harness";
+import { VENDOR_AMD, VENDOR_INTEL } from "../host-vendor";
+
+const F2XM1 = 29, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
+const C1 = 0x200;
+const dir = tempDir();
+let w: F80Wasm;
+
+beforeAll(async () => { w = await buildWasm(dir); }, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const h = (s: string): bigint => BigInt("0x" + s.replace(":", ""));
+
+/** [op, cw, a, b, ST0 (or the result), ST1 or "", SW & SW_MASK] */
+type Row = [number, number, string, string, string, string, number];
+
+function check(vendor: number, rows: Row[]): void {
+  w.setVendor(vendor);
+  const recs: Rec[] = rows.map(([op, cw, a, b]) => ({ op, cw, a: h(a), b: h(b) }));
+  const out = runWasm(w, recs);
+  rows.forEach(([op, cw, a, b, r1, r2, sw], i) => {
+    const o = out[i];
+    const got = `${fmt(o.r1)} ${r2 ? fmt(o.r2) : ""} ${(o.sw & SW_MASK).toString(16)}`;
+    expect(got, `op ${op} cw ${cw.toString(16)} a ${a} b ${b}`).toBe(`${r1} ${r2} ${sw.toString(16)}`);
+  });
+}
+
+const Z = "0000:0000000000000000";
+
+describe("x87 vendor flavours", () => {
+  it("Intel: F2XM1(1) = 1 exactly, tiny FSIN/FCOS/FPTAN unrounded, FPTAN just below x, FPREM1 by inf", () => {
+    check(VENDOR_INTEL, [
+      [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
+      [F2XM1, 0xf7f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
+      [FSIN, 0xf7f, "3fba:8123456789abcdef", Z, "3fba:8123456789abcdef", "", 0x20],
+      [FSIN, 0xf7f, "3fbb:8123456789abcdef", Z, "3fbb:8123456789abcdee", "", 0x20],
+      [FSIN, 0x37f, "0000:0000000123456789", Z, "0000:0000000123456789", "", 0x32],
+      [FCOS, 0xf7f, "3fba:8123456789abcdef", Z, "3fff:8000000000000000", "", 0x20],
+      [FCOS, 0xf7f, "3fbb:8123456789abcdef", Z, "3ffe:ffffffffffffffff", "", 0x20],
+      [FCOS, 0xb7f, "3fbb:8123456789abcdef", Z, "3fff:8000000000000000", "", 0x220],
+      [FSINCOS, 0x77f, "8001:8000000000000000", Z, "3fff:8000000000000000", "8001:8000000000000000", 0x20],
+      [FPTAN, 0xf7f, "3fba:8123456789abcdef", Z, "3fff:8000000000000000", "3fba:8123456789abcdef", 0x20],
+      [FPTAN, 0x77f, "3fbb:ffffffffffffffff", Z, "3fff:8000000000000000", "3fbb:fffffffffffffffe", 0x20],
+      [FPTAN, 0x37f, "3fbb:ffffffffffffffff", Z, "3fff:8000000000000000", "3fbb:ffffffffffffffff", 0x220],
+      [FPTAN, 0x77f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005555", 0x220],
+      [FPTAN, 0xb7f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005554", 0x20],
+      [FPTAN, 0x77f, "3fdd:8000000000000000", Z, "3fff:8000000000000000", "3fdd:8000000000000000", 0x20],
+      [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "0000:0000000123456789", "ffff:8000000000000000", 0x2],
+    ]);
+  });
+
+  it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf underflows", () => {
+    check(VENDOR_AMD, [
+      [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
+      [F2XM1, 0xf7f, "3fff:8000000000000000", Z, "3ffe:ffffffffffffffff", "", 0x20],
+      [FSIN, 0xf7f, "3fba:8123456789abcdef", Z, "3fba:8123456789abcdee", "", 0x20],
+      [FCOS, 0xf7f, "3fba:8123456789abcdef", Z, "3ffe:ffffffffffffffff", "", 0x20],
+      [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "5fe2:91a2b3c480000000", "ffff:8000000000000000", 0x12],
+    ]);
+  });
+
+  it("FSINCOS's C1 is the sine's on AMD and the cosine's on Intel", () => {
+    const xs = ["3ffe:c90fdaa22168c234", "3ffd:8123456789abcdef", "bffe:a5f104dd64354bb7", "4000:9ababd0e44095035",
+      "3ffe:df2f56b58df015fb", "c001:becc768f5fff9648", "3ffc:ba5e353f7ceeac47", "4021:9477a3b55bc9d12a"];
+    let differ = 0;
+    for (const vendor of [VENDOR_AMD, VENDOR_INTEL]) {
+      w.setVendor(vendor);
+      for (const x of xs) for (const cw of [0x37f, 0x77f, 0xb7f, 0xf7f]) {
+        const [sc, s, c] = runWasm(w, [FSINCOS, FSIN, FCOS].map((op) => ({ op, cw, a: h(x), b: 0n })));
+        const want = (vendor === VENDOR_INTEL ? c : s).sw & C1;
+        expect(sc.sw & C1, `${vendor} ${x} cw ${cw.toString(16)}`).toBe(want);
+        if ((s.sw & C1) !== (c.sw & C1)) differ++;
+      }
+    }
+    expect(differ).toBeGreaterThan(8); // the operands do tell the two rules apart
+  });
+});
