@@ -47,6 +47,7 @@ import { div128, mul64, wHi, wLo } from "./wide";
 import { T_CONST } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
 import { exp2m1Host } from "./f80-exp";
+import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
 import { atanHost } from "./f80-atan";
 import { vendor, VENDOR_INTEL } from "../vendor";
@@ -496,9 +497,9 @@ export function f80F2xm1(aSig: u64, aSe: u32, cw: u32): void {
     fpuExc |= FE_PE;
     return;
   }
-  // the host's rational approximation N / (Q - N/2), N = x P, read back (f80-exp.ts)
   qfromF80(aSig, aSe);
-  exp2m1Host(qS, qE, qH, qL);
+  if (vendor == VENDOR_INTEL) exp2m1Intel(e < INTEL_TINY_EXP); // Intel's e^(x L66) - 1 (f80-exp-intel.ts)
+  else exp2m1Host(qS, qE, qH, qL); // AMD's rational N / (Q - N/2), N = x P, read back (f80-exp.ts)
   qround(cw);
 }
 
