@@ -1,8 +1,10 @@
 // Emulator side of the differential test: runs IN records on the core in the environment the
 // native runner has (CPL 3, LDT segments over the region, INT3 everywhere around the instruction)
-// and writes OUT records. Exceptions (and the INT3 landings) go through the IDT of harness-idt.ts
-// to ring-0 HLT handlers; the frame on the ring-0 stack gives EIP, CS, EFLAGS, ESP and SS.
+// and in the host CPU's vendor flavour (wasm/core/vendor.ts), and writes OUT records. Exceptions
+// (and the INT3 landings) go through the IDT of harness-idt.ts to ring-0 HLT handlers; the frame
+// on the ring-0 stack gives EIP, CS, EFLAGS, ESP and SS.
 import { CoreHarness, EXIT } from '../harness.ts';
+import { hostVendor } from '../host-vendor.ts';
 import { writeTables, HAS_ERROR_CODE, SYS, SEL, ATTR } from '../harness-idt.ts';
 import * as SL from '../../../src/shared/layout.ts';
 import * as L from './layout.ts';
@@ -27,8 +29,10 @@ export class EmuRunner {
   private readonly vb: number;
   private readonly region: number;
 
-  constructor() {
+  /** `vendor`: the core's flavour (wasm/core/vendor.ts), by default the host CPU's. */
+  constructor(vendor = hostVendor()) {
     const h = this.h;
+    h.core.setVendor(vendor);
     writeTables(h, { ldt: [[REGION_BASE, SEG_LIMIT, ATTR_DATA], [REGION_BASE, SEG_LIMIT, ATTR_CODE], [REGION_BASE, SEG_LIMIT, ATTR_DATA16], [REGION_BASE, SEG_LIMIT, ATTR_CODE16]] });
     this.dv = new DataView(h.mem.buffer);
     this.u8 = new Uint8Array(h.mem.buffer);

@@ -5,6 +5,7 @@ import { fetch8, fetchS8, fetch16, fetch32, branchOk } from '../decode';
 import { cond, getZF } from '../flags';
 import { readE, rdMem } from './operand';
 import { pushV, pop32, pop16, sp, setSp } from './stack';
+import { vendor, VENDOR_INTEL } from '../vendor';
 
 @inline function jumpTo(target: u32): void {
   const t = C.opsz32 ? target : target & 0xFFFF;
@@ -82,18 +83,20 @@ export function op_jcxz(op: u32): void {
 export function op_bound(op: u32): void {
   if (C.modrm >= 0xC0) { raiseUD(); return; }
   const g = (C.modrm >> 3) & 7;
-  if (C.opsz32) {
-    const lo = <i32>rdMem<u32>(C.eaSeg, C.eaOff);
-    const hi = <i32>rdMem<u32>(C.eaSeg, (C.eaOff + 4) & (C.adsz32 ? 0xFFFFFFFF : 0xFFFF));
-    if (fault) return;
-    const v = <i32>r32(g);
-    if (v < lo || v > hi) raise(5, 0, false);
-  } else {
-    const lo = <i32>(<i16>rdMem<u16>(C.eaSeg, (C.eaOff) & (C.adsz32 ? 0xFFFFFFFF : 0xFFFF)));
-    const hi = <i32>(<i16>rdMem<u16>(C.eaSeg, (C.eaOff + 2) & (C.adsz32 ? 0xFFFFFFFF : 0xFFFF)));
-    if (fault) return;
-    const v = <i32>(<i16>r16(g));
-    if (v < lo || v > hi) raise(5, 0, false);
-  }
+  const v = C.opsz32 ? <i32>r32(g) : <i32>(<i16>r16(g));
+  const lo = boundAt(0);
+  if (fault) return;
+  // Intel compares with the lower bound before it reads the upper one: an index below it raises
+  // #BR where reading the upper bound would fault (#GP, #SS, #PF); AMD reads both first (measured,
+  // vendor.ts).
+  if (vendor == VENDOR_INTEL && v < lo) { raise(5, 0, false); return; }
+  const hi = boundAt(C.opsz32 ? 4 : 2);
+  if (fault) return;
+  if (v < lo || v > hi) raise(5, 0, false);
+}
+/** The signed bound `d` bytes into BOUND's operand (the offset wraps at the address size). */
+@inline function boundAt(d: u32): i32 {
+  const off = (C.eaOff + d) & (C.adsz32 ? 0xFFFFFFFF : 0xFFFF);
+  return C.opsz32 ? <i32>rdMem<u32>(C.eaSeg, off) : <i32>(<i16>rdMem<u16>(C.eaSeg, off));
 }
 export { fetch8 };

@@ -21,6 +21,7 @@ import { setCpl, setSegDesc, setSegNull, loadSegReal, checkStackSel, refreshMode
 import { frameOpen, framePush, frameSp, tssStack, tssSs, tssEsp } from './frame';
 import { taskFromTss, taskFromGate, taskReturn, TASK_JMP, TASK_CALL } from './task';
 import { deliver } from '../interrupt';
+import { vendor, VENDOR_INTEL } from '../vendor';
 
 /** Enter code segment (lo, hi) at privilege `pl`, offset `off`. */
 function enterCode(sel: u32, lo: u32, hi: u32, pl: u32, off: u32): void {
@@ -239,7 +240,9 @@ function retFar(imm: u32): void {
   const o32 = C.opsz32;
   const sz: u32 = o32 ? 4 : 2;
   const eip = peekV(0, o32);
-  const sel = peekV(sz, o32) & 0xFFFF;
+  // A 32-bit CS slot: Intel reads only its low 16 bits, so its upper half escapes the limit and
+  // page checks (measured at CPL 3, vendor.ts); AMD reads all 4 bytes.
+  const sel = peekV(sz, o32 && vendor != VENDOR_INTEL) & 0xFFFF;
   if (fault) return;
   if (!C.protMode) {
     const lim: u32 = C.v86 ? 0xFFFF : segLimit(CS);

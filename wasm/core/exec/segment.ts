@@ -14,7 +14,8 @@ import {
 } from '../mmu/descriptor';
 import { fl, getFlags, setFlags, VM, ZF } from '../flags';
 import { readE, writeE, readG, rdMem } from './operand';
-import { pushV, peek32, peek16 } from './stack';
+import { pushV, push16Slot32, peek32, peek16 } from './stack';
+import { vendor, VENDOR_INTEL } from '../vendor';
 
 /** Attributes of every segment in virtual-8086 mode: present, DPL 3, read/write data, accessed. */
 export const ATTR_V86: u32 = 0xF3;
@@ -156,13 +157,24 @@ export function op_mov_ew_sw(op: u32): void {
   if (op >= 0xA0) return (op & 8) ? GS : FS;
   return (op >> 3) & 3;
 }
-/** PUSH Sreg: with a 32-bit operand the selector is pushed zero-extended. */
-export function op_push_seg(op: u32): void { pushV(segSel(segOfOp(op))); }
-/** POP Sreg: the stack pointer moves only once the load succeeded. */
+/**
+ * PUSH Sreg. With a 32-bit operand the SDM leaves the slot's upper half to the model (measured,
+ * vendor.ts): AMD writes the selector zero-extended, Intel only the 16-bit selector, the upper
+ * half keeping its bytes (and escaping the limit and page checks).
+ */
+export function op_push_seg(op: u32): void {
+  const v = segSel(segOfOp(op));
+  if (C.opsz32 && vendor == VENDOR_INTEL) push16Slot32(v); else pushV(v);
+}
+/**
+ * POP Sreg: the stack pointer moves only once the load succeeded. With a 32-bit operand AMD reads
+ * the whole slot, Intel only its low 16 bits (the upper half is not checked against the limit or
+ * paging; measured, vendor.ts); ESP moves by 4 on both.
+ */
 export function op_pop_seg(op: u32): void {
   const seg = segOfOp(op);
   const size: u32 = C.opsz32 ? 4 : 2;
-  const v = C.opsz32 ? peek32(0) : peek16(0);
+  const v = C.opsz32 && vendor != VENDOR_INTEL ? peek32(0) : peek16(0);
   if (fault) return;
   const s32 = C.stack32;
   const sp = (s32 ? C.r32(ESP) : C.r16(ESP)) + size;

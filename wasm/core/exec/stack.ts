@@ -27,6 +27,18 @@ export function push16(v: u32): void {
   if (fault) return;
   setSp(n);
 }
+/**
+ * A 32-bit slot whose low half alone is written: ESP moves by 4, the 16-bit value lands at the new
+ * ESP, and only those two bytes are checked (limit, paging) and stored (Intel's PUSH Sreg, vendor.ts).
+ */
+export function push16Slot32(v: u32): void {
+  const n = sp() - 4;
+  const l = linW(SS, spOff(n), 2);
+  if (fault) return;
+  wr16(l, v);
+  if (fault) return;
+  setSp(n);
+}
 @inline export function pushV(v: u32): void { if (C.opsz32) push32(v); else push16(v); }
 /** Read the value `depth` bytes above the stack top without popping. */
 export function peek32(depth: u32): u32 {
