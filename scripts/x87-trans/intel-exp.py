@@ -10,6 +10,10 @@ reproduces bit for bit:
 Usage: python3 scripts/x87-trans/intel-exp.py MODEL LO HI N [SEED]
 Findings (Xeon): product with L66 reproduces all of [2^-80, 2^-70); intel all of [2^-72, 2^-66)
 and [2^-70, 2^-5); at |x| >= 1/16 it gives 93-96% (table splits 2^(j/N) tried: worse).
+FYL2XP1 (measured the same way, op 31, random y in 2^-20..2^20; not scripted here): |x| < 2^-66
+gives RC(y TZ67(x C66)), C66 = log2 e rounded to 66 bits (978 of 978 operands); above, y times
+TZ67(ln(1+x) C66) reproduces ~94% at 2^-40..2^-4, and no two-term form tried reproduces the
+host at 2^-44..2^-30 (75-79%): the kernel's form is open.
 """
 import os, random, subprocess, sys, tempfile
 from fractions import Fraction as F

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type F80Wasm, type Rec, buildWasm, runWasm, tempDir, fmt, SW_MASK } from "./f80-harness";
 import { VENDOR_AMD, VENDOR_INTEL } from "../host-vendor";
 
-const F2XM1 = 29, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
+const F2XM1 = 29, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
 const C1 = 0x200;
 const dir = tempDir();
 let w: F80Wasm;
@@ -56,6 +56,10 @@ describe("x87 vendor flavours", () => {
       [FPTAN, 0xb7f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005554", 0x20],
       [FPTAN, 0x77f, "3fdd:8000000000000000", Z, "3fff:8000000000000000", "3fdd:8000000000000000", 0x20],
       [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "0000:0000000123456789", "ffff:8000000000000000", 0x2],
+      // FYL2XP1, |x| < 2^-66: y TZ67(x C66), where AMD's logarithm differs
+      [FYL2XP1, 0xb7f, "bfb5:aa6e3bd32ed0d50a", "3fff:c686c33516519537", "bfb6:bead8d7085ba26ed", "", 0x20],
+      [FYL2XP1, 0x37f, "bfbc:8b3be7fed988d7c6", "bff1:8a2785b5d3cdfaf7", "3fae:d8cec102ff43b3cf", "", 0x220],
+      [FYL2XP1, 0x37f, "bfad:a6b6c88c4adcf92b", "400a:f89f8d5eb22caf97", "bfb9:e9963b71da2703f3", "", 0x20],
     ]);
   });
 

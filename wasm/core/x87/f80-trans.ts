@@ -70,9 +70,11 @@ function qround(cw: u32): void {
 
 // Intel flavour (vendor.ts; measured on an Intel Xeon, session 17): for |x| < 2^-68 FSIN,
 // FSINCOS's sine and FPTAN return x and FCOS, FSINCOS's cosine 1, unrounded (C1 = 0, PE); for 2^-68 <= |x| < 2^-33 FPTAN's value lies just below |x| (x when its significand is
-// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp.
+// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp. FYL2XP1 with
+// |x| < 2^-66 gives y * TZ67(x C66) (below). F2XM1: f80-exp-intel.ts.
 const INTEL_TINY_EXP: i32 = BIAS - 68;
 const INTEL_TAN_X_EXP: i32 = BIAS - 33;
+const INTEL_L2P1_TINY_EXP: i32 = BIAS - 66;
 
 /** The Intel flavour's tiny-argument path applies to this operand. */
 function intelTiny(se: u32): bool {
@@ -447,7 +449,12 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
     return;
   }
   qfromF80(aSig, aSe);
-  log2p1Host(qS, qE, qH, qL);
+  if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < INTEL_L2P1_TINY_EXP) {
+    // Intel, |x| < 2^-66: y * TZ67(x C66), C66 = log2 e rounded to 66 bits, the product with y
+    // exact and rounded once (scripts/x87-trans/intel-exp.py's notes; session 17)
+    qmul(qS, qE, qH, qL, 0, 0, 0xB8AA3B295C17F0BB, 0xC000000000000000);
+    qL &= 0xE000000000000000;
+  } else log2p1Host(qS, qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
