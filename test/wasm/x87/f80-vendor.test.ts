@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type F80Wasm, type Rec, buildWasm, runWasm, tempDir, fmt, SW_MASK } from "./f80-harness";
 import { VENDOR_AMD, VENDOR_INTEL } from "../host-vendor";
 
-const F2XM1 = 29, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
+const F2XM1 = 29, FYL2X = 30, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
 const C1 = 0x200;
 const dir = tempDir();
 let w: F80Wasm;
@@ -33,7 +33,7 @@ function check(vendor: number, rows: Row[]): void {
 const Z = "0000:0000000000000000";
 
 describe("x87 vendor flavours", () => {
-  it("Intel: F2XM1(1) = 1 exactly and e^(x L66) - 1, tiny FSIN/FCOS/FPTAN unrounded, FPTAN just below x, FPREM1 by inf", () => {
+  it("Intel: F2XM1(1) = 1 exactly and e^(x L66) - 1, y TZ67(log2), tiny FSIN/FCOS/FPTAN unrounded, FPTAN just below x, FPREM1 by inf", () => {
     check(VENDOR_INTEL, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
       [F2XM1, 0xf7f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
@@ -56,7 +56,13 @@ describe("x87 vendor flavours", () => {
       [FPTAN, 0xb7f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005554", 0x20],
       [FPTAN, 0x77f, "3fdd:8000000000000000", Z, "3fff:8000000000000000", "3fdd:8000000000000000", 0x20],
       [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "0000:0000000123456789", "ffff:8000000000000000", 0x2],
-      // FYL2XP1, |x| < 2^-66: y TZ67(x C66), where AMD's logarithm differs
+      // FYL2X: y TZ67(log2 x); FYL2XP1: y TZ67(log2(1 + x)), below 2^-66 y TZ67(x C66); where AMD's
+      // logarithm differs
+      [FYL2X, 0x37f, "3fff:800323503af2c36f", "3fff:8000000000000000", "3ff2:90dc2f448709321c", "", 0x20],
+      [FYL2X, 0x27f, "40a3:c4ee8bb32b709f7d", "400d:e971462e1fe45d2e", "4015:961da9b950c86516", "", 0x20],
+      [FYL2X, 0x47f, "3fff:91a39532504927dc", "3fff:8000000000000000", "3ffc:beb913699c23f5aa", "", 0x20],
+      [FYL2XP1, 0x37f, "bff8:b08a7b77d34f459f", "c00f:f35f46d23ad2e4cb", "4009:f371fca93f70e830", "", 0x20],
+      [FYL2XP1, 0xc7f, "bfd4:ffffffffffffffff", "c005:ef1652066358a6c8", "3fdc:ac770707d5383cd9", "", 0x20],
       [FYL2XP1, 0xb7f, "bfb5:aa6e3bd32ed0d50a", "3fff:c686c33516519537", "bfb6:bead8d7085ba26ed", "", 0x20],
       [FYL2XP1, 0x37f, "bfbc:8b3be7fed988d7c6", "bff1:8a2785b5d3cdfaf7", "3fae:d8cec102ff43b3cf", "", 0x220],
       [FYL2XP1, 0x37f, "bfad:a6b6c88c4adcf92b", "400a:f89f8d5eb22caf97", "bfb9:e9963b71da2703f3", "", 0x20],

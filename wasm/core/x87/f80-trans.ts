@@ -46,6 +46,7 @@ import { qS, qE, qH, qL, qload, qfromF80, qfromU128, qmul } from "./f128";
 import { div128, mul64, wHi, wLo } from "./wide";
 import { T_CONST } from "./f80-tables";
 import { log2Host, log2p1Host } from "./f80-log";
+import { log2Intel, log2p1Intel } from "./f80-log-intel";
 import { exp2m1Host } from "./f80-exp";
 import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
@@ -70,11 +71,10 @@ function qround(cw: u32): void {
 
 // Intel flavour (vendor.ts; measured on an Intel Xeon, session 17): for |x| < 2^-68 FSIN,
 // FSINCOS's sine and FPTAN return x and FCOS, FSINCOS's cosine 1, unrounded (C1 = 0, PE); for 2^-68 <= |x| < 2^-33 FPTAN's value lies just below |x| (x when its significand is
-// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp. FYL2XP1 with
-// |x| < 2^-66 gives y * TZ67(x C66) (below). F2XM1: f80-exp-intel.ts.
+// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp. FYL2X and
+// FYL2XP1: f80-log-intel.ts; F2XM1: f80-exp-intel.ts.
 const INTEL_TINY_EXP: i32 = BIAS - 68;
 const INTEL_TAN_X_EXP: i32 = BIAS - 33;
-const INTEL_L2P1_TINY_EXP: i32 = BIAS - 66;
 
 /** The Intel flavour's tiny-argument path applies to this operand. */
 function intelTiny(se: u32): bool {
@@ -405,7 +405,8 @@ export function f80Fyl2x(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
     return;
   }
   qfromF80(aSig, aSe);
-  log2Host(qE, qH, qL);
+  if (vendor == VENDOR_INTEL) log2Intel(qE, qH, qL); // y TZ67(log2 x) (f80-log-intel.ts)
+  else log2Host(qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
@@ -449,12 +450,9 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
     return;
   }
   qfromF80(aSig, aSe);
-  if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < INTEL_L2P1_TINY_EXP) {
-    // Intel, |x| < 2^-66: y * TZ67(x C66), C66 = log2 e rounded to 66 bits, the product with y
-    // exact and rounded once (scripts/x87-trans/intel-exp.py's notes; session 17)
-    qmul(qS, qE, qH, qL, 0, 0, 0xB8AA3B295C17F0BB, 0xC000000000000000);
-    qL &= 0xE000000000000000;
-  } else log2p1Host(qS, qE, qH, qL);
+  // Intel (|x| < 1/2): y TZ67(log2(1 + x)), below 2^-66 y TZ67(x C66) (f80-log-intel.ts)
+  if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < BIAS - 1) log2p1Intel(qS, qE, qH, qL);
+  else log2p1Host(qS, qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
 
