@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type F80Wasm, type Rec, buildWasm, runWasm, tempDir, fmt, SW_MASK } from "./f80-harness";
 import { VENDOR_AMD, VENDOR_INTEL } from "../host-vendor";
 
-const F2XM1 = 29, FYL2X = 30, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12;
+const F2XM1 = 29, FYL2X = 30, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12, FSCALE = 10;
 const C1 = 0x200;
 const dir = tempDir();
 let w: F80Wasm;
@@ -33,7 +33,7 @@ function check(vendor: number, rows: Row[]): void {
 const Z = "0000:0000000000000000";
 
 describe("x87 vendor flavours", () => {
-  it("Intel: F2XM1(1) = 1 exactly and e^(x L66) - 1, y TZ67(log2), tiny FSIN/FCOS/FPTAN unrounded, FPTAN just below x, FPREM1 by inf", () => {
+  it("Intel: F2XM1(1) = 1 exactly and e^(x L66) - 1, y TZ67(log2), tiny FSIN/FCOS/FPTAN unrounded, FPTAN just below x, FPREM1 by inf, FSCALE by 0", () => {
     check(VENDOR_INTEL, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
       [F2XM1, 0xf7f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x20],
@@ -56,6 +56,9 @@ describe("x87 vendor flavours", () => {
       [FPTAN, 0xb7f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005554", 0x20],
       [FPTAN, 0x77f, "3fdd:8000000000000000", Z, "3fff:8000000000000000", "3fdd:8000000000000000", 0x20],
       [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "0000:0000000123456789", "ffff:8000000000000000", 0x2],
+      // FSCALE by +-0 hands a denormal back unchanged with UE unmasked (AMD: the underflow response)
+      [FSCALE, 0x24a, "8000:2000000000002000", "8000:0000000000000000", "8000:2000000000002000", "", 0x2],
+      [FSCALE, 0x36f, "0000:0000000000000001", "0000:0000000000000000", "0000:0000000000000001", "", 0x2],
       // FYL2X: y TZ67(log2 x); FYL2XP1: y TZ67(log2(1 + x)), below 2^-66 y TZ67(x C66); where AMD's
       // logarithm differs
       [FYL2X, 0x37f, "3fff:800323503af2c36f", "3fff:8000000000000000", "3ff2:90dc2f448709321c", "", 0x20],
@@ -69,13 +72,14 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf underflows", () => {
+  it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
       [F2XM1, 0xf7f, "3fff:8000000000000000", Z, "3ffe:ffffffffffffffff", "", 0x20],
       [FSIN, 0xf7f, "3fba:8123456789abcdef", Z, "3fba:8123456789abcdee", "", 0x20],
       [FCOS, 0xf7f, "3fba:8123456789abcdef", Z, "3ffe:ffffffffffffffff", "", 0x20],
       [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "5fe2:91a2b3c480000000", "ffff:8000000000000000", 0x12],
+      [FSCALE, 0x24a, "8000:2000000000002000", "8000:0000000000000000", "dfff:8000000000008000", "", 0x12],
     ]);
   });
 

@@ -138,6 +138,13 @@ export function f80Scale(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
     if ((bSe & 0x8000) != 0) n = -n;
   }
   normalize(aSig, aSe);
+  if (cb == CL_ZERO && vendor == VENDOR_INTEL) {
+    // scaling by 2^0: Intel hands a denormal ST0 back as it is even with UE unmasked, AMD gives
+    // the unmasked-underflow response (measured, vendor.ts)
+    roundPack80(sa, nExp, nSig, 0, cw | FE_UE, 0);
+    fpuExc &= ~FE_UE;
+    return;
+  }
   roundPack80(sa, nExp + n, nSig, 0, cw, 0);
 }
 

@@ -292,7 +292,8 @@ export function makeSequence(r: Rng, valid: Insn[]): { insn: Insn; c: Case } {
   for (let k = 0; k < n; k++) parts.push(r.pick(pool));
   const bytes = parts.flatMap((p) => p.bytes);
   const insn: Insn = { name: `sequence of ${n}`, bytes, mem: 'none', ccUndef: parts[n - 1].ccUndef & parts.reduce((m, p) => m & p.ccUndef, UALL) };
-  const c = makeCase(r, parts[0]);
+  // the case runs the whole sequence (its memory is the first instruction's kind of operand)
+  const c = { ...makeCase(r, parts[0]), code: new Uint8Array(bytes) };
   return { insn, c };
 }
 
@@ -313,7 +314,15 @@ export function describeImg(b: Uint8Array): string {
 /** 'ulp' when only transcendental results differ by one unit (and C1/PE with them). */
 export type Verdict = 'ok' | 'ulp' | 'mismatch';
 
-export function compare(insn: Insn, c: Case, n: Result, e: Result): Verdict {
+/** EFLAGS compared: the six status flags, DF, OF, and IF (set on both sides, EmuRunner.run). */
+const EFLAGS_CMP = 0x8d5 | 0x200;
+
+/**
+ * Compares the native result `n` with the core's `e`; where the host leaves environment fields
+ * unrecorded (HostTraits), with the core's result as that host would have it (`e.asHost`).
+ */
+export function compare(insn: Insn, c: Case, n: Result, core: Result): Verdict {
+  const e = core.asHost ? { ...core, ...core.asHost } : core;
   if (n.vec !== e.vec) return 'mismatch';
   if (n.vec !== 0) {
     if (n.eip !== e.eip) return 'mismatch';
@@ -323,7 +332,7 @@ export function compare(insn: Insn, c: Case, n: Result, e: Result): Verdict {
     for (let i = 28; i < 108; i++) if (n.img[i] !== e.img[i]) return 'mismatch';
     return 'ok';
   }
-  if (((n.eflags ^ e.eflags) & 0x8d5) !== 0) return 'mismatch';
+  if (((n.eflags ^ e.eflags) & EFLAGS_CMP) !== 0) return 'mismatch';
   if (n.eax !== e.eax) return 'mismatch';
   for (let i = 0; i < MEM_LEN; i++) if (n.mem[i] !== e.mem[i]) return 'mismatch';
   let ulp = false;
@@ -352,7 +361,11 @@ export function compare(insn: Insn, c: Case, n: Result, e: Result): Verdict {
 }
 
 export function describe(insn: Insn, c: Case, n: Result, e: Result): string {
-  return `${insn.name}: in ${describeImg(c.img)} mem ${hex(c.mem.slice(0, 16))} efl ${c.eflags.toString(16)}\n` +
+  const em = e.asHost?.mem ?? e.mem;
+  const memDiff = n.vec === 0 ? [...n.mem.keys()].filter((i) => n.mem[i] !== em[i]) : [];
+  return `${insn.name} [${Array.from(c.code, (b) => b.toString(16).padStart(2, '0')).join(' ')}]: in ${describeImg(c.img)} mem ${hex(c.mem.slice(0, 16))} efl ${c.eflags.toString(16)}\n` +
     `   native vec ${n.vec} eip ${n.eip.toString(16)} efl ${n.eflags.toString(16)} eax ${n.eax.toString(16)} ${describeImg(n.img)} mem ${hex(n.mem.slice(0, 16))}\n` +
-    `   emu    vec ${e.vec} eip ${e.eip.toString(16)} efl ${e.eflags.toString(16)} eax ${e.eax.toString(16)} ${describeImg(e.img)} mem ${hex(e.mem.slice(0, 16))}`;
+    `   emu    vec ${e.vec} eip ${e.eip.toString(16)} efl ${e.eflags.toString(16)} eax ${e.eax.toString(16)} ${describeImg(e.img)} mem ${hex(e.mem.slice(0, 16))}` +
+    (e.asHost ? `\n   emu as this host records it: ${describeImg(e.asHost.img).split(' | ')[0]} mem ${hex(e.asHost.mem.slice(0, 16))}` : '') +
+    (memDiff.length > 0 ? `\n   memory differs at bytes ${memDiff.join(',')}` : '');
 }

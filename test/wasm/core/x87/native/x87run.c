@@ -10,9 +10,13 @@
  * at the fault (the FSAVE-format part of the kernel's signal frame) are reported instead.
  *
  * stdin: struct in_rec records; stdout: one struct out_rec each (little-endian, packed).
+ * `x87run --cpuid` prints the host's CPUID words that say which x87 environment fields it records
+ * instead (vendor, family/model, CPUID.(EAX=7,ECX=0):EBX with bit 6 FDP_EXCPTN_ONLY and bit 13
+ * "FCS/FDS deprecated", CPUID.80000001H:EDX with bit 29 Intel 64), one `name value` line each.
  * Build: gcc -m32 -O1 -static -o x87run x87run.c (done by the test at run time).
  */
 #define _GNU_SOURCE
+#include <cpuid.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -99,7 +103,32 @@ static void on_signal(int sig, siginfo_t *si, void *ctx) {
   siglongjmp(jb, 1);
 }
 
-int main(void) {
+static int print_cpuid(void) {
+  unsigned a, b, c, d, max;
+  char vendor[13];
+  __cpuid(0, max, b, c, d);
+  memcpy(vendor, &b, 4);
+  memcpy(vendor + 4, &d, 4);
+  memcpy(vendor + 8, &c, 4);
+  vendor[12] = 0;
+  printf("vendor %s\n", vendor);
+  __cpuid(1, a, b, c, d);
+  unsigned family = (a >> 8) & 0xf, model = (a >> 4) & 0xf;
+  if (family == 0xf) family += (a >> 20) & 0xff;
+  if (family == 0xf || family >= 6) model |= ((a >> 16) & 0xf) << 4;
+  printf("family %u\nmodel %u\n", family, model);
+  b = 0;
+  if (max >= 7) __cpuid_count(7, 0, a, b, c, d);
+  printf("leaf7ebx %u\n", b);
+  d = 0;
+  __cpuid(0x80000000u, a, b, c, d);
+  if (a >= 0x80000001u) __cpuid(0x80000001u, a, b, c, d); else d = 0;
+  printf("ext1edx %u\n", d);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--cpuid") == 0) return print_cpuid();
   uint8_t *region = mmap((void *)REGION, 0x10000, PROT_READ | PROT_WRITE | PROT_EXEC,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
   if (region != (void *)REGION) {
