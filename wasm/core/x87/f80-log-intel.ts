@@ -14,6 +14,7 @@
 // 128-bit format of f128.ts (error ~2^-120).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv } from "./f128";
 import { T_CONST } from "./f80-tables";
+import { logReduce } from "./f80-log";
 
 const K_LOG2E: u32 = 1;
 const SIG_ONE: u64 = 0x8000000000000000;
@@ -48,15 +49,7 @@ function log2Atanh(terms: i32): void {
 /** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
 export function log2Intel(wE: i32, wH: u64, wL: u64): void {
   // w = 2^e m, m in [1/sqrt2, sqrt2): |s| < 0.172, 26 terms leave z^26 / 53 < 2^-138
-  let e = wE, mE: i32 = 0;
-  if (wH > 0xB504F333F9DE6484) {
-    mE = -1;
-    e++;
-  }
-  qadd(0, mE, wH, wL, 0, 0, SIG_ONE, 0);
-  const pE = qE, pH = qH, pL = qL;
-  qadd(0, mE, wH, wL, 1, 0, SIG_ONE, 0);
-  if (qH != 0) qdiv(qS, qE, qH, qL, 0, pE, pH, pL);
+  const e = logReduce(wE, wH, wL);
   log2Atanh(26);
   if (e != 0) {
     const lS = qS, lE = qE, lH = qH, lL = qL;

@@ -92,9 +92,11 @@ function log2Reduced(e: i32): void {
   qnear68();
 }
 
-/** q = log2 w (RN68) for a positive w = (wH:wL / 2^127) * 2^wE. */
-export function log2Host(wE: i32, wH: u64, wL: u64): void {
-  // m = w / 2^e in [1/sqrt2, sqrt2)
+/**
+ * For a positive w = (wH:wL / 2^127) * 2^wE = 2^e m, m in [1/sqrt2, sqrt2): q = s = (m - 1) / (m + 1)
+ * (unrounded; zero for m = 1), and returns e. Shared with the Intel flavour (f80-log-intel.ts).
+ */
+export function logReduce(wE: i32, wH: u64, wL: u64): i32 {
   let e = wE, mE: i32 = 0;
   if (wH > 0xB504F333F9DE6484) {
     mE = -1;
@@ -104,6 +106,12 @@ export function log2Host(wE: i32, wH: u64, wL: u64): void {
   const pE = qE, pH = qH, pL = qL;
   qadd(0, mE, wH, wL, 1, 0, SIG_ONE, 0);
   qdiv(qS, qE, qH, qL, 0, pE, pH, pL);
+  return e;
+}
+
+/** q = log2 w (RN68) for a positive w = (wH:wL / 2^127) * 2^wE. */
+export function log2Host(wE: i32, wH: u64, wL: u64): void {
+  const e = logReduce(wE, wH, wL);
   qnear68();
   log2Reduced(e);
 }
