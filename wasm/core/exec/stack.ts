@@ -40,6 +40,8 @@ export function push16Slot32(v: u32): void {
   setSp(n);
 }
 @inline export function pushV(v: u32): void { if (C.opsz32) push32(v); else push16(v); }
+/** Checks (limit, paging) the slot a push of `size` bytes would write, without writing it. */
+export function pushCheck(size: u32): void { linW(SS, spOff(sp() - size), size); }
 /** Read the value `depth` bytes above the stack top without popping. */
 export function peek32(depth: u32): u32 {
   const l = linR(SS, spOff(sp() + depth), 4);

@@ -1,7 +1,7 @@
 // The integer core's vendor flavours (wasm/core/vendor.ts), each checked in both flavours on any
 // host: PUSH Sreg and POP Sreg with a 32-bit operand (exec/segment.ts, exec/stack.ts), the CS slot
 // of RETF (exec/far.ts) and the order in which BOUND reads and compares its bounds
-// (exec/control.ts). The cases sit at a segment limit or a page boundary, where the two flavours
+// (exec/control.ts), and the order of near CALL's checks (exec/control.ts). The cases sit at a segment limit or a page boundary, where the two flavours
 // fault differently: Intel's rules as measured natively on an Intel Xeon, AMD's as the core had
 // them when the differential test agreed with AMD EPYC hosts (docs/DESIGN-NOTES.md).
 import { describe, it, expect } from 'vitest';
@@ -162,6 +162,27 @@ describe('vendor flavours: BOUND with the upper bound unreadable', () => {
 
 // Traces (wasm/core/trace.ts, src/worker/jit/) hold none of these instructions today (wasm/gen/
 // dispatch.ts STRAIGHT); this guards the flavour should PUSH Sreg ever join them.
+describe('vendor flavours: near CALL with a target beyond the CS limit and a stack slot out of reach', () => {
+  // CS 0x43: ring-3 code, base 0, limit 0xFFFFF; SS = LIM with ESP = 2, so the return address's
+  // slot lies beyond SS's limit: Intel checks the slot first (#SS), AMD the target (#GP), as the
+  // SDM's pseudo-code orders it.
+  const setup = (h: CoreHarness): void => setDesc(h, GDT, 8, seg(0, 0xfffff, 0xfb, 0x4));
+  for (const [form, insn] of [['rel32', 'call 0x7ffffff0'], ['r/m32', 'mov eax, 0x7ffffff0\ncall eax']] as const) {
+    it(`CALL ${form}: AMD #GP(0), Intel #SS(0)`, () => {
+      for (const [name, v] of FLAVOURS) {
+        const r = runUser(v, `jmp 0x43:far_in\nfar_in:\n${insn}`, 2, { setup });
+        expect(r, name).toMatchObject({ vec: v === INTEL ? 12 : 13, err: 0 });
+      }
+    });
+  }
+  it('either fault alone is the same in both', () => {
+    for (const [name, v] of FLAVOURS) {
+      expect(runUser(v, 'jmp 0x43:far_in\nfar_in:\ncall 0x7ffffff0', 0x8000, { setup }), name).toMatchObject({ vec: 13, err: 0 });
+      expect(runUser(v, 'jmp 0x43:far_in\nfar_in:\ncall far_in', 2, { setup }), name).toMatchObject({ vec: 12, err: 0 });
+    }
+  });
+});
+
 describe('vendor flavours with the trace cache and compiler on', () => {
   it('a hot loop around PUSH ES keeps the flavour once the loop is compiled', () => {
     for (const [name, v] of FLAVOURS) {
