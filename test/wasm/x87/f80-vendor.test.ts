@@ -55,6 +55,10 @@ describe("x87 vendor flavours", () => {
       [FPTAN, 0x77f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005555", 0x220],
       [FPTAN, 0xb7f, "bfdd:8000000000005555", Z, "3fff:8000000000000000", "bfdd:8000000000005554", 0x20],
       [FPTAN, 0x77f, "3fdd:8000000000000000", Z, "3fff:8000000000000000", "3fdd:8000000000000000", 0x20],
+      // FPTAN: TZ67(sin r) / TZ67(cos r), where AMD's rational differs
+      [FPTAN, 0xc7f, "c01c:d1984d644f7fe8ff", Z, "3fff:8000000000000000", "bfdc:f42a2eabffffffff", 0x20],
+      [FPTAN, 0xc7f, "3ffd:a5863b261335ba28", Z, "3fff:8000000000000000", "3ffd:ab8af0ab42546185", 0x20],
+      [FPTAN, 0x77f, "4005:83f2677a65ecbf73", Z, "3fff:8000000000000000", "3fc4:c3ffffffffffffff", 0x20],
       [FPREM1, 0x24b, "0000:0000000123456789", "ffff:8000000000000000", "0000:0000000123456789", "ffff:8000000000000000", 0x2],
       // FSCALE by +-0 hands a denormal back unchanged with UE unmasked (AMD: the underflow response)
       [FSCALE, 0x24a, "8000:2000000000002000", "8000:0000000000000000", "8000:2000000000002000", "", 0x2],

@@ -50,6 +50,7 @@ import { log2Intel, log2p1Intel } from "./f80-log-intel";
 import { exp2m1Host } from "./f80-exp";
 import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
+import { tanIntel } from "./f80-trig-intel";
 import { atanHost } from "./f80-atan";
 import { vendor, VENDOR_INTEL } from "../vendor";
 
@@ -289,6 +290,9 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
         if (qL == 0) qH--;
         qL--;
       }
+      qround(cw);
+    } else if (vendor == VENDOR_INTEL) {
+      tanIntel(rS, rE, rH, rL, (redK & 1) != 0); // TZ67(sin) / TZ67(cos) (f80-trig-intel.ts)
       qround(cw);
     } else {
       // the CPU's rational approximation (f80-trig.ts); for |r| < 2^-34 its z terms vanish
