@@ -218,6 +218,19 @@ export function qdiv(aS: u32, aE: i32, aH: u64, aL: u64, bS: u32, bE: i32, bH: u
   setQ(aS ^ bS, e, h, l | sticky);
 }
 
+/** q = q / n for an integer n > 0 (the series of the Intel flavour's kernels). */
+export function qdivN(n: u64): void {
+  const aS = qS, aE = qE, aH = qH, aL = qL;
+  qfromU128(0, 0, n, 0);
+  qdiv(aS, aE, aH, aL, qS, qE, qH, qL);
+}
+
+/** q = 1 + q, or 1 - q when `minus`. */
+export function qonePlus(minus: bool): void {
+  const tS = qS ^ u32(minus), tE = qE, tH = qH, tL = qL;
+  qadd(0, 0, 0x8000000000000000, 0, tS, tE, tH, tL);
+}
+
 /**
  * q rounded to nearest-even at 68 bits (1 + 67 fraction bits), in place: the
  * precision of the CPU's internal values in its transcendental microcode

@@ -9,7 +9,7 @@
 // [2^-70, 2^-5); 93.6% at |x| >= 1/16, where Intel evidently splits the argument (not modelled).
 // Here e^Y - 1 is the Taylor series to the 34th power (|Y| < 0.7, remainder below 2^-124) in the
 // 128-bit format of f128.ts; the caller rounds once.
-import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdiv } from "./f128";
+import { qS, qE, qH, qL, qfromU128, qmul, qdivN, qonePlus } from "./f128";
 
 const L66_HI: u64 = 0xB17217F7D1CF79AB;
 const L66_LO: u64 = 0xC000000000000000; // bits 65, 66 (ln 2 = 0xB17217F7D1CF79AB C9E3B398... * 2^-64)
@@ -24,14 +24,9 @@ export function exp2m1Intel(tiny: bool): void {
   // e^Y - 1 = Y (1 + Y/2 (1 + Y/3 (1 + ... (1 + Y/TERMS))))
   qfromU128(0, 0, 1, 0);
   for (let n = TERMS; n >= 2; n--) {
-    const aS = qS, aE = qE, aH = qH, aL = qL;
-    qmul(aS, aE, aH, aL, yS, yE, yH, yL);
-    const mS = qS, mE = qE, mH = qH, mL = qL;
-    qfromU128(0, 0, <u64>n, 0);
-    qdiv(mS, mE, mH, mL, qS, qE, qH, qL);
-    const tS = qS, tE = qE, tH = qH, tL = qL;
-    qfromU128(0, 0, 1, 0);
-    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
+    qmul(qS, qE, qH, qL, yS, yE, yH, yL);
+    qdivN(<u64>n);
+    qonePlus(false);
   }
   qmul(qS, qE, qH, qL, yS, yE, yH, yL);
 }

@@ -12,7 +12,7 @@
 // x: every result of 1,378; larger x ~94%.
 // Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
 // 128-bit format of f128.ts (error ~2^-120).
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qdivN } from "./f128";
 import { T_CONST } from "./f80-tables";
 import { logReduce } from "./f80-log";
 
@@ -27,17 +27,13 @@ function log2Atanh(terms: i32): void {
   qmul(sS, sE, sH, sL, sS, sE, sH, sL);
   const zE = qE, zH = qH, zL = qL;
   // A = sum z^k / (2k + 1), by Horner from the last term
-  qfromU128(0, 0, <u64>(2 * terms + 1), 0);
-  const dS = qS, dE = qE, dH = qH, dL = qL;
   qfromU128(0, 0, 1, 0);
-  qdiv(qS, qE, qH, qL, dS, dE, dH, dL);
+  qdivN(<u64>(2 * terms + 1));
   for (let k = terms - 1; k >= 0; k--) {
     qmul(qS, qE, qH, qL, 0, zE, zH, zL);
     const aS = qS, aE = qE, aH = qH, aL = qL;
-    qfromU128(0, 0, <u64>(2 * k + 1), 0);
-    const cS = qS, cE = qE, cH = qH, cL = qL;
     qfromU128(0, 0, 1, 0);
-    qdiv(qS, qE, qH, qL, cS, cE, cH, cL);
+    qdivN(<u64>(2 * k + 1));
     qadd(qS, qE, qH, qL, aS, aE, aH, aL);
   }
   qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);

@@ -8,6 +8,18 @@ import {
 import { div128, clz64, wRem } from "./wide";
 import { vendor, VENDOR_INTEL } from "../vendor";
 
+/**
+ * rSig/rSe = the normalized operand in nSig/nExp unchanged (a pseudo-denormal normalised): FPREM's
+ * ST0 by an infinite ST1, FSCALE by 0. A tiny one gets the unmasked-underflow response (exponent
+ * biased, UE) on AMD and comes back as it is on Intel (measured; vendor.ts).
+ */
+function passThrough(sign: u32, cw: u32): void {
+  if (vendor == VENDOR_INTEL) {
+    roundPack80(sign, nExp, nSig, 0, cw | FE_UE, 0);
+    fpuExc &= ~FE_UE;
+  } else roundPack80(sign, nExp, nSig, 0, cw, 0);
+}
+
 /** Magnitude order of two finite or infinite operands (zero < denormal < normal < inf). */
 function magCmp(aSig: u64, aSe: u32, ca: u32, bSig: u64, bSe: u32, cb: u32): i32 {
   if (ca == CL_ZERO || cb == CL_ZERO) return <i32>(cb == CL_ZERO) - <i32>(ca == CL_ZERO);
@@ -138,11 +150,9 @@ export function f80Scale(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
     if ((bSe & 0x8000) != 0) n = -n;
   }
   normalize(aSig, aSe);
-  if (cb == CL_ZERO && vendor == VENDOR_INTEL) {
-    // scaling by 2^0: Intel hands a denormal ST0 back as it is even with UE unmasked, AMD gives
-    // the unmasked-underflow response (measured, vendor.ts)
-    roundPack80(sa, nExp, nSig, 0, cw | FE_UE, 0);
-    fpuExc &= ~FE_UE;
+  if (cb == CL_ZERO) {
+    // scaling by 2^0 (measured, vendor.ts)
+    passThrough(sa, cw);
     return;
   }
   roundPack80(sa, nExp + n, nSig, 0, cw, 0);
@@ -176,12 +186,7 @@ export function f80Prem(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32, neare
   }
   normalize(aSig, aSe);
   if (cb == CL_INF) {
-    // a, with a pseudo-denormal normalised; a tiny a gets the unmasked-underflow response
-    // (exponent biased, UE) on AMD, and comes back as it is on Intel (measured; vendor.ts)
-    if (vendor == VENDOR_INTEL) {
-      roundPack80(sign, nExp, nSig, 0, cw | FE_UE, 0);
-      fpuExc &= ~FE_UE;
-    } else roundPack80(sign, nExp, nSig, 0, cw, 0);
+    passThrough(sign, cw);
     return;
   }
   normalize(bSig, bSe);

@@ -71,11 +71,9 @@ function qround(cw: u32): void {
 }
 
 // Intel flavour (vendor.ts; measured on an Intel Xeon, session 17): for |x| < 2^-68 FSIN,
-// FSINCOS's sine and FPTAN return x and FCOS, FSINCOS's cosine 1, unrounded (C1 = 0, PE); for 2^-68 <= |x| < 2^-33 FPTAN's value lies just below |x| (x when its significand is
-// 1.0): RN and the rounding away from zero give x with C1 = 1, the others x - ulp. FYL2X and
-// FYL2XP1: f80-log-intel.ts; F2XM1: f80-exp-intel.ts.
+// FSINCOS's sine and FPTAN return x and FCOS, FSINCOS's cosine 1, unrounded (C1 = 0, PE).
+// FPTAN above: f80-trig-intel.ts; FYL2X and FYL2XP1: f80-log-intel.ts; F2XM1: f80-exp-intel.ts.
 const INTEL_TINY_EXP: i32 = BIAS - 68;
-const INTEL_TAN_X_EXP: i32 = BIAS - 33;
 
 /** The Intel flavour's tiny-argument path applies to this operand. */
 function intelTiny(se: u32): bool {
@@ -284,14 +282,7 @@ export function f80Ptan(aSig: u64, aSe: u32, cw: u32): void {
   } else {
     const rS = qS, rE = qE, rH = qH, rL = qL;
     if (intelTiny(aSe)) exactQ(cw);
-    else if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < INTEL_TAN_X_EXP) {
-      // just below |x| unless x is a power of two (reduce() leaves such an r exact)
-      if (qH != SIG_J || qL != 0) {
-        if (qL == 0) qH--;
-        qL--;
-      }
-      qround(cw);
-    } else if (vendor == VENDOR_INTEL) {
+    else if (vendor == VENDOR_INTEL) {
       tanIntel(rS, rE, rH, rL, (redK & 1) != 0); // TZ67(sin) / TZ67(cos) (f80-trig-intel.ts)
       qround(cw);
     } else {

@@ -6,24 +6,15 @@
 //   tan r = TZ67(sin r) / TZ67(cos r)      odd quadrant: -TZ67(cos r) / TZ67(sin r)
 //
 // This reproduces 96.9% of random FPTAN results (the AMD kernel 92.6%; 66, 68, 69 bits or a
-// truncated or rounded quotient fit worse: docs/RESULTS.md). sin and cos here are exact to
+// truncated or rounded quotient fit worse: docs/RESULTS.md), and every one of 600 with
+// 2^-68 <= |x| < 2^-33, where the result lies just below |x| (exactly |x| for a power of two).
+// Below 2^-68 FPTAN returns x itself (f80-trans.ts). sin and cos here are exact to
 // ~2^-120: Taylor series by Horner in z = r^2 in the 128-bit format of f128.ts, 16 terms for
 // |r| <= pi/4 (z^16 / 33! < 2^-130).
-import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdiv } from "./f128";
+import { qS, qE, qH, qL, qfromU128, qmul, qdiv, qdivN, qonePlus } from "./f128";
 
 const TERMS: u32 = 16;
 const TZ67: u64 = 0xE000000000000000;
-
-/** q = 1 - z acc / d for acc in q (z = (0, zE, zH, zL) > 0). */
-function step(zE: i32, zH: u64, zL: u64, d: u64): void {
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-  const mS = qS, mE = qE, mH = qH, mL = qL;
-  qfromU128(0, 0, d, 0);
-  qdiv(mS, mE, mH, mL, qS, qE, qH, qL);
-  const tS = qS ^ 1, tE = qE, tH = qH, tL = qL;
-  qfromU128(0, 0, 1, 0);
-  qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-}
 
 /** q = sin r (sine = true) or cos r, |r| <= pi/4, r != 0. */
 function sinCos(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
@@ -32,7 +23,9 @@ function sinCos(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
   qfromU128(0, 0, 1, 0);
   for (let n = TERMS; n >= 1; n--) {
     const k = <u64>(2 * n);
-    step(zE, zH, zL, sine ? k * (k + 1) : (k - 1) * k);
+    qmul(qS, qE, qH, qL, 0, zE, zH, zL); // acc = 1 - z acc / d
+    qdivN(sine ? k * (k + 1) : (k - 1) * k);
+    qonePlus(true);
   }
   if (sine) qmul(qS, qE, qH, qL, rS, rE, rH, rL);
 }
