@@ -240,6 +240,20 @@ export function qonePlus(minus: bool): void {
   qround68(false);
 }
 
+/** q rounded to nearest-even at 64 bits, in place (the second term of Intel's F2XM1, f80-exp-intel.ts). */
+export function qnear64(): void {
+  const half: u64 = 0x8000000000000000;
+  const up = qL > half || (qL == half && (qH & 1) != 0);
+  qL = 0;
+  if (up) {
+    qH++;
+    if (qH == 0) {
+      qH = 0x8000000000000000;
+      qE++;
+    }
+  }
+}
+
 /** q rounded to nearest at 68 bits; a tie goes to the odd neighbour when tiesOdd, else to the even one. */
 export function qround68(tiesOdd: bool): void {
   const unit: u64 = u64(1) << 60;
