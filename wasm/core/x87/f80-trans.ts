@@ -50,7 +50,7 @@ import { log2Intel, log2p1Intel } from "./f80-log-intel";
 import { exp2m1Host } from "./f80-exp";
 import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
-import { tanIntel } from "./f80-trig-intel";
+import { tanIntel, sinCosIntel } from "./f80-trig-intel";
 import { atanHost } from "./f80-atan";
 import { vendor, VENDOR_INTEL } from "../vendor";
 
@@ -192,7 +192,8 @@ function trigArg(sig: u64, se: u32, cw: u32): i32 {
 /** q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK. */
 function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
   const k = redK + (cos ? 1 : 0);
-  if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
+  if (vendor == VENDOR_INTEL) sinCosIntel((k & 1) == 0, rS, rE, rH, rL); // table-driven (f80-trig-intel.ts)
+  else if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
   else {
     sinHost(rS, rE, rH, rL); // the CPU's polynomial (f80-trig.ts)
   }
