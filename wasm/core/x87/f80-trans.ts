@@ -52,6 +52,7 @@ import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
 import { tanIntel, sinCosIntel } from "./f80-trig-intel";
 import { atanHost } from "./f80-atan";
+import { atanIntel } from "./f80-atan-intel";
 import { vendor, VENDOR_INTEL } from "../vendor";
 
 const K_PI: u32 = 2; // the pi constants are the CPU's 66-bit pi (FPATAN matches it)
@@ -336,7 +337,8 @@ export function f80Patan(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): voi
   const xE = qE, xH = qH;
   qfromF80(bSig, bSe & 0x7FFF);
   const yE = qE, yH = qH;
-  atanHost(xE, xH, yE, yH, xneg);
+  if (vendor == VENDOR_INTEL) atanIntel(xE, xH, yE, yH, xneg); // table-driven (f80-atan-intel.ts)
+  else atanHost(xE, xH, yE, yH, xneg);
   qS = sy;
   qround(cw);
 }
