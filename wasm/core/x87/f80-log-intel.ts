@@ -6,10 +6,17 @@
 //   FYL2XP1:  y * TZ67(x C66)        for |x| < 2^-66 (C66 = log2 e rounded to 66 bits)
 //             y * TZ67(log2(1 + x))  above
 //
+//   FYL2X, 7/8 <= x < 9/8 (session 18): y * TZ67(ln x * C), the boundaries sharp (bins of 1/64
+//                                     on [3/4, 5/4]: the exact log2 fits 98-99% outside and
+//                                     86-89% inside, C = TZ67(log2 e) 94-97% inside); C by bands
+//                                     of |x - 1| that fit best (fitted, not understood): TZ67(log2 e)
+//                                     above ~2^-30, TZ68(log2 e) down to ~2^-54, log2 e below
+//
 // Against the host (measure.ts distribution, 20,000 FYL2X): 99.2% of results with x outside
-// [0.5, 2) and 92% inside (near 1 Intel's own kernel shows: its value is within about 2^-79 of
-// log2 x, so results whose logarithm lies that close to a 67-bit boundary differ); FYL2XP1 tiny
-// x: every result of 1,378; larger x ~94%.
+// [0.5, 2); inside, near 1, Intel's own kernel shows (its value carries an error of ~0.4 units
+// of its 67th bit beyond the truncation, not modelled); FYL2XP1 tiny x: every result of 1,378;
+// larger x ~94% (its 1 + x is kept to ~67 bits and the remainder added with the slope log2 e,
+// not log2 e / (1 + x): a sawtooth error in windows of x, not modelled).
 // Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
 // 128-bit format of f128.ts (error ~2^-120).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qdivN } from "./f128";
@@ -19,9 +26,14 @@ import { logReduce } from "./f80-log";
 const K_LOG2E: u32 = 1;
 const SIG_ONE: u64 = 0x8000000000000000;
 const TZ67: u64 = 0xE000000000000000; // the low word's bits kept by a 67-bit truncation
+const C67_LOW: u64 = 0xA000000000000000; // log2 e = 0xB8AA3B295C17F0BB BE87... * 2^-63, cut to 67 bits
+const C68_LOW: u64 = 0xB000000000000000; // ... to 68 bits
 
-/** q = ln((1 + s) / (1 - s)) / ln 2 = 2 atanh(s) log2 e for s in q, |s| <= 1/3. */
-function log2Atanh(terms: i32): void {
+/**
+ * q = ln((1 + s) / (1 - s)) / ln 2 = 2 atanh(s) log2 e for s in q, |s| <= 1/3; with `cLow` != 0
+ * the factor is log2 e with its low word cut to cLow (Intel's FYL2X for 7/8 <= x < 9/8).
+ */
+function log2Atanh(terms: i32, cLow: u64 = 0): void {
   if (qH == 0) return;
   const sS = qS, sE = qE, sH = qH, sL = qL;
   qmul(sS, sE, sH, sL, sS, sE, sH, sL);
@@ -38,15 +50,21 @@ function log2Atanh(terms: i32): void {
   }
   qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
   const lS = qS, lE = qE, lH = qH, lL = qL;
-  qload(T_CONST, K_LOG2E);
-  qmul(qS, qE, qH, qL, lS, lE, lH, lL);
+  if (cLow != 0) qmul(0, 0, 0xB8AA3B295C17F0BB, cLow, lS, lE, lH, lL);
+  else {
+    qload(T_CONST, K_LOG2E);
+    qmul(qS, qE, qH, qL, lS, lE, lH, lL);
+  }
 }
 
 /** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
 export function log2Intel(wE: i32, wH: u64, wL: u64): void {
   // w = 2^e m, m in [1/sqrt2, sqrt2): |s| < 0.172, 26 terms leave z^26 / 53 < 2^-138
+  // 7/8 <= w < 9/8: Intel's own path (session 18), ln w times log2 e truncated to 67 bits for
+  // |s| >= 2^-31 (|w - 1| >= ~2^-30), to 68 bits for 2^-55 <= |s| < 2^-31, exact below
+  const near1 = (wE == -1 && wH >= 0xE000000000000000) || (wE == 0 && wH < 0x9000000000000000);
   const e = logReduce(wE, wH, wL);
-  log2Atanh(26);
+  log2Atanh(26, !near1 || qE < -55 ? 0 : qE >= -31 ? C67_LOW : C68_LOW);
   if (e != 0) {
     const lS = qS, lE = qE, lH = qH, lL = qL;
     qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
