@@ -9,9 +9,10 @@
 // set to the host's vendor flavour (wasm/core/vendor.ts). Special operands and
 // domain edges must match bit for bit on every host. Finite in-domain results
 // must match bit for bit on AMD hosts (the fitted model); on Intel hosts, whose
-// microcode is not modelled yet, they must lie within one unit in the last
-// place with the same flags but C1, the bit-exact share is printed, and the
-// missing bit-exactness shows as a todo (issue 4).
+// microcode is modelled in part, they must lie within one unit in the last
+// place with the same flags but C1, a least share of them must be bit-exact
+// (INTEL_FLOOR), the share is printed, and the missing bit-exactness shows as
+// a todo (issue 4).
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,6 +23,14 @@ import { TRANS_NAMES, transCases } from "./f80-trans-cases";
 import { hostVendor, hostVendorName, VENDOR_INTEL } from "../host-vendor";
 
 const VENDOR = hostVendor();
+
+// Intel hosts: the least share of finite in-domain results the read-back Intel models must
+// reproduce bit for bit, by op code. On the Xeon they were read on (family 6 model 167, session
+// 18) this set gives F2XM1 99.8, FYL2X 98.0, FYL2XP1 93.6, FPTAN 99.1, FPATAN 99.9, FSIN 99.6,
+// FCOS 99.5, FSINCOS 99.3%; the floors leave about three points for other Intel CPUs (the
+// session-17 models, without the measured tables, gave 93-98%). Falling below one is a
+// regression of that model, or an Intel CPU whose microcode differs (re-measure: scripts/x87-trans).
+const INTEL_FLOOR: Record<number, number> = { 29: 97, 30: 95, 31: 90.5, 32: 96, 33: 97, 34: 97, 35: 97, 36: 96 };
 
 interface TransStat {
   cases: number;
@@ -117,7 +126,13 @@ describe("x87 transcendentals vs the host x87", () => {
         const s = trans.get(op)!;
         expect(s.far.length, s.far.slice(0, 8).join("\n")).toBe(0);
       });
-      it.todo(`${TRANS_NAMES[op]}: finite results bit-exact on Intel hosts (microcode not modelled; issue 4)`);
+      it(`${TRANS_NAMES[op]}: at least ${INTEL_FLOOR[op]}% of finite results bit-exact on Intel hosts`, () => {
+        const s = trans.get(op)!;
+        const approx = s.cases - s.strict;
+        const approxExact = s.exact - (s.strict - s.strictBad.length);
+        expect(100 * approxExact / approx, s.near.slice(0, 8).join("\n")).toBeGreaterThanOrEqual(INTEL_FLOOR[op]);
+      });
+      it.todo(`${TRANS_NAMES[op]}: finite results bit-exact on Intel hosts (microcode modelled in part; issue 4)`);
     }
   }
 });

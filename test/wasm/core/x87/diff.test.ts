@@ -80,10 +80,11 @@ suite('x87 instructions vs the host x87', () => {
     });
   } else {
     // Intel's transcendental microcode is modelled only in part (wasm/core/x87/f80-*-intel.ts):
-    // one-ulp differences are counted above; random operands differ in up to 10% (FYL2XP1, docs/
-    // RESULTS.md session 17), so more than 20% of a name's cases means the Intel model broke
-    it('keeps one-ulp transcendental differences from the Intel host below 20% per name', () => {
-      for (const [n, t] of tally) expect(t.ulp, `${n}: ${t.ulpExamples.join('\n')}`).toBeLessThan(Math.max(1, t.cases / 5));
+    // one-ulp differences are counted above; random operands differ in up to 7.5% (FYL2XP1, the
+    // others 0.5-2.5%: docs/RESULTS.md session 18), so more than 10% of a name's cases means the
+    // Intel model broke
+    it('keeps one-ulp transcendental differences from the Intel host below 10% per name', () => {
+      for (const [n, t] of tally) expect(t.ulp, `${n}: ${t.ulpExamples.join('\n')}`).toBeLessThan(Math.max(1, t.cases / 10));
     });
     it.todo('matches the Intel host transcendentals without a one-ulp difference (issue 4)');
   }
