@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type F80Wasm, type Rec, buildWasm, runWasm, tempDir, fmt, SW_MASK } from "./f80-harness";
 import { VENDOR_AMD, VENDOR_INTEL } from "../host-vendor";
 
-const F2XM1 = 29, FYL2X = 30, FYL2XP1 = 31, FPTAN = 32, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12, FSCALE = 10;
+const F2XM1 = 29, FYL2X = 30, FYL2XP1 = 31, FPTAN = 32, FPATAN = 33, FSIN = 34, FCOS = 35, FSINCOS = 36, FPREM1 = 12, FSCALE = 10;
 const C1 = 0x200;
 const dir = tempDir();
 let w: F80Wasm;
@@ -73,6 +73,36 @@ describe("x87 vendor flavours", () => {
       [FYL2XP1, 0xb7f, "bfb5:aa6e3bd32ed0d50a", "3fff:c686c33516519537", "bfb6:bead8d7085ba26ed", "", 0x20],
       [FYL2XP1, 0x37f, "bfbc:8b3be7fed988d7c6", "bff1:8a2785b5d3cdfaf7", "3fae:d8cec102ff43b3cf", "", 0x220],
       [FYL2XP1, 0x37f, "bfad:a6b6c88c4adcf92b", "400a:f89f8d5eb22caf97", "bfb9:e9963b71da2703f3", "", 0x20],
+    ]);
+  });
+
+  it("Intel: the session-18 models (F2XM1's second term and table, the sine/cosine and arctangent tables, FYL2X near 1, FYL2XP1's band)", () => {
+    // host results (this Xeon, measure.ts 3000 41) that the session-17 Intel models got wrong
+    check(VENDOR_INTEL, [
+      [F2XM1, 0xf7f, "3ffd:f031128da1eef8df", Z, "3ffd:c4beea4317144c63", "", 0x20],
+      [F2XM1, 0xf7f, "3ffd:cecb73a433b3c982", Z, "3ffd:a56a388b6d0733e3", "", 0x20],
+      [F2XM1, 0x77f, "bffd:ab7d061dbffb7205", Z, "bffc:d4277f49b00acca8", "", 0x220],
+      [FYL2X, 0xc7f, "3ffe:ff5f5b8d62989e0d", "3fff:8000000000000000", "bff6:e80adef6f069a6dd", "", 0x20],
+      [FYL2X, 0x37f, "3fff:800000576b1474c3", "3fff:8000000000000000", "3fe6:fc3c5fb719ff7615", "", 0x20],
+      [FYL2X, 0x7f, "3fff:8000000000001f36", "3fff:8000000000000000", "3fcd:b41c8893e70283a6", "", 0x20],
+      [FYL2XP1, 0x87f, "3ff8:9bb64fdf00964845", "3fff:8000000000000000", "3ff8:df959914dcb43ffd", "", 0x20],
+      [FYL2XP1, 0x27f, "bffa:a761d19770b9907c", "bff0:fe13552d11742a1e", "3fec:f4b359176584a3d8", "", 0x20],
+      [FYL2XP1, 0x47f, "bff7:a368ba48f9655299", "3fff:8000000000000000", "bff7:ec56da91a132b63c", "", 0x220],
+      [FPTAN, 0x37f, "3ffd:9428ec2d9abc9eb4", Z, "3fff:8000000000000000", "3ffd:9870525777a42198", 0x20],
+      [FPTAN, 0xf7f, "3ffd:da9561e14d4dbe35", Z, "3fff:8000000000000000", "3ffd:e8e8993d6bf26840", 0x20],
+      [FPTAN, 0x37f, "4001:e0b54904744bcd18", Z, "3fff:8000000000000000", "3ffe:e9417b1e7f433ff8", 0x20],
+      [FPATAN, 0x47f, "4000:8089e4ff4a536fa0", "3fff:fc80a4231174a918", "3ffe:c6c383c8b59f93a8", "", 0x20],
+      [FPATAN, 0x27f, "4000:b69ebd76371554cf", "bffe:a139ef924965730e", "bffc:de718d2cc0ab1b3c", "", 0x20],
+      [FPATAN, 0x7f, "3ff1:b64d79c536db4f37", "3fe1:c76ef0190fdf316f", "3fef:8c07293240c7540f", "", 0x220],
+      [FSIN, 0x27f, "3fff:9c435b6b259904ab", Z, "3ffe:f07af01d6885f0e7", "", 0x220],
+      [FSIN, 0xf7f, "3ffe:806f0f26e5c903fc", Z, "3ffd:f63a19e0b4d7d289", "", 0x20],
+      [FSIN, 0x67f, "3ffe:80000000fdae4a9b", Z, "3ffd:f57743a4156ff12d", "", 0x20],
+      [FCOS, 0x47f, "c02f:84688dbe887032be", Z, "3ffe:d6de5d3fe41fc6a1", "", 0x20],
+      [FCOS, 0x77f, "bfff:da63621545875da5", Z, "bffc:8a2ff8727c5a9468", "", 0x220],
+      [FCOS, 0xa7f, "bfff:85dbea0631642496", Z, "3ffe:8050c6a3c940521f", "", 0x220],
+      [FSINCOS, 0xb7f, "3fff:8671817fdca37bf6", Z, "3ffd:fe9b18403b8e5b4d", "3ffe:de1a7f45719e22f2", 0x220],
+      [FSINCOS, 0xb7f, "3ffd:c181a1ea5ab7ad9a", Z, "3ffe:edeedc4225263b19", "3ffd:bceeb2d71f493249", 0x220],
+      [FSINCOS, 0x87f, "3ffe:80002253ee753934", Z, "3ffe:e0a92fbdb13f8826", "3ffd:f5777fe29b50203e", 0x220],
     ]);
   });
 
