@@ -103,8 +103,7 @@ def to_ts():
         if line.startswith('#') or not line.strip(): continue
         j, d = line.split('#')[0].split()
         v = atanf(F(int(j), 32)) + F(d) * U67
-        ex = X.expo(v); m = int(v * F(2) ** (127 - ex))
-        out.append('  0x%016X, 0x%016X, 0x%X, // atan(%s/32) %+f units' % (m >> 64, m & X.M64, ex & 0xFFFFFFFF, j, float(F(d))))
+        out.append(X.f128_line(v, 'atan(%s/32) %+f units' % (j, float(F(d)))))
     print('\n'.join(out))
 
 def main():

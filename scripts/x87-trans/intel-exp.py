@@ -149,6 +149,11 @@ def fit_table(n):
         d = F(round(d * 1000), 1000)
         print('%d %d %s  # %d/%d' % (key[0], key[1], d, cov, len(segs[key])))
 
+def f128_line(v, note):
+    """One entry of a TypeScript f128 table (high, low, sign << 32 | exponent; v > 0, truncated to 128 bits)."""
+    ex = expo(v); m = int(v * F(2) ** (127 - ex))
+    return '  0x%016X, 0x%016X, 0x%X, // %s' % (m >> 64, m & M64, ex & 0xFFFFFFFF, note)
+
 def to_ts():
     """f128 entries (high, low, sign << 32 | exponent) of T_j, index (e + 2) * 33 + (j + 32 if j < 0 else j + 1)."""
     t = {}
@@ -160,8 +165,7 @@ def to_ts():
         for idx in range(33):
             j = idx - 32 if idx <= 16 else idx - 1
             T = pow2(F(j, 2 ** (4 - e))) + t.get((e, j), F(0)) * U67
-            ex = expo(T); m = int(T * F(2) ** (127 - ex))
-            out.append('  0x%016X, 0x%016X, 0x%X, // e %d j %d delta %s' % (m >> 64, m & M64, ex & 0xFFFFFFFF, e, j, t.get((e, j), 0)))
+            out.append(f128_line(T, 'e %d j %d delta %s' % (e, j, t.get((e, j), 0))))
     print('\n'.join(out))
 
 def main():

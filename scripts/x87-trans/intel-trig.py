@@ -129,8 +129,7 @@ def to_ts():
         if line.startswith('#') or not line.strip(): continue
         j, s, c = line.split('#')[0].split()
         for v, name, d in ((sinf(F(int(j), 16)) + F(s) * U67, 'sin', s), (cosf(F(int(j), 16)) + F(c) * U67, 'cos', c)):
-            ex = X.expo(v); m = int(v * F(2) ** (127 - ex))
-            out.append('  0x%016X, 0x%016X, 0x%X, // %s(%s/16) %+f units' % (m >> 64, m & X.M64, ex & 0xFFFFFFFF, name, j, float(F(d))))
+            out.append(X.f128_line(v, '%s(%s/16) %+f units' % (name, j, float(F(d)))))
     print('\n'.join(out))
 
 def main():
