@@ -1,22 +1,26 @@
-// The base-2 logarithm of FYL2X and FYL2XP1 as the Intel host (Xeon, session 17) leaves it, for
-// the Intel flavour (../vendor.ts), read back with scripts/x87-trans/intel-exp.py's method:
+// The base-2 logarithm of FYL2X and FYL2XP1 as the Intel host (Xeon, sessions 17-18) leaves it,
+// for the Intel flavour (../vendor.ts), read back with scripts/x87-trans/intel-exp.py's method:
 //
 //   FYL2X:    y * TZ67(log2 x)       (log2 x exact, truncated to 67 bits; the product with y
 //                                     exact, rounded once by the caller)
+//             7/8 <= x < 9/8 (session 18): y * TZ67(ln x * C), the boundaries sharp (bins of
+//                                     1/64 on [3/4, 5/4]: the exact log2 fits 98-99% outside
+//                                     and 86-89% inside, C = TZ67(log2 e) 94-97% inside); C by
+//                                     bands of |x - 1| that fit best (fitted, not understood):
+//                                     TZ67(log2 e) above ~2^-30, TZ68 down to ~2^-54, exact below
 //   FYL2XP1:  y * TZ67(x C66)        for |x| < 2^-66 (C66 = log2 e rounded to 66 bits)
+//             |x| < 1/8 (session 18): y * TZ67(L(w) + (1 + x - w) log2 e), w = TZ67(1 + x) and
+//                                     L FYL2X's value above before its truncation
+//                                     (FYL2XP1(x) = FYL2X(1 + x) in all 12,000 cases where
+//                                     1 + x is a 64-bit number; the rest of 1 + x enters with
+//                                     the slope log2 e, not log2 e / w, which shows as a
+//                                     sawtooth in windows of x)
 //             y * TZ67(log2(1 + x))  above
 //
-//   FYL2X, 7/8 <= x < 9/8 (session 18): y * TZ67(ln x * C), the boundaries sharp (bins of 1/64
-//                                     on [3/4, 5/4]: the exact log2 fits 98-99% outside and
-//                                     86-89% inside, C = TZ67(log2 e) 94-97% inside); C by bands
-//                                     of |x - 1| that fit best (fitted, not understood): TZ67(log2 e)
-//                                     above ~2^-30, TZ68(log2 e) down to ~2^-54, log2 e below
-//
-// Against the host (measure.ts distribution, 20,000 FYL2X): 99.2% of results with x outside
-// [0.5, 2); inside, near 1, Intel's own kernel shows (its value carries an error of ~0.4 units
-// of its 67th bit beyond the truncation, not modelled); FYL2XP1 tiny x: every result of 1,378;
-// larger x ~94%, with log2 e cut to 68 bits for 2^-31 <= |x| < 1/8 ~1.5% more (its 1 + x is kept to ~67 bits and the remainder added with the slope log2 e,
-// not log2 e / (1 + x): a sawtooth error in windows of x, not modelled).
+// Against the host (measure.ts distribution): FYL2X 97.7% (99.2% of results with x outside
+// [0.5, 2)); near 1 Intel's own kernel carries an error of ~0.4 units of its 67th bit beyond
+// the truncation, not modelled. FYL2XP1 93.0%: tiny x every result of 1,378; the rest follows
+// the kernel near 1.
 // Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
 // 128-bit format of f128.ts (error ~2^-120).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qdivN } from "./f128";
@@ -57,8 +61,8 @@ function log2Atanh(terms: i32, cLow: u64 = 0): void {
   }
 }
 
-/** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
-export function log2Intel(wE: i32, wH: u64, wL: u64): void {
+/** q = log2 w before the truncation, for a positive w = (wH:wL / 2^127) * 2^wE. */
+function log2Raw(wE: i32, wH: u64, wL: u64): void {
   // w = 2^e m, m in [1/sqrt2, sqrt2): |s| < 0.172, 26 terms leave z^26 / 53 < 2^-138
   // 7/8 <= w < 9/8: Intel's own path (session 18), ln w times log2 e truncated to 67 bits for
   // |s| >= 2^-31 (|w - 1| >= ~2^-30), to 68 bits for 2^-55 <= |s| < 2^-31, exact below
@@ -70,6 +74,11 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
     qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
     qadd(qS, qE, qH, qL, lS, lE, lH, lL);
   }
+}
+
+/** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
+export function log2Intel(wE: i32, wH: u64, wL: u64): void {
+  log2Raw(wE, wH, wL);
   qL &= TZ67;
 }
 
@@ -77,12 +86,26 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
 export function log2p1Intel(xS: u32, xE: i32, xH: u64, xL: u64): void {
   if (xE < -66) {
     qmul(xS, xE, xH, xL, 0, 0, 0xB8AA3B295C17F0BB, 0xC000000000000000); // x C66
+  } else if (xE <= -4) {
+    // |x| < 1/8: FYL2X's kernel on w = TZ67(1 + x), plus (1 + x - w) log2 e (session 18)
+    qadd(0, 0, SIG_ONE, 0, xS, xE, xH, xL);
+    qL &= TZ67;
+    const wE = qE, wH = qH, wL = qL;
+    qadd(0, wE, wH, wL, 1, 0, SIG_ONE, 0); // w - 1, exact
+    qadd(xS, xE, xH, xL, qS ^ 1, qE, qH, qL); // x_lo = x - (w - 1), exact
+    const rS = qS, rE = qE, rH = qH, rL = qL;
+    log2Raw(wE, wH, wL);
+    if (rH != 0) {
+      const lS = qS, lE = qE, lH = qH, lL = qL;
+      qload(T_CONST, K_LOG2E);
+      qmul(qS, qE, qH, qL, rS, rE, rH, rL);
+      qadd(qS, qE, qH, qL, lS, lE, lH, lL);
+    }
   } else {
     // s = x / (2 + x), |s| < 1/3: 40 terms leave z^40 / 81 < 2^-132
     qadd(0, 1, SIG_ONE, 0, xS, xE, xH, xL);
     qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
-    // 2^-31 <= |x| < 1/8: log2 e cut to 68 bits fits best (session 18; fitted, not understood)
-    log2Atanh(40, xE >= -31 && xE <= -4 ? C68_LOW : 0);
+    log2Atanh(40);
   }
   qL &= TZ67;
 }
