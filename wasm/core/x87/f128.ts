@@ -225,6 +225,22 @@ export function qdivN(n: u64): void {
   qdiv(aS, aE, aH, aL, qS, qE, qH, qL);
 }
 
+/**
+ * q = sum of z^k / (2k + 1) for k = 0..terms, by Horner from the last term: atanh(s)/s for
+ * z = s^2, atan(u)/u for z = -u^2 (the Intel flavour's logarithm and arctangent kernels).
+ */
+export function qoddSum(zS: u32, zE: i32, zH: u64, zL: u64, terms: i32): void {
+  qfromU128(0, 0, 1, 0);
+  qdivN(<u64>(2 * terms + 1));
+  for (let k = terms - 1; k >= 0; k--) {
+    qmul(qS, qE, qH, qL, zS, zE, zH, zL);
+    const aS = qS, aE = qE, aH = qH, aL = qL;
+    qfromU128(0, 0, 1, 0);
+    qdivN(<u64>(2 * k + 1));
+    qadd(qS, qE, qH, qL, aS, aE, aH, aL);
+  }
+}
+
 /** q = 1 + q, or 1 - q when `minus`. */
 export function qonePlus(minus: bool): void {
   const tS = qS ^ u32(minus), tE = qE, tH = qH, tL = qL;

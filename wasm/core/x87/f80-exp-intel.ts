@@ -69,17 +69,13 @@ function exp2m1Table(): void {
   }
   qload(T_EXP2_INTEL, <u32>((xE + 2) * 33 + (j < 0 ? j + 32 : j + 1)));
   const tS = qS, tE = qE, tH = qH, tL = qL;
-  if ((rH | rL) != 0) {
-    // S = 2^r - 1 = y (1 + y/2 (...)), y = r ln 2 (L66 with the product exact to 128 bits)
-    qfromU128(0, rH, rL, xE - 127);
-    qmul(qS, qE, qH, qL, 0, -1, L66_HI, L66_LO);
-    const yE = qE, yH = qH, yL = qL;
-    expTail(0, yE, yH, yL, 2);
-    qmul(qS, qE, qH, qL, 0, yE, yH, yL);
-    qmul(qS, qE, qH, qL, tS, tE, tH, tL); // T S
-    qadd(qS, qE, qH, qL, tS, tE, tH, tL); // T 2^r
-  } else {
-    qfromU128(tS, tH, tL, tE - 127);
-  }
+  // S = 2^r - 1 = y (1 + y/2 (...)), y = r ln 2 (L66 with the product exact to 128 bits; 0 for r = 0)
+  qfromU128(0, rH, rL, xE - 127);
+  qmul(qS, qE, qH, qL, 0, -1, L66_HI, L66_LO);
+  const yE = qE, yH = qH, yL = qL;
+  expTail(0, yE, yH, yL, 2);
+  qmul(qS, qE, qH, qL, 0, yE, yH, yL);
+  qmul(qS, qE, qH, qL, tS, tE, tH, tL); // T S
+  qadd(qS, qE, qH, qL, tS, tE, tH, tL); // T 2^r
   qadd(qS, qE, qH, qL, 1, 0, 0x8000000000000000, 0); // - 1
 }

@@ -23,7 +23,7 @@
 // the kernel near 1.
 // Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
 // 128-bit format of f128.ts (error ~2^-120).
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qdivN } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum } from "./f128";
 import { T_CONST } from "./f80-tables";
 import { logReduce } from "./f80-log";
 
@@ -42,16 +42,7 @@ function log2Atanh(terms: i32, cLow: u64 = 0): void {
   const sS = qS, sE = qE, sH = qH, sL = qL;
   qmul(sS, sE, sH, sL, sS, sE, sH, sL);
   const zE = qE, zH = qH, zL = qL;
-  // A = sum z^k / (2k + 1), by Horner from the last term
-  qfromU128(0, 0, 1, 0);
-  qdivN(<u64>(2 * terms + 1));
-  for (let k = terms - 1; k >= 0; k--) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    const aS = qS, aE = qE, aH = qH, aL = qL;
-    qfromU128(0, 0, 1, 0);
-    qdivN(<u64>(2 * k + 1));
-    qadd(qS, qE, qH, qL, aS, aE, aH, aL);
-  }
+  qoddSum(0, zE, zH, zL, terms); // A = atanh(s)/s
   qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
   const lS = qS, lE = qE, lH = qH, lL = qL;
   if (cLow != 0) qmul(0, 0, 0xB8AA3B295C17F0BB, cLow, lS, lE, lH, lL);

@@ -95,13 +95,8 @@ export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): voi
   const tS = qS, tE = qE, tH = qH, tL = qL; // S_j
   qload(T_SINCOS_INTEL, 2 * (j - 4) + 1);
   const cS = qS, cE = qE, cH = qH, cL = qL; // C_j
-  if ((hH | rL) == 0) {
-    if (sine) qfromU128(rS, tH, tL, tE - 127);
-    else qfromU128(0, cH, cL, cE - 127);
-    return;
-  }
   qfromU128(0, hH, rL, rE - 127);
-  const h_E = qE, h_H = qH, h_L = qL; // h > 0
+  const h_E = qE, h_H = qH, h_L = qL; // h >= 0 (0: sin h = 0, cos h = 1)
   sinCos(true, 0, h_E, h_H, h_L);
   const snE = qE, snH = qH, snL = qL; // sin h
   sinCos(false, 0, h_E, h_H, h_L); // cos h in q
