@@ -106,6 +106,20 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: the session-19 near-1 logarithm (FYL2X for 7/8 <= x < 9/8, FYL2XP1 for |x| < 1/8)", () => {
+    // host results (this Xeon, measure.ts 20000 2) that the session-18 models got wrong
+    check(VENDOR_INTEL, [
+      [FYL2X, 0x27f, "3fff:87c21b93a027b37d", "3fff:8000000000000000", "3ffb:addde4d170c3b77b", "", 0x20],
+      [FYL2X, 0x7f, "3ffe:fffffff9c70c1f16", "3fff:8000000000000000", "bfe2:8fa25179626bd1ff", "", 0x20],
+      [FYL2X, 0x77f, "3fff:80000000000a699f", "3fff:8000000000000000", "3fd3:f05ada7389c2e6c7", "", 0x20],
+      [FYL2XP1, 0x27f, "bff4:cd458219dffb88a2", "3ff1:d849e24a0bd91a42", "bfe7:fa4db5479826ba12", "", 0x20],
+      [FYL2XP1, 0x7f, "3fc2:d8fae0cd971a6780", "4012:84de9b05f746055c", "3fd6:a278f2b00118a8dd", "", 0x220],
+      [FYL2XP1, 0x7f, "3ffa:a53b12aa1f1ba754", "400f:9cd20dfc6027a200", "400b:8f282f739128d614", "", 0x20],
+      [FYL2XP1, 0xf7f, "bffa:aa146e5bd5bb8309", "bffd:c7c7a73cf1b90451", "3ff9:c3937c181b7294f4", "", 0x20],
+      [FYL2XP1, 0x87f, "bfde:f8d12de426e0b308", "bff4:a13b66ffdfba8258", "3fd4:e21503d76babdc05", "", 0x220],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

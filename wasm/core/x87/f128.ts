@@ -256,6 +256,16 @@ export function qonePlus(minus: bool): void {
   qround68(false);
 }
 
+/** q truncated toward zero to k significant bits, in place (k <= 0: zero). */
+export function qtrunc(k: i32): void {
+  if (k >= 128) return;
+  if (k <= 0) qzero();
+  else if (k <= 64) {
+    qL = 0;
+    if (k < 64) qH &= ~((u64(1) << u64(64 - k)) - 1);
+  } else qL &= ~((u64(1) << u64(128 - k)) - 1);
+}
+
 /** q rounded to nearest-even at 64 bits, in place (the second term of Intel's F2XM1, f80-exp-intel.ts). */
 export function qnear64(): void {
   const half: u64 = 0x8000000000000000;

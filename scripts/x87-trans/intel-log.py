@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Issue 4, session 19: Intel's FYL2X / FYL2XP1 logarithm, read back exactly (docs/RESULTS.md).
+
+FYL2X(x, y) and FYL2XP1(x, y) on the Intel host are RC(y V) for a 67-bit V (checked: 800 of 800
+further random y agree with the pinned V), so readback.py's pin() recovers V exactly from RD/RU
+results for y = 1 and a few y = 1 + k 2^-63.
+
+  pin OP N SEED LO HI OUT   pins V for N random operands: OP 30 (FYL2X) at x = 1 + d, OP 31
+                            (FYL2XP1) at x = d, with |d| = m 2^e, e uniform in LO..HI, either
+                            sign; writes 'x_hex20 num/den' lines ('none' where not pinned)
+  score OP FILE...          the near-1 model of wasm/core/x87/f80-log-intel.ts against pinned V
+                            (|d| < 1/8), per binade of d
+  misses OP FILE...         the model's misses: E = the host's value minus the model's before the
+                            final truncation (an interval of width one unit of the 67th bit),
+                            and the fraction of B at that bit
+
+The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u s log2 e,
+B = (2 atanh s - 2 s) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
+Found in session 19: for |d| < 2^-35 V = TZ67(TZ67(u C66) - u^2/2 log2 e) reproduces every pinned
+value; above, the odd series' tail enters truncated at the result's 67th bit; FYL2XP1's second
+term takes u from 1 + x truncated to 66 bits.
+Needs gcc -m32 and python3 with mpmath.
+"""
+import os, random, sys, collections
+from fractions import Fraction as Fr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from readback import host, cw, val, rdru, pin  # noqa: E402
+import mpmath  # noqa: E402
+
+mpmath.mp.prec = 400
+L2E = 1 / mpmath.log(2)
+
+def exponent(a):
+    a = abs(a)
+    e = a.numerator.bit_length() - a.denominator.bit_length()
+    return e - 1 if Fr(2) ** e > a else e
+
+def candidates(xs, op, G=70):
+    """For each x, the G-bit values V with RD/RU(V) equal to the host's y = 1 results."""
+    one = 0x3fff << 64 | 1 << 63
+    r = host([c for x in xs for c in ((op, cw(1), x, one), (op, cw(2), x, one))])
+    out = []
+    for i in range(len(xs)):
+        lo, hi = val(r[2 * i][0]), val(r[2 * i + 1][0])
+        e = exponent(lo if lo != 0 else hi)
+        cs = set()
+        for ee in (e - 1, e, e + 1):
+            u = Fr(2) ** (ee - (G - 1))
+            j0 = lo // u
+            for j in range(j0 - 2 ** (G - 63), j0 + 2 ** (G - 63) + 2):
+                c = j * u
+                if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rdru(c) == (lo, hi):
+                    cs.add(c)
+        out.append(sorted(cs))
+    return out
+
+def to80(X):
+    neg, a = X < 0, abs(X)
+    e = exponent(a)
+    return neg << 79 | (0x3fff + e) << 64 | int(a * Fr(2) ** (63 - e))
+
+def pin_cmd(op, n, seed, lo, hi, out):
+    random.seed(seed)
+    xs = []
+    for _ in range(n):
+        d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
+        d = -d if random.random() < 0.5 else d
+        xs.append(to80(1 + d if op == 30 else d))
+    got = pin(xs, op, candidates(xs, op), rounds=12)
+    with open(out, 'w') as f:
+        for x, g in zip(xs, got):
+            f.write('%020x %s\n' % (x, 'none' if g is None else '%d/%d' % (g.numerator, g.denominator)))
+
+def load(files):
+    rows = []
+    for fn in files:
+        for l in open(fn):
+            x, g = l.split()
+            if g != 'none':
+                n, d = g.split('/')
+                rows.append((int(x, 16), Fr(int(n), int(d))))
+    return rows
+
+def mpf(q):
+    return mpmath.mpf(q.numerator) / q.denominator
+
+def ulp67(v):
+    return mpmath.mpf(2) ** (exponent(Fr(int(abs(v) * 2 ** 400), 2 ** 400)) - 66)
+
+def tz(v, bits):
+    """v truncated toward zero to `bits` significant bits."""
+    if v == 0:
+        return v
+    sc = mpmath.mpf(2) ** (bits - 1) / (ulp67(v) * 2 ** 66)
+    return mpmath.sign(v) * mpmath.floor(abs(v) * sc) / sc
+
+def tz_at(v, unit):
+    t = v / unit
+    return mpmath.sign(t) * mpmath.floor(abs(t)) * unit
+
+C66 = mpmath.nint(L2E * 2 ** 65) / 2 ** 65
+
+def model(d):
+    """(V, q, B) of the near-1 model for d = x - 1 (FYL2X) or x (FYL2XP1)."""
+    u = tz(1 + d, 66) - 1
+    s = d / (2 + d)
+    h = tz(d * C66, 67)
+    q = h - u * s * L2E
+    B = (2 * mpmath.atanh(s) - 2 * s) * L2E
+    return tz(q + tz_at(B, ulp67(q)), 67), q, B
+
+def near1(op, files):
+    for x, g in load(files):
+        d = val(x) - 1 if op == 30 else val(x)
+        if abs(d) < Fr(1, 8):
+            yield mpf(d), mpf(g)
+
+def score(op, files):
+    by = collections.defaultdict(lambda: [0, 0])
+    for d, g in near1(op, files):
+        b = by[int(mpmath.floor(mpmath.log(abs(d), 2)))]
+        b[0] += model(d)[0] == g
+        b[1] += 1
+    for e in sorted(by):
+        print('2^%d: %d of %d' % (e, by[e][0], by[e][1]))
+    print('all: %d of %d' % (sum(b[0] for b in by.values()), sum(b[1] for b in by.values())))
+
+def misses(op, files):
+    for d, g in near1(op, files):
+        V, q, B = model(d)
+        if V == g:
+            continue
+        un = ulp67(q)
+        W = q + tz_at(B, un)
+        lo, hi = ((g - W) / un, (g + un - W) / un) if g > 0 else ((g - un - W) / un, (g - W) / un)
+        print('d=%+.6e E in [%+.3f, %+.3f) B frac %.3f' % (float(d), float(lo), float(hi), float(abs(B / un) % 1)))
+
+if __name__ == '__main__':
+    a = sys.argv[1:]
+    if len(a) == 7 and a[0] == 'pin':
+        pin_cmd(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6])
+    elif len(a) >= 3 and a[0] in ('score', 'misses'):
+        (score if a[0] == 'score' else misses)(int(a[1]), a[2:])
+    else:
+        print(__doc__)
