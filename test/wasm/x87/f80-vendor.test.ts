@@ -117,6 +117,9 @@ describe("x87 vendor flavours", () => {
       [FYL2XP1, 0x7f, "3ffa:a53b12aa1f1ba754", "400f:9cd20dfc6027a200", "400b:8f282f739128d614", "", 0x20],
       [FYL2XP1, 0xf7f, "bffa:aa146e5bd5bb8309", "bffd:c7c7a73cf1b90451", "3ff9:c3937c181b7294f4", "", 0x20],
       [FYL2XP1, 0x87f, "bfde:f8d12de426e0b308", "bff4:a13b66ffdfba8258", "3fd4:e21503d76babdc05", "", 0x220],
+      // the window's edges belong to it: FYL2X(9/8) and FYL2XP1(1/8) (pinned: the near-1 kernel's V)
+      [FYL2X, 0x77f, "3fff:9000000000000000", "3fff:8000000000000000", "3ffc:ae00d1cfdeb43cfc", "", 0x20],
+      [FYL2XP1, 0xf7f, "3ffc:8000000000000000", "4005:8123456789abcdef", "4002:af8cc6060e31dbac", "", 0x20],
     ]);
   });
 

@@ -3,14 +3,14 @@
 //
 //   FYL2X:    y * TZ67(log2 x)       (log2 x exact, truncated to 67 bits; the product with y
 //                                     exact, rounded once by the caller)
-//   near 1:   7/8 <= 1 + x < 9/8, for FYL2X's x - 1 and FYL2XP1's x (|x| < 1/8; session 19):
+//   near 1:   7/8 <= 1 + x <= 9/8, for FYL2X's x - 1 and FYL2XP1's x (|x| <= 1/8; session 19):
 //             w = TZ66(1 + x), u = w - 1 (u = x for every FYL2X operand), s = x / (2 + x),
 //             h = TZ67(x C66), d = h - u s log2 e, B = (2 atanh s - 2 s) log2 e,
 //             log2(1 + x) = TZ67(d + B truncated toward zero at d's 67th bit)
 //             (C66 = log2 e rounded to 66 bits; since ln(1 + u) = u - u s + B / log2 e, the
 //             three terms are the leading product, the exact second-order term and the odd
 //             series' tail)
-//   FYL2XP1:  y * TZ67(log2(1 + x))  for |x| >= 1/8
+//   FYL2XP1:  y * TZ67(log2(1 + x))  for |x| > 1/8
 //
 // Read back with scripts/x87-trans/intel-log.py: FYL2X(x, y) = RC(y V) for a 67-bit V, so the
 // RD and RU results for a few y = 1 + k 2^-63 pin V exactly. Near 1 the model reproduces 2,938
@@ -44,7 +44,7 @@ function log2Atanh(terms: i32): void {
   qmul(qS, qE, qH, qL, lS, lE, lH, lL);
 }
 
-/** q = Intel's 67-bit log2(1 + x) near 1 (see the header), for x = (xS, xE, xH, xL), |x| < 1/8. */
+/** q = Intel's 67-bit log2(1 + x) near 1 (see the header), for x = (xS, xE, xH, xL), |x| <= 1/8. */
 function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   // u = TZ66(1 + x) - 1, exact
   qadd(0, 0, SIG_ONE, 0, xS, xE, xH, xL);
@@ -81,7 +81,8 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
 
 /** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
 export function log2Intel(wE: i32, wH: u64, wL: u64): void {
-  if ((wE == -1 && wH >= 0xE000000000000000) || (wE == 0 && wH < 0x9000000000000000)) {
+  // 7/8 <= w <= 9/8 (9/8 itself: pinned, like FYL2XP1's 1/8)
+  if ((wE == -1 && wH >= 0xE000000000000000) || (wE == 0 && (wH < 0x9000000000000000 || (wH == 0x9000000000000000 && wL == 0)))) {
     qadd(0, wE, wH, wL, 1, 0, SIG_ONE, 0); // x = w - 1, exact
     log2Near1(qS, qE, qH, qL);
     return;
@@ -99,7 +100,7 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
 
 /** q = FYL2XP1's TZ67(log2(1 + x)) for x = (xS, xE, xH, xL), -1/2 < x < 1, x != 0. */
 export function log2p1Intel(xS: u32, xE: i32, xH: u64, xL: u64): void {
-  if (xE <= -4) {
+  if (xE <= -4 || (xE == -3 && xH == SIG_ONE && xL == 0)) { // |x| <= 1/8
     log2Near1(xS, xE, xH, xL);
     return;
   }
