@@ -106,7 +106,7 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: the session-19 near-1 logarithm (FYL2X for 7/8 <= x < 9/8, FYL2XP1 for |x| < 1/8)", () => {
+  it("Intel: the session-19 logarithm (the near-1 kernel, powers of two, FYL2XP1 beyond 1/2)", () => {
     // host results (this Xeon, measure.ts 20000 2) that the session-18 models got wrong
     check(VENDOR_INTEL, [
       [FYL2X, 0x27f, "3fff:87c21b93a027b37d", "3fff:8000000000000000", "3ffb:addde4d170c3b77b", "", 0x20],
@@ -120,6 +120,13 @@ describe("x87 vendor flavours", () => {
       // the window's edges belong to it: FYL2X(9/8) and FYL2XP1(1/8) (pinned: the near-1 kernel's V)
       [FYL2X, 0x77f, "3fff:9000000000000000", "3fff:8000000000000000", "3ffc:ae00d1cfdeb43cfc", "", 0x20],
       [FYL2XP1, 0xf7f, "3ffc:8000000000000000", "4005:8123456789abcdef", "4002:af8cc6060e31dbac", "", 0x20],
+      // x = 2^e, e < 0: e one unit of the 67th bit toward zero (here it decides RN and C1)
+      [FYL2X, 0x7f, "3fc5:8000000000000000", "c004:cbb023310d7a3e1a", "400a:b8979fe47436c847", "", 0x20],
+      [FYL2X, 0x27f, "3efe:8000000000000000", "c001:ffffff8765f45032", "400a:807fffc376ad2241", "", 0x220],
+      [FYL2X, 0x37f, "0000:0000400000000000", "c00a:d000000000000001", "4018:d030c00000000001", "", 0x222],
+      // FYL2XP1 with |x| >= 1/2 (outside the documented domain): FYL2X of 1 + x
+      [FYL2XP1, 0x37f, "bffe:c000000000000000", "3fff:c000000000000001", "c000:c000000000000001", "", 0x220],
+      [FYL2XP1, 0x77f, "4000:f1c01c7ebc2815de", "4012:b8b887a281ccc4f9", "4013:d06271c69b095fc0", "", 0x20],
     ]);
   });
 

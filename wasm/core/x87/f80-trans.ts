@@ -448,8 +448,8 @@ export function f80Fyl2xp1(aSig: u64, aSe: u32, bSig: u64, bSe: u32, cw: u32): v
     return;
   }
   qfromF80(aSig, aSe);
-  // Intel (|x| < 1/2): y TZ67(log2(1 + x)), its own near-1 kernel below 1/8 (f80-log-intel.ts)
-  if (vendor == VENDOR_INTEL && <i32>(aSe & 0x7FFF) < BIAS - 1) log2p1Intel(qS, qE, qH, qL);
+  // Intel: y TZ67(log2(1 + x)), its own near-1 kernel for |x| <= 1/8 (f80-log-intel.ts)
+  if (vendor == VENDOR_INTEL) log2p1Intel(qS, qE, qH, qL);
   else log2p1Host(qS, qE, qH, qL);
   timesY(bSig, bSe, cw);
 }
