@@ -106,7 +106,7 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: the session-19 logarithm (the near-1 kernel, powers of two, FYL2XP1 beyond 1/2)", () => {
+  it("Intel: session 19 (the near-1 logarithm, powers of two, FYL2XP1 beyond 1/2, FPATAN's truncated a)", () => {
     // host results (this Xeon, measure.ts 20000 2) that the session-18 models got wrong
     check(VENDOR_INTEL, [
       [FYL2X, 0x27f, "3fff:87c21b93a027b37d", "3fff:8000000000000000", "3ffb:addde4d170c3b77b", "", 0x20],
@@ -127,6 +127,11 @@ describe("x87 vendor flavours", () => {
       // FYL2XP1 with |x| >= 1/2 (outside the documented domain): FYL2X of 1 + x
       [FYL2XP1, 0x37f, "bffe:c000000000000000", "3fff:c000000000000001", "c000:c000000000000001", "", 0x220],
       [FYL2XP1, 0x77f, "4000:f1c01c7ebc2815de", "4012:b8b887a281ccc4f9", "4013:d06271c69b095fc0", "", 0x20],
+      // FPATAN: a enters pi - a, pi/2 - a and pi/2 + a truncated to 67 bits
+      [FPATAN, 0x7f, "4000:b794dafedf64aae2", "4000:ba8c85bac8ee3504", "3ffe:cb1d43d839499d56", "", 0x220],
+      [FPATAN, 0x67f, "4001:92043cb05e4cbb7f", "4002:e924062cf32e5116", "3fff:a2377d2347237f4d", "", 0x20],
+      [FPATAN, 0x7f, "4002:8000000000000000", "c002:c2ccd87b8831db4a", "bffe:fd4d16d739926ac4", "", 0x220],
+      [FPATAN, 0x37f, "bffe:8000000ea3363557", "c000:f971d9240f1a3d6c", "bfff:d964a8fcfcf088b8", "", 0x20],
     ]);
   });
 

@@ -7,13 +7,16 @@
 //   otherwise:      a = A_j + atan((t - c) / (1 + t c)),  c = j/32, j = round(32 t) (1..32)
 //                   A_j = atan(j/32) + dA_j 2^-67 (measured, +-0.46 units)
 //   |y| <= |x|, x > 0: a;  x < 0: pi - a;  |y| > |x|: pi/2 - a (x > 0), pi/2 + a (x < 0),
-//   with the CPU's 66-bit pi, all exact; the caller rounds once.
+//   with the CPU's 66-bit pi; in the last three a enters truncated to 67 bits (session 19:
+//   measure.ts 50000 2 FPATAN 98.99 -> 99.78%; pi/2 - TZ67(a) 3,055 of 3,056 results where the
+//   exact a gave 3,006, x < 0 2,970/2,972 and 3,026/3,028), and the caller rounds once.
 //
 // The host's error against atan is constant on the segments [c - 1/64, c + 1/64): with x = 1
 // (t exact) 99-100% of RN/RD/RU results agree with one offset in every eighth of a segment. For
-// general x the table path matches ~98.7%: the host's t there carries an error of its own (its
-// division; not modelled: no rounding of t, of 1/x or of the u terms at 64..76 bits fits
-// better), while the t < 1/64 paths match all of 6,616 and the tiny threshold 2^-40 is sharp.
+// general x with |y| <= |x|, x > 0 (a itself is the result) the table path matches ~98.6%: the
+// host's a there carries an error of its own (not modelled: no rounding of t, of 1/x, of u or of
+// atan u at 60..76 bits fits better), while the t < 1/64 paths match all of 6,616 and the tiny
+// threshold 2^-40 is sharp.
 // measure.ts-like operands (intel-atan.py score 3000 5): 99.1% (the exact atan2 98.2%, AMD's
 // kernel 97.5%). atan by its Taylor series (|u| <= 1/64: 12 terms, below 2^-140) in the
 // 128-bit format of f128.ts.
@@ -100,6 +103,7 @@ export function atanIntel(xE: i32, xH: u64, yE: i32, yH: u64, xneg: bool): void 
     qadd(qS, qE, qH, qL, aS, aE, aH, aL);
   }
   if (!swap && !xneg) return;
+  qL &= TZ67; // a enters pi - a, pi/2 - a, pi/2 + a truncated to 67 bits (session 19)
   const aE = qE, aH = qH, aL = qL;
   qload(T_CONST, swap ? K_PI2 : K_PI);
   qadd(0, qE, qH, qL, swap && xneg ? 0 : 1, aE, aH, aL);
