@@ -24,7 +24,7 @@ Needs gcc -m32 and python3 with mpmath.
 import os, random, sys, collections
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from readback import host, cw, val, rdru, pin  # noqa: E402
+from readback import val, pin, candidates  # noqa: E402
 import mpmath  # noqa: E402
 
 mpmath.mp.prec = 400
@@ -34,25 +34,6 @@ def exponent(a):
     a = abs(a)
     e = a.numerator.bit_length() - a.denominator.bit_length()
     return e - 1 if Fr(2) ** e > a else e
-
-def candidates(xs, op, G=70):
-    """For each x, the G-bit values V with RD/RU(V) equal to the host's y = 1 results."""
-    one = 0x3fff << 64 | 1 << 63
-    r = host([c for x in xs for c in ((op, cw(1), x, one), (op, cw(2), x, one))])
-    out = []
-    for i in range(len(xs)):
-        lo, hi = val(r[2 * i][0]), val(r[2 * i + 1][0])
-        e = exponent(lo if lo != 0 else hi)
-        cs = set()
-        for ee in (e - 1, e, e + 1):
-            u = Fr(2) ** (ee - (G - 1))
-            j0 = lo // u
-            for j in range(j0 - 2 ** (G - 63), j0 + 2 ** (G - 63) + 2):
-                c = j * u
-                if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rdru(c) == (lo, hi):
-                    cs.add(c)
-        out.append(sorted(cs))
-    return out
 
 def to80(X):
     neg, a = X < 0, abs(X)
@@ -66,7 +47,7 @@ def pin_cmd(op, n, seed, lo, hi, out):
         d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
         d = -d if random.random() < 0.5 else d
         xs.append(to80(1 + d if op == 30 else d))
-    got = pin(xs, op, candidates(xs, op), rounds=12)
+    got = pin(xs, op, candidates(xs, op, 70), rounds=12)
     with open(out, 'w') as f:
         for x, g in zip(xs, got):
             f.write('%020x %s\n' % (x, 'none' if g is None else '%d/%d' % (g.numerator, g.denominator)))

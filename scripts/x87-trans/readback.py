@@ -52,10 +52,12 @@ def rdru(q):
     hi = lo if t == f else Fr(f + 1) / Fr(2) ** (63 - e)
     return (lo, hi) if q > 0 else (-hi, -lo)
 
-def log2_68(xs, op=30, rounds=8):
-    """The host's 68-bit log2 (op 30: of x; op 31: of 1 + x), None where not pinned."""
+def candidates(xs, op=30, bits=68):
+    """For each x, the values on the grid of `bits` significant bits whose RD and RU equal the host's
+    FYL2X (op 30) or FYL2XP1 (op 31) results for y = 1."""
     one = 0x3fff << 64 | 1 << 63
     r = host([c for x in xs for c in ((op, cw(1), x, one), (op, cw(2), x, one))])
+    k = 2 ** (bits - 68)
     cands = []
     for i in range(len(xs)):
         lo, hi = val(r[2 * i][0]), val(r[2 * i + 1][0])
@@ -63,13 +65,17 @@ def log2_68(xs, op=30, rounds=8):
         e = a.numerator.bit_length() - a.denominator.bit_length()
         cs = set()
         for ee in (e - 2, e - 1, e, e + 1):
-            u = Fr(2) ** (ee - 67)
-            for j in range(int(lo // u) - 20, int(lo // u) + 40):
+            u = Fr(2) ** (ee - bits + 1)
+            for j in range(int(lo // u) - 20 * k, int(lo // u) + 40 * k):
                 c = j * u
                 if c != 0 and Fr(2) ** ee <= abs(c) < Fr(2) ** (ee + 1) and rdru(c) == (lo, hi):
                     cs.add(c)
         cands.append(sorted(cs))
-    return pin(xs, op, cands, rounds)
+    return cands
+
+def log2_68(xs, op=30, rounds=8):
+    """The host's 68-bit log2 (op 30: of x; op 31: of 1 + x), None where not pinned."""
+    return pin(xs, op, candidates(xs, op, 68), rounds)
 
 KS = list(range(1, 600)) + sorted({int(600 * 1.01 ** i) for i in range(1, 1450)})
 
