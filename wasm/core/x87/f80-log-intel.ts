@@ -11,14 +11,17 @@
 //             three terms are the leading product, the exact second-order term and the odd
 //             series' tail)
 //   FYL2XP1:  y * TZ67(log2(1 + x))  for |x| > 1/8 (for |x| >= 1/2 as FYL2X of 1 + x)
+//   x = 2^e, e < 0: e one unit of its 67th bit toward zero (e >= 0: e exactly)
 //
 // Read back with scripts/x87-trans/intel-log.py: FYL2X(x, y) = RC(y V) for a 67-bit V, so the
 // RD and RU results for a few y = 1 + k 2^-63 pin V exactly. Near 1 the model reproduces 2,938
 // of 2,947 pinned V for |x - 1| in 2^-62..2^-3 (FYL2X) and 2,991 of 3,000 FYL2XP1 values; in
 // 2^-9..2^-3 1,458 and 1,463 of 1,500, and every one of 400 FYL2XP1 values for |x| in 2^-75..2^-60.
 // (For FYL2XP1, u s and x (u / (2 + u)) fit as well as each other, and so do B from x or from u;
-// these forms keep every term in proportion to x down to the smallest denormal.) The misses have B's fraction at d's 67th bit within ~0.05
-// of an integer: the host's B carries an error of its own there, not modelled.
+// these forms keep every term in proportion to x down to the smallest denormal.) The misses have
+// B's fraction at d's 67th bit within ~0.05 of an integer: the host's B carries an error of its
+// own there, not modelled. Away from 1, for 1/2 <= x < 2, the host's log2 carries an absolute
+// error of ~2^-69.5 (docs/RESULTS.md, session 19), not modelled either.
 // Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
 // 128-bit format of f128.ts (error ~2^-120).
 import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc } from "./f128";
