@@ -211,6 +211,25 @@ export interface Tally {
 }
 
 /** Tallies bit-exact agreement of results and status words per op. */
+/** One case as a report line: the operands, then the native and the wasm results (SW masked). */
+export function caseLine(rec: Rec, n: Out, g: Out): string {
+  return `cw=${rec.cw.toString(16)} a=${fmt(rec.a)} b=${fmt(rec.b)}\n` +
+    `   native ${fmt(n.r1)} ${fmt(n.r2)} sw=${(n.sw & SW_MASK).toString(16)}\n` +
+    `   wasm   ${fmt(g.r1)} ${fmt(g.r2)} sw=${(g.sw & SW_MASK).toString(16)}`;
+}
+
+const C1 = 0x200;
+
+/**
+ * A transcendental's result against the reference: bit-exact (SW masked), "near" (each result
+ * within one unit in the last place, flags but C1 equal) or "far".
+ */
+export function transGrade(n: Out, g: Out): "exact" | "near" | "far" {
+  if (n.r1 === g.r1 && n.r2 === g.r2 && (n.sw & SW_MASK) === (g.sw & SW_MASK)) return "exact";
+  const ulps = Math.max(ulpDistance(n.r1, g.r1), ulpDistance(n.r2, g.r2));
+  return ulps > 1 || ((n.sw ^ g.sw) & SW_MASK & ~C1) !== 0 ? "far" : "near";
+}
+
 export function compare(recs: Rec[], nat: Out[], got: Out[], names: Record<number, string>): Map<number, Tally> {
   const t = new Map<number, Tally>();
   recs.forEach((rec, i) => {
@@ -220,13 +239,7 @@ export function compare(recs: Rec[], nat: Out[], got: Out[], names: Record<numbe
     const n = nat[i], g = got[i];
     if (n.r1 === g.r1 && n.r2 === g.r2 && (n.sw & SW_MASK) === (g.sw & SW_MASK)) return;
     e.mismatches++;
-    if (e.examples.length < 8) {
-      e.examples.push(
-        `${names[rec.op]} cw=${rec.cw.toString(16)} a=${fmt(rec.a)} b=${fmt(rec.b)}\n` +
-          `   native ${fmt(n.r1)} ${fmt(n.r2)} sw=${(n.sw & SW_MASK).toString(16)}\n` +
-          `   wasm   ${fmt(g.r1)} ${fmt(g.r2)} sw=${(g.sw & SW_MASK).toString(16)}`,
-      );
-    }
+    if (e.examples.length < 8) e.examples.push(`${names[rec.op]} ${caseLine(rec, n, g)}`);
   });
   return t;
 }

@@ -16,7 +16,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type Tally, buildNative, buildWasm, runNative, runWasm, compare, tempDir, fmt, ulpDistance, SW_MASK,
+  type Tally, buildNative, buildWasm, runNative, runWasm, compare, tempDir, caseLine, transGrade,
 } from "./f80-harness";
 import { NAMES, SPECS, cases } from "./f80-cases";
 import { TRANS_NAMES, transCases } from "./f80-trans-cases";
@@ -42,7 +42,6 @@ interface TransStat {
   near: string[]; // one ulp apart (C1 may differ)
 }
 
-const C1 = 0x200;
 let tally: Map<number, Tally>;
 const trans = new Map<number, TransStat>();
 const dir = tempDir(); // the native reference and the test wasm are built here
@@ -57,21 +56,14 @@ function transCompare(native: string, wasm: Awaited<ReturnType<typeof buildWasm>
     const n = nat[i], g = got[i];
     s.cases++;
     if (rec.strict) s.strict++;
-    if (n.r1 === g.r1 && n.r2 === g.r2 && (n.sw & SW_MASK) === (g.sw & SW_MASK)) {
+    const grade = transGrade(n, g);
+    if (grade === "exact") {
       s.exact++;
       return;
     }
-    const line =
-      `cw=${rec.cw.toString(16)} a=${fmt(rec.a)} b=${fmt(rec.b)}\n` +
-      `   native ${fmt(n.r1)} ${fmt(n.r2)} sw=${(n.sw & SW_MASK).toString(16)}\n` +
-      `   wasm   ${fmt(g.r1)} ${fmt(g.r2)} sw=${(g.sw & SW_MASK).toString(16)}`;
-    if (rec.strict) {
-      s.strictBad.push(line);
-      return;
-    }
-    const ulps = Math.max(ulpDistance(n.r1, g.r1), ulpDistance(n.r2, g.r2));
-    if (ulps > 1 || ((n.sw ^ g.sw) & SW_MASK & ~C1) !== 0) s.far.push(line);
-    else s.near.push(line);
+    const line = caseLine(rec, n, g);
+    if (rec.strict) s.strictBad.push(line);
+    else (grade === "far" ? s.far : s.near).push(line);
   });
 }
 

@@ -256,6 +256,9 @@ export function qonePlus(minus: bool): void {
   qround68(false);
 }
 
+/** The low word's bits kept by a truncation to 67 significant bits (the Intel flavour's internal precision). */
+export const TZ67: u64 = 0xE000000000000000;
+
 /** q truncated toward zero to k significant bits, in place (k <= 0: zero). */
 export function qtrunc(k: i32): void {
   if (k >= 128) return;

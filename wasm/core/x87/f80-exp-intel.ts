@@ -15,7 +15,7 @@
 // 2^-5..2^-4, 99.3% at 1/4 <= |x| < 1.
 // The series below are Taylor series in the 128-bit format of f128.ts (|y| < 0.7, 34 terms:
 // remainder below 2^-124); the caller rounds once.
-import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdivN, qonePlus, qnear64, qload } from "./f128";
+import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdivN, qonePlus, qnear64, qload, TZ67 } from "./f128";
 import { T_EXP2_INTEL } from "./f80-exp-intel-table";
 
 const L66_HI: u64 = 0xB17217F7D1CF79AB;
@@ -40,7 +40,7 @@ export function exp2m1Intel(tiny: bool): void {
   }
   qmul(qS, qE, qH, qL, 0, -1, L66_HI, L66_LO);
   if (tiny) return;
-  qL &= 0xE000000000000000; // Y: 67 bits, truncated
+  qL &= TZ67; // Y: 67 bits, truncated
   const yS = qS, yE = qE, yH = qH, yL = qL;
   // e^Y - 1 - Y = Y^2/2 (1 + Y/3 (1 + ...)), rounded to 64 bits, plus Y
   expTail(yS, yE, yH, yL, 3);
