@@ -83,14 +83,14 @@ def sig64(v):
     a = abs(v); return int(a * F(2) ** (63 - X.expo(a)))
 
 def segment(a):
-    """(c, half-width) of the table segment of |r| = a in [1/4, 1): the binade of a and the next two bits."""
+    """The midpoint c of the table segment of |r| = a in [1/4, 1): the binade of a and the next two bits."""
     e = X.expo(a); w = F(2) ** (e - 2)
-    return F(2) ** e + (math.floor((a - F(2) ** e) / w) + F(1, 2)) * w, w / 2
+    return F(2) ** e + (math.floor((a - F(2) ** e) / w) + F(1, 2)) * w
 
 def terms(a, S, C):
     """(sin a, cos a) of the model for a in [1/4, pi66/4], table values S and C of a's segment."""
-    c, _ = segment(a); h = a - c
-    sh = X.rnd(sinf(h), 64, 0) if h != 0 else F(0); ch = cosf(h)
+    h = a - segment(a)
+    sh = X.rnd(sinf(h), 64, 0); ch = cosf(h)
     return S * ch + X.rnd(C * sh, 67, 3), C * ch - X.rnd(S * sh, 67, 3)
 
 def strict(e, lo, hi, dn, ev):
@@ -112,10 +112,9 @@ def fit(n):
     res = run(xs, (0, 1, 2))
     seg = {}
     for x, (hs, hc) in zip(xs, res):
-        c, _ = segment(x); h = x - c
-        s0, c0 = sinf(c), cosf(c)
+        c = segment(x); h = x - c
         vs, vc = sinf(x), cosf(x)
-        ms, mc = terms(x, s0, c0)  # the model with dS = dC = 0; the offsets add dS cos h + dC sin h
+        ms, mc = terms(x, sinf(c), cosf(c))  # the model with dS = dC = 0; the offsets add dS cos h + dC sin h
         row = [float(h), float((ms - vs) / U67), float((mc - vc) / U67)]
         for host, v in ((hs, vs), (hc, vc)):
             rn, rd, ru = host
@@ -151,7 +150,7 @@ def model(code, x, table):
     if table is None or a < F(1, 4):
         v = cosf(r) if cos_ else sinf(r)
     else:
-        sv, cv = terms(a, *table[segment(a)[0]])
+        sv, cv = terms(a, *table[segment(a)])
         if cos_: v = cv
         else: v = -sv if r < 0 else sv
     return -v if kk & 2 else v

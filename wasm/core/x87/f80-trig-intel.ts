@@ -17,14 +17,14 @@
 // 97.6% of operands (session 18's segments of 1/16 at j/16 without the roundings: 96.3%); per
 // function 99.5% (`intel-trig.py score -2 -1`; the exact functions 96-97%).
 //
-// tangent (session 17; with the sine and cosine above from session 18): the quotient of Intel's
+// tangent (session 17; with the sine and cosine above from sessions 18 and 20): the quotient of Intel's
 // sine and cosine, each truncated to 67 bits (TZ67, as Intel leaves its F2XM1 and logarithm
 // values), rounded once by the caller:
 //
 //   tan r = TZ67(sin r) / TZ67(cos r)      odd quadrant: -TZ67(cos r) / TZ67(sin r)
 //
-// measure.ts OPS=32 20000 2: 98.72% bit-exact (with the exact sin and cos: 96.30%; no truncation,
-// or to 66 or 68 bits: 88-96%). Every one of 600 operands with 2^-68 <= |x| < 2^-33 matches,
+// measure.ts OPS=32 20000 2: 99.25% bit-exact (session 18's sine and cosine: 98.72%; the exact sin
+// and cos: 96.30%; no truncation, or to 66 or 68 bits: 88-96%). Every one of 600 operands with 2^-68 <= |x| < 2^-33 matches,
 // where the result lies just below |x| (exactly |x| for a power of two). Below 2^-68 FPTAN
 // returns x itself (f80-trans.ts). The exact sin and cos are Taylor series by Horner in z = r^2
 // in the 128-bit format of f128.ts, 16 terms for |r| <= pi/4 (z^16 / 33! < 2^-130), exact to
@@ -89,13 +89,13 @@ export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): voi
   }
   // |r| = (rH:rL) 2^(rE - 127), rE = -2 or -1; c = 2^rE (9 + 2 i) / 8 for the two bits i after the leading one
   const i = <u32>((rH >> 61) & 3);
-  const cH = <u64>(9 + 2 * i) << 60;
+  const midH = <u64>(9 + 2 * i) << 60; // c's significand
   qload(T_SINCOS_INTEL, 8 * <u32>(rE + 2) + 2 * i);
   const tS = qS, tE = qE, tH = qH, tL = qL; // S
   qload(T_SINCOS_INTEL, 8 * <u32>(rE + 2) + 2 * i + 1);
-  const cS = qS, cE = qE, cH2 = qH, cL = qL; // C
-  if (rH >= cH) qfromU128(0, rH - cH, rL, rE - 127); // h = |r| - c
-  else qfromU128(1, cH - rH - (rL != 0 ? 1 : 0), 0 - rL, rE - 127);
+  const cS = qS, cE = qE, cH = qH, cL = qL; // C
+  if (rH >= midH) qfromU128(0, rH - midH, rL, rE - 127); // h = |r| - c
+  else qfromU128(1, midH - rH - (rL != 0 ? 1 : 0), 0 - rL, rE - 127);
   const hS = qS, hE = qE, hH = qH, hL = qL; // h (0: sin h = 0, cos h = 1)
   sinCos(true, hS, hE, hH, hL);
   qnear64();
@@ -104,12 +104,12 @@ export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): voi
   if (sine) {
     qmul(qS, qE, qH, qL, tS, tE, tH, tL); // S cos h
     const aS = qS, aE = qE, aH = qH, aL = qL;
-    qmul(snS, snE, snH, snL, cS, cE, cH2, cL); // TZ67(C sin h)
+    qmul(snS, snE, snH, snL, cS, cE, cH, cL); // TZ67(C sin h)
     qL &= TZ67;
     qadd(aS, aE, aH, aL, qS, qE, qH, qL);
     qS = rS;
   } else {
-    qmul(qS, qE, qH, qL, cS, cE, cH2, cL); // C cos h
+    qmul(qS, qE, qH, qL, cS, cE, cH, cL); // C cos h
     const aS = qS, aE = qE, aH = qH, aL = qL;
     qmul(snS, snE, snH, snL, tS, tE, tH, tL); // TZ67(S sin h)
     qL &= TZ67;
