@@ -5,7 +5,7 @@ export interface CliOptions {
   kernel?: string; initrd?: string; append?: string;
   multiboot?: string; modules: { file: string; args?: string }[];
   rom?: string;
-  memory: number; cpus: number; placement: 's' | 'd';
+  memory: number; cpus: number; placement: 's' | 'd'; flavour: 'intel' | 'amd';
   machine: string; helpMachine: boolean; help: boolean;
   debugcon: { port: number; file?: string }[];
   exitPort?: number; noReboot: boolean; timeout?: number;
@@ -26,6 +26,8 @@ export const USAGE = `usage: seoulweb [options]
   --rom FILE            firmware ROM (≤ 256 KiB) entered at the reset vector
   --memory MiB          RAM (default 256)      --cpus N           vCPUs 1..8 (default 1)
   --placement s|d       s: vCPU 0 on the VMM's thread; d: every vCPU in its own worker
+  --flavour intel|amd   whose implementation-specific results the CPU gives (x87 last bits, …;
+                        default intel, as CPUID says GenuineIntel)
   --machine STR         device config string or preset (default pc); --help-machine lists words
   --debugcon PORT[=FILE] bytes written to PORT go to stderr or FILE (repeatable)
   --exit-port PORT      a write of v ends the run with status (v<<1)|1
@@ -47,7 +49,7 @@ function num(opt: string, v: string | undefined, min: number, max: number): numb
 
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
-    modules: [], memory: 256, cpus: 1, placement: 's', machine: 'pc', helpMachine: false, help: false,
+    modules: [], memory: 256, cpus: 1, placement: 's', flavour: 'intel', machine: 'pc', helpMachine: false, help: false,
     debugcon: [], noReboot: false, script: [], stats: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -67,6 +69,7 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--memory': o.memory = num(a, argv[++i], 2, 3072); break;
       case '--cpus': o.cpus = num(a, argv[++i], 1, 8); break;
       case '--placement': { const v = val(); if (v !== 's' && v !== 'd') throw new UsageError(`--placement: "${v}" is not s or d`); o.placement = v; break; }
+      case '--flavour': { const v = val(); if (v !== 'intel' && v !== 'amd') throw new UsageError(`--flavour: "${v}" is not intel or amd`); o.flavour = v; break; }
       case '--machine': o.machine = val(); break;
       case '--help-machine': o.helpMachine = true; break;
       case '--debugcon': { const v = val(); const [p, f] = v.split('='); o.debugcon.push({ port: num(a, p, 0, 0xffff), file: f }); break; }

@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   };
   const decoder = new TextDecoder();
   machine = new Machine(loadCoreModule(), {
-    ramMiB: o.memory, cpus: o.cpus, placement: o.placement, machine: o.machine, boot: bootSpec(o),
+    ramMiB: o.memory, cpus: o.cpus, placement: o.placement, flavour: o.flavour, machine: o.machine, boot: bootSpec(o),
     noReboot: o.noReboot, extraDevices: extra,
   }, {
     threads: nodeThreads,

@@ -122,7 +122,7 @@ export class App {
       const spec = await resolveBoot(s.image, (label, l, t) => { if (gen === this.generation) this.status.progress(label, l, t); });
       if (gen !== this.generation) return;
       this.status.step('Starting the machine');
-      machine = new Machine(module, { ramMiB: s.memory, cpus: s.cpus, placement: s.placement, machine: s.machine, boot: spec }, {
+      machine = new Machine(module, { ramMiB: s.memory, cpus: s.cpus, placement: s.placement, flavour: s.flavour, machine: s.machine, boot: spec }, {
         threads: webThreads,
         console: (b) => this.onConsole(b),
         log: (line) => this.onLog(line),

@@ -1,7 +1,9 @@
 // The page's settings: defaults, the URL form (a bug report is one URL), and validation.
-//   ?cpus=2&placement=d&machine=pc&memory=256&autorun=uname%20-a&presentation=1
+//   ?cpus=2&placement=d&machine=pc&memory=256&flavour=amd&autorun=uname%20-a&presentation=1
 //   &kernel=URL&initrd=URL&append=…   |   &multiboot=URL&initrd=URL   |   &rom=URL
 export type Placement = 's' | 'd';
+/** Whose implementation-specific results the vCPUs give (src/vmm/machine.ts MachineOptions.flavour). */
+export type Flavour = 'intel' | 'amd';
 export type BootKind = 'linux' | 'multiboot' | 'rom';
 
 export type ImageChoice =
@@ -16,13 +18,14 @@ export interface Settings {
   placement: Placement;
   memory: number;
   machine: string;
+  flavour: Flavour;
   autorun: string;
   presentation: boolean;
   image: ImageChoice;
 }
 
 export const DEFAULTS: Settings = {
-  cpus: 1, placement: 's', memory: 256, machine: 'pc', autorun: '', presentation: false, image: { source: 'builtin' },
+  cpus: 1, placement: 's', memory: 256, machine: 'pc', flavour: 'intel', autorun: '', presentation: false, image: { source: 'builtin' },
 };
 
 export const MEMORY_MIN = 2;
@@ -50,6 +53,11 @@ export function settingsFromQuery(query: string, base: Settings): { settings: Se
   }
   const m = q.get('machine');
   if (m !== null && m.trim() !== '') s.machine = m.trim();
+  const f = q.get('flavour');
+  if (f !== null) {
+    if (f === 'intel' || f === 'amd') s.flavour = f;
+    else problems.push(`flavour=${f} is not intel or amd; ignored`);
+  }
   const a = q.get('autorun');
   if (a !== null) s.autorun = a;
   const pr = q.get('presentation');
@@ -72,6 +80,7 @@ export function settingsToQuery(s: Settings): string {
   if (s.placement !== DEFAULTS.placement) q.set('placement', s.placement);
   if (s.machine !== DEFAULTS.machine) q.set('machine', s.machine);
   if (s.memory !== DEFAULTS.memory) q.set('memory', String(s.memory));
+  if (s.flavour !== DEFAULTS.flavour) q.set('flavour', s.flavour);
   if (s.autorun) q.set('autorun', s.autorun);
   if (s.presentation) q.set('presentation', '1');
   if (s.image.source === 'url') {
@@ -92,6 +101,7 @@ export function sanitizeStored(v: unknown): Settings {
   if (o.placement === 's' || o.placement === 'd') s.placement = o.placement;
   if (Number.isInteger(o.memory) && o.memory! >= MEMORY_MIN && o.memory! <= MEMORY_MAX) s.memory = o.memory!;
   if (typeof o.machine === 'string' && o.machine.trim()) s.machine = o.machine;
+  if (o.flavour === 'intel' || o.flavour === 'amd') s.flavour = o.flavour;
   if (typeof o.autorun === 'string') s.autorun = o.autorun;
   if (typeof o.presentation === 'boolean') s.presentation = o.presentation;
   const img = o.image as ImageChoice | undefined;

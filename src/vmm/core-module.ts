@@ -38,6 +38,8 @@ export interface CoreExports {
 export interface CoreOptions {
   /** Compile traces to wasm after this many executions, 0 = never (default: jitDefault()). */
   jit?: number;
+  /** Implementation-specific behaviour (wasm/core/vendor.ts): 0 AMD, 1 Intel (default: the core's, AMD). */
+  vendor?: number;
 }
 
 /** Where the trace compiler finds its queue and the TLB in a vCPU block. */
@@ -102,6 +104,7 @@ export function instantiateCore(module: WebAssembly.Module, memory: WebAssembly.
   dv.setUint32(base + VCPU.cpu_index, index, true);
   dv.setUint32(base + VCPU.apic_id, index, true);
   ex.init(base);
+  if (opts.vendor !== undefined) ex.setVendor(opts.vendor);
   const hot = opts.jit ?? jitDefault();
   if (hot > 0) {
     const jit = new Jit(table, memory, raw, base, jitLayout());

@@ -27,7 +27,17 @@ export interface MachineOptions {
   noReboot?: boolean;
   /** Extra device words appended to the machine (debugcon, debugexit). */
   extraDevices?: string;
+  /**
+   * Whose implementation-specific behaviour the vCPUs reproduce where Intel and AMD processors
+   * differ (wasm/core/vendor.ts: the x87 transcendentals' last bits, PUSH/POP Sreg, RETF's CS
+   * slot, BOUND). Default 'intel', as CPUID says GenuineIntel; CPUID does not change with it.
+   */
+  flavour?: Flavour;
 }
+
+export type Flavour = 'intel' | 'amd';
+/** The core's number for each flavour (wasm/core/vendor.ts). */
+export const FLAVOURS: Record<Flavour, number> = { amd: 0, intel: 1 };
 
 export interface MachineHooks {
   /** Creates vCPU threads (placement d, and vCPUs 1..N-1 in s); without it every vCPU runs here. */
@@ -82,6 +92,8 @@ export class Machine {
   /** The local vCPU inside run() and the clock time its slice is expected to end. */
   private runningLocal: LocalVcpu | null = null;
   private sliceEndNs = 0;
+  /** The core's vendor flavour (FLAVOURS[opts.flavour]). */
+  private readonly vendor: number;
   /** Spin exits of local vCPUs in a row (sleepAfterSpin backs off with it). */
   private spinRun = 0;
 
@@ -106,7 +118,10 @@ export class Machine {
       log: (key, line) => this.mb.log.once(key, line),
     });
     this.wireBoard();
-    for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i)));
+    const flavour = opts.flavour ?? 'intel';
+    if (!(flavour in FLAVOURS)) throw new Error(`flavour: "${String(flavour)}" is not intel or amd`);
+    this.vendor = FLAVOURS[flavour];
+    for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i), { vendor: this.vendor }));
     this.recreateWorkers();
     this.loadImages();
   }
@@ -120,6 +135,8 @@ export class Machine {
         died: (v, why) => this.finish(70, `vCPU ${v.index} worker died: ${why}`),
         fault: (v, e) => this.mb.log.once(`mailbox-fault-${v.index}`, `vCPU ${v.index}: a host call threw: ${String(e)}`),
       }) : undefined);
+      const w = this.workers[i];
+      if (w) w.vendor = this.vendor;
     }
   }
 

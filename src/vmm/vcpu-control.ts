@@ -21,6 +21,8 @@ export interface VcpuInit {
   mainTimeOrigin: number;
   /** Longest HLT sleep when no LAPIC deadline is armed (default 100 ms; tests lengthen it). */
   hltMaxMs?: number;
+  /** Implementation-specific behaviour (wasm/core/vendor.ts): 0 AMD, 1 Intel; default the core's. */
+  vendor?: number;
 }
 
 /** Why run() returned: the pause word was set, or the vCPU shut down (triple fault). */

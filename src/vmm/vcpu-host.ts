@@ -1,6 +1,6 @@
 // Running a vCPU's core on the current thread, in slices (placement `s` for vCPU 0, and every
 // vCPU in single-threaded runs). The worker variant (placement `d`) lives in src/worker/.
-import { EXIT_NAMES, instantiateCore, vcpuBase, type CoreExports, type CoreHost } from './core-module.ts';
+import { EXIT_NAMES, instantiateCore, vcpuBase, type CoreExports, type CoreHost, type CoreOptions } from './core-module.ts';
 import { VCPU } from '../shared/layout.ts';
 
 export const PEND = { INTR: 1, NMI: 2, INIT: 4, SIPI: 8, LAPIC: 16, TLB_FLUSH: 64, EXIT: 128 } as const;
@@ -44,8 +44,8 @@ export class LocalVcpu {
   readonly core: CoreExports;
   readonly exits: Record<string, number> = {};
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number, host: CoreHost) {
-    this.core = instantiateCore(module, memory, index, host);
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, index: number, host: CoreHost, opts: CoreOptions = {}) {
+    this.core = instantiateCore(module, memory, index, host, opts);
     this.block = new VcpuBlock(memory, index);
   }
   /** Run one slice; returns the exit reason. */

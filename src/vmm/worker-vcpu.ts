@@ -36,6 +36,8 @@ export class WorkerVcpu {
   lastStats: WorkerStats | undefined;
   /** Longest HLT sleep without a LAPIC deadline (VcpuInit.hltMaxMs); set before start(). */
   hltMaxMs: number | undefined;
+  /** Implementation-specific behaviour (VcpuInit.vendor); set before start(). */
+  vendor: number | undefined;
   private readonly i32: Int32Array;
   private thread?: { terminate(): Promise<void> };
   private remote?: Comlink.Remote<VcpuControl>;
@@ -79,7 +81,7 @@ export class WorkerVcpu {
           jit_queue: VCPU.jit_queue, tlb_add: VCPU.tlb_add, tlb_phys: VCPU.tlb_phys },
         jit: jitDefault(),
         pendExit: PEND.EXIT,
-        clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs,
+        clockOffsetNs, mainTimeOrigin: performance.timeOrigin, hltMaxMs: this.hltMaxMs, vendor: this.vendor,
       }));
     } catch (e) {
       this.fail(`failed to start: ${oneLine(e)}`);

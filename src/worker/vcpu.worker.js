@@ -54,7 +54,7 @@ let crashRequested = '';
 const stats = { slices: 0, halts: 0, woken: 0, timedOut: 0, runMs: 0, haltMs: 0, spins: 0, spinMs: 0, yields: 0, running: false };
 
 const api = {
-  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs, jit: jitHot = JIT_HOT }) {
+  async init({ module, memory, index, base, off, pendExit, clockOffsetNs, mainTimeOrigin, hltMaxMs, vendor, jit: jitHot = JIT_HOT }) {
     vcpuIndex = index;
     const i32 = new Int32Array(memory.buffer);
     const pendingIdx = (base + off.pending) >> 2;
@@ -87,6 +87,7 @@ const api = {
     };
     const inst = await WebAssembly.instantiate(module, { env });
     inst.exports.attach(base);
+    if (vendor !== undefined) inst.exports.setVendor(vendor);
     let jit = null;
     if (jitHot > 0) {
       jit = new Jit(table, memory, inst.exports, base,

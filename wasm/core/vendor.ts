@@ -5,7 +5,10 @@
 export const VENDOR_AMD: u32 = 0;
 export const VENDOR_INTEL: u32 = 1;
 
-/** The flavour in force (default AMD: the x87 transcendentals were fitted to an AMD EPYC first). */
+/**
+ * The flavour in force (default AMD: the x87 transcendentals were fitted to an AMD EPYC first);
+ * a machine sets Intel unless told otherwise (src/vmm/machine.ts MachineOptions.flavour).
+ */
 export let vendor: u32 = VENDOR_AMD;
 
 export function setVendor(v: u32): void {

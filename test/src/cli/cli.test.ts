@@ -42,6 +42,7 @@ describe('seoulweb CLI', () => {
     [['--memory', '100000'], /--memory: "100000" is not a number in 2\.\.3072/],
     [['--cpus', '9'], /--cpus: "9" is not a number in 1\.\.8/],
     [['--placement', 'x'], /--placement: "x" is not s or d/],
+    [['--flavour', 'via'], /--flavour: "via" is not intel or amd/],
     [['--kernel', '/nonexistent/bzImage'], /\/nonexistent\/bzImage: no such file \(kernel\)/],
     [['--machine', 'pc uart:zzz'], /uart/],
   ];
