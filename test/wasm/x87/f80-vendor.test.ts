@@ -154,6 +154,25 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 21 (S + TZ67(D): RN67 table values, the CPU's cosine polynomial, D truncated)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that session 20's model got wrong: |r| in
+    // [1/4, 1/2) and [1/2, pi/4), either sign
+    check(VENDOR_INTEL, [
+      [FSIN, 0x7f, "3ffe:941e150877e124fe", Z, "3ffe:8bfda3896ab7e92a", "", 0x220],
+      [FSIN, 0x77f, "3ffe:832ba9d9c087a50b", Z, "3ffd:fb0303099fe2139c", "", 0x20],
+      [FSIN, 0xb7f, "bffd:8000000000051b90", Z, "bffc:fd5776a798b59ba8", "", 0x20],
+      [FCOS, 0x7f, "bffd:8000000000000bc7", Z, "3ffe:f80aa4fbef750a32", "", 0x20],
+      [FCOS, 0x37f, "3ffd:9ee317750675687e", Z, "3ffe:f3c59b07a9936c09", "", 0x20],
+      [FCOS, 0x47f, "bffd:f58394e97b4b1327", Z, "3ffe:e320a232a257305b", "", 0x20],
+      [FSINCOS, 0xe7f, "3ffd:a53914801447c3fe", Z, "3ffe:f2c92e4faf696215", "3ffd:a25ec8e8742cff6e", 0x20],
+      [FSINCOS, 0x77f, "3ffd:c761503d9f7f6bc0", Z, "3ffe:ecd56c315ba05d91", "3ffd:c2610b99f13d8b60", 0x20],
+      [FSINCOS, 0x37f, "3ffd:e2e59c4d320a7238", Z, "3ffe:e7455ad3bfbb50fa", "3ffd:db8af680d15dd7de", 0x20],
+      [FPTAN, 0xb7f, "3ffe:8517201a932f961f", Z, "3fff:8000000000000000", "3ffe:9289541680ff9329", 0x220],
+      [FPTAN, 0x27f, "bffe:91a2fc0d10f561c1", Z, "3fff:8000000000000000", "bffe:a3b04067ad033b9c", 0x20],
+      [FPTAN, 0x67f, "3ffe:a2813b3ab07c3fe3", Z, "3fff:8000000000000000", "3ffe:bc892f81c39fc5f7", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
