@@ -1,5 +1,5 @@
 // FSIN, FCOS, FSINCOS and FPTAN for the Intel flavour (../vendor.ts), read back on an Intel Xeon
-// (sessions 17-20) from the argument reduced by the CPU's 66-bit pi (f80-trans.ts):
+// (sessions 17-21) from the argument reduced by the CPU's 66-bit pi (f80-trans.ts):
 //
 // sine and cosine (sessions 18, 20 and 21, scripts/x87-trans/intel-trig.py): for |r| < 1/4 the
 // exact sin r or cos r, rounded once by the caller. For |r| >= 1/4 a table: the segment is the
@@ -17,7 +17,7 @@
 // every RC: FSIN exact for 100%, FCOS for 99.9% (session 20's form, S cos h + TZ67(C RN64(sin h))
 // with fitted S and C: 98.7% and 98.8%).
 //
-// tangent (session 17; with the sine and cosine above from sessions 18 and 20): the quotient of Intel's
+// tangent (session 17; with the sine and cosine above from sessions 18, 20 and 21): the quotient of Intel's
 // sine and cosine, each truncated to 67 bits (TZ67, as Intel leaves its F2XM1 and logarithm
 // values), rounded once by the caller:
 //
