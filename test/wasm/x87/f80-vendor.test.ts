@@ -154,7 +154,7 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: session 21 (sine and cosine: S + TZ67(D), RN67 table values, the CPU's cosine polynomial; F2XM1: RN64(Y) w)", () => {
+  it("Intel: session 21 (sine and cosine: S + TZ67(D), RN67 table values, the CPU's cosine polynomial; F2XM1: RN64(Y) w; FPATAN: TZ67(t) in the first segment)", () => {
     // host results (this Xeon, measure.ts 50000 7) that session 20's model got wrong: |r| in
     // [1/4, 1/2) and [1/2, pi/4), either sign
     check(VENDOR_INTEL, [
@@ -177,6 +177,12 @@ describe("x87 vendor flavours", () => {
       [F2XM1, 0x67f, "3ffc:da3fc1da29885704", Z, "3ffc:a3063d250fa5f449", "", 0x20],
       [F2XM1, 0xe7f, "3ffa:d30e2a4d44df5211", Z, "3ffa:94efafba04714c4c", "", 0x20],
       [F2XM1, 0x87f, "bffc:c22a62725d98ca00", Z, "bffb:fc3b6a1993464674", "", 0x20],
+      // FPATAN, t in [1/64, 3/64) (the first table segment): t truncated to 67 bits, where the
+      // exact t was one unit off
+      [FPATAN, 0x27f, "4001:edebdb1a154842b9", "bffc:fffffffffffffc40", "bffa:89aca1675b2dd132", "", 0x20],
+      [FPATAN, 0x77f, "4002:ff388ef263407e00", "3ffd:ceb2a55cea1591af", "3ff9:cf48d7663119af17", "", 0x20],
+      [FPATAN, 0xe7f, "4002:b008d8a2005ca547", "3ffc:b692b44f8fe4acc4", "3ff9:84be234bb1fc6d77", "", 0x20],
+      [FPATAN, 0xe7f, "4002:c5877246175f6776", "bffc:fc1831262f81f71f", "bff9:a356496099b7f01c", "", 0x20],
     ]);
   });
 

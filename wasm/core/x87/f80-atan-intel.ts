@@ -4,8 +4,12 @@
 //   t = min(|x|, |y|) / max(|x|, |y|) (exact), tq = t truncated to 67 bits (TZ67)
 //   tq < 2^-40:     a = tq                         (no t^3 term: none shows in the results)
 //   t < 1/64:       a = atan(tq)                   (exact)
-//   otherwise:      a = A_j + atan((t - c) / (1 + t c)),  c = j/32, j = round(32 t) (1..32)
-//                   A_j = atan(j/32) + dA_j 2^-67 (measured, +-0.46 units)
+//   otherwise:      a = A_j + atan((t' - c) / (1 + t' c)),  c = j/32, j = round(32 t) (1..32),
+//                   t' = tq for j = 1 (t < 3/64), t itself above (session 21: measure.ts OPS=33
+//                   50000 7 99.78 -> 99.91%, 20000 2 99.76 -> 99.91%, 20000 5 99.82 -> 99.95%;
+//                   the misses had sat in j = 1 with a itself the result, 6.8% of them)
+//                   A_j = atan(j/32) + dA_j 2^-67 (measured, +-0.46 units; each within 0.013
+//                   units of RN67(atan(j/32)), session 21)
 //   |y| <= |x|, x > 0: a;  x < 0: pi - a;  |y| > |x|: pi/2 - a (x > 0), pi/2 + a (x < 0),
 //   with the CPU's 66-bit pi; in the last three a enters truncated to 67 bits (session 19:
 //   measure.ts 50000 2 FPATAN 98.99 -> 99.78%; pi/2 - TZ67(a) 3,055 of 3,056 results where the
@@ -87,12 +91,13 @@ export function atanIntel(xE: i32, xH: u64, yE: i32, yH: u64, xneg: bool): void 
     atanSeries(tE, tH, tL & TZ67);
   } else {
     const j = <u32>(((tH >> u64(57 - tE)) + 1) >> 1); // round(32 t), 1..32
+    const tq = j == 1 ? tL & TZ67 : tL; // the first segment takes t truncated to 67 bits (session 21)
     qfromU128(0, 0, <u64>j, -5);
     const cE = qE, cH = qH, cL = qL;
-    qmul(0, tE, tH, tL, 0, cE, cH, cL);
+    qmul(0, tE, tH, tq, 0, cE, cH, cL);
     qonePlus(false); // 1 + t c
     const dE = qE, dH = qH, dL = qL;
-    qadd(0, tE, tH, tL, 1, cE, cH, cL); // t - c
+    qadd(0, tE, tH, tq, 1, cE, cH, cL); // t - c
     qdiv(qS, qE, qH, qL, 0, dE, dH, dL); // u (0 when t = c)
     const uS = qS;
     atanSeries(qE, qH, qL);
