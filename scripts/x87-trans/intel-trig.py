@@ -101,16 +101,6 @@ def terms(a, e):
     ch = cosf(h) + sum(k * z ** (i + 1) for i, k in enumerate(e)) * U72
     return S + tz67(tz67(C * sh) - S * (1 - ch)), C + tz67(-tz67(S * sh) - C * (1 - ch))
 
-def strict(e, lo, hi, dn, ev):
-    """Which model errors e (units of 2^-67 from the exact value) give the host's RN, RD and RU results:
-    lo, hi are RD and RU minus the exact value, dn says RN == RD, ev that RN's significand is even."""
-    import numpy as np
-    eps = 1e-6; mid = (lo + hi) / 2; point = hi - lo < eps
-    inside = ~point & (e > lo + eps) & (e < hi - eps)
-    tie = np.abs(e - mid) < eps
-    side = np.where(tie, ev, np.where(e < mid, dn, ~dn))
-    return (point & (np.abs(e - lo) < eps)) | (inside & side)
-
 def fit(n):
     """Fit e(z) to the host's exact results (RD == RU) of FSIN and FCOS on n operands in [1/4, pi/4)."""
     import numpy as np

@@ -119,7 +119,7 @@ export class Machine {
     });
     this.wireBoard();
     const flavour = opts.flavour ?? 'intel';
-    if (!(flavour in FLAVOURS)) throw new Error(`flavour: "${String(flavour)}" is not intel or amd`);
+    if (!Object.hasOwn(FLAVOURS, flavour)) throw new Error(`flavour: "${String(flavour)}" is not intel or amd`);
     this.vendor = FLAVOURS[flavour];
     for (let i = 0; i < opts.cpus; i++) this.vcpus.push(new LocalVcpu(module, this.memory, i, this.coreHost(i), { vendor: this.vendor }));
     this.recreateWorkers();

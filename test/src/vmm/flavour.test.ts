@@ -67,5 +67,9 @@ describe('machine: the vendor flavour reaches the vCPUs', () => {
       ramMiB: 16, cpus: 1, placement: 's', machine: 'pc', flavour: 'via' as Flavour,
       boot: { kind: 'multiboot', kernel: GUEST, kernelName: 'flavour-test', modules: [] },
     })).toThrow('flavour: "via" is not intel or amd');
+    expect(() => new Machine(loadCoreModule(), {
+      ramMiB: 16, cpus: 1, placement: 's', machine: 'pc', flavour: 'toString' as Flavour,
+      boot: { kind: 'multiboot', kernel: GUEST, kernelName: 'flavour-test', modules: [] },
+    })).toThrow('flavour: "toString" is not intel or amd');
   });
 });

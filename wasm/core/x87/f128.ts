@@ -269,10 +269,13 @@ export function qtrunc(k: i32): void {
   } else qL &= ~((u64(1) << u64(128 - k)) - 1);
 }
 
-/** q rounded to nearest-even at 64 bits, in place (the second term of Intel's F2XM1, f80-exp-intel.ts). */
-export function qnear64(): void {
+/**
+ * q rounded to nearest at 64 bits, in place; a tie goes to the even neighbour, or away from zero when
+ * tiesAway (Intel's F2XM1 rounds its Y so, f80-exp-intel.ts).
+ */
+export function qnear64(tiesAway: bool = false): void {
   const half: u64 = 0x8000000000000000;
-  const up = qL > half || (qL == half && (qH & 1) != 0);
+  const up = qL > half || (qL == half && (tiesAway || (qH & 1) != 0));
   qL = 0;
   if (up) {
     qH++;

@@ -85,13 +85,14 @@ export function atanIntel(xE: i32, xH: u64, yE: i32, yH: u64, xneg: bool): void 
   if (swap) qdiv(0, xE, xH, 0, 0, yE, yH, 0);
   else qdiv(0, yE, yH, 0, 0, xE, xH, 0);
   const tE = qE, tH = qH, tL = qL;
+  const tqL = tL & TZ67; // tq: t truncated to 67 bits, taken for t < 3/64
   if (tE < -40) {
-    qL &= TZ67;
+    qL = tqL;
   } else if (tE < -6) {
-    atanSeries(tE, tH, tL & TZ67);
+    atanSeries(tE, tH, tqL);
   } else {
     const j = <u32>(((tH >> u64(57 - tE)) + 1) >> 1); // round(32 t), 1..32
-    const tq = j == 1 ? tL & TZ67 : tL; // the first segment takes t truncated to 67 bits (session 21)
+    const tq = j == 1 ? tqL : tL; // j = 1: t < 3/64 (session 21)
     qfromU128(0, 0, <u64>j, -5);
     const cE = qE, cH = qH, cL = qL;
     qmul(0, tE, tH, tq, 0, cE, cH, cL);

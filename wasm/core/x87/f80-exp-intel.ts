@@ -50,16 +50,9 @@ export function exp2m1Intel(tiny: bool): void {
   qmul(qS, qE, qH, qL, yS, yE, yH, yL);
   qE -= 1; // w
   const wS = qS, wE = qE, wH = qH, wL = qL;
-  // RNA64(Y): Y to 64 bits, ties away from zero (ties to even: 93.6% of exact results, away: 98.9%)
-  let y64H = yH, y64E = yE;
-  if (yL >= 0x8000000000000000) {
-    y64H++;
-    if (y64H == 0) {
-      y64H = 0x8000000000000000;
-      y64E++;
-    }
-  }
-  qmul(yS, y64E, y64H, 0, wS, wE, wH, wL);
+  qS = yS; qE = yE; qH = yH; qL = yL;
+  qnear64(true); // RNA64(Y), ties away from zero (ties to even: 93.6% of exact results, away: 98.9%)
+  qmul(qS, qE, qH, qL, wS, wE, wH, wL);
   qL &= TZ67;
   qnear64();
   qadd(yS, yE, yH, yL, qS, qE, qH, qL);

@@ -106,12 +106,7 @@ export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): voi
   const bS = qS, bE = qE, bH = qH, bL = qL; // C (sine) or S (cosine): sin h's factor
   if (rH >= midH) qfromU128(0, rH - midH, rL, rE - 127); // h = |r| - c
   else qfromU128(1, midH - rH - (rL != 0 ? 1 : 0), 0 - rL, rE - 127);
-  if (qH == 0) { // h = 0: the table value itself
-    qload(T_SINCOS_INTEL, sine ? k : k + 1);
-    if (sine) qS = rS;
-    return;
-  }
-  const hS = qS, hE = qE, hH = qH, hL = qL;
+  const hS = qS, hE = qE, hH = qH, hL = qL; // h (0: sin h = 0, D = 0, the table value itself)
   sinCos(true, hS, hE, hH, hL);
   qnear64();
   qmul(qS, qE, qH, qL, bS, bE, bH, bL); // TZ67(C RN64(sin h)), or TZ67(S RN64(sin h)) negated
