@@ -47,6 +47,10 @@ def pin_cmd(op, n, seed, lo, hi, out):
         d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
         d = -d if random.random() < 0.5 else d
         xs.append(to80(1 + d if op == 30 else d))
+    pin_write(xs, op, out)
+
+def pin_write(xs, op, out):
+    """pins V of FYL2X (op 30) or FYL2XP1 (op 31) for the 80-bit operands xs into OUT."""
     got = pin(xs, op, candidates(xs, op, 70), rounds=12)
     with open(out, 'w') as f:
         for x, g in zip(xs, got):

@@ -190,6 +190,25 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 22 (FYL2X's table path: c the midpoint of m's 1/64, s = RNE64((m - c) / RNE64(m + c)), TZ67(2 s C66), measured offsets)", () => {
+    // host results (this Xeon, measure.ts 20000 7) that session 21's TZ67(exact log2) got wrong:
+    // x in [1/2, 7/8) and (9/8, 2), just above 1/2 and just below 2; FYL2XP1 with |x| in (1/8, 1/4)
+    check(VENDOR_INTEL, [
+      [FYL2X, 0x67f, "3ffe:c83da4307d098a76", "3fff:8000000000000000", "bffd:b574f55adb43f0a2", "", 0x20],
+      [FYL2X, 0x7f, "3ffe:df1fc248ad642194", "3ff2:970d06b11d902c6f", "bfef:ef9fd742df952266", "", 0x20],
+      [FYL2X, 0x87f, "3fff:f932032fb3b9fc17", "3fff:8000000000000000", "3ffe:f60cd6b0a2cc2b51", "", 0x220],
+      [FYL2X, 0xb7f, "3ffe:af560449b9482163", "c006:b579225eff6e87b5", "4005:c62d3146be34b630", "", 0x220],
+      [FYL2X, 0x77f, "3ffe:8000000024eec4f9", "3fff:8000000000000000", "bffe:ffffffff956f4d55", "", 0x20],
+      [FYL2X, 0x7f, "3ffe:8000c093cc1b1b63", "3fff:8000000000000000", "bffe:fffdd4587c953b43", "", 0x20],
+      [FYL2X, 0xa7f, "3fff:ffffffffffec676d", "3fff:8000000000000000", "3ffe:ffffffffffe3ba9d", "", 0x20],
+      [FYL2X, 0xf7f, "3fff:ffffffffffffa474", "3fff:8000000000000000", "3ffe:ffffffffffff7bed", "", 0x20],
+      [FYL2XP1, 0x67f, "3ffc:bb9daa070fe9ca99", "3fff:8000000000000000", "3ffc:f88ab8192999dfaa", "", 0x20],
+      [FYL2XP1, 0x77f, "3ffc:a10a15b289011a9c", "c001:c01867929fd89c52", "bfff:a1e9abbc2830ba11", "", 0x220],
+      [FYL2XP1, 0x7f, "3ffc:c94352e13dd91b28", "3fff:8000000000000000", "3ffd:848b5bb4b3285f07", "", 0x220],
+      [FYL2XP1, 0xb7f, "3ffc:dd818bae2c257c9b", "3fff:8000000000000000", "3ffd:90a5f9f7e9645990", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

@@ -1,8 +1,13 @@
-// The base-2 logarithm of FYL2X and FYL2XP1 as the Intel host (Xeon, sessions 17-19) leaves it,
+// The base-2 logarithm of FYL2X and FYL2XP1 as the Intel host (Xeon, sessions 17-22) leaves it,
 // for the Intel flavour (../vendor.ts):
 //
-//   FYL2X:    y * TZ67(log2 x)       (log2 x exact, truncated to 67 bits; the product with y
-//                                     exact, rounded once by the caller)
+//   FYL2X:    y * V, V = TZ67(log2 x) as the table path below gives it (the product with y exact,
+//             rounded once by the caller)
+//   table:    x = 2^e m, m in [1/2, 1), x outside 7/8..9/8 (session 22): c = the midpoint of m's
+//             1/64 (entry j = m's fraction bits 2..6), s = RNE64((m - c) / RNE64(m + c)) (m - c
+//             exact; the sum loses m's last bit, ties to even), h = TZ67(2 s C66),
+//             V = TZ67(e + log2 c + h + (2 atanh s - 2 s) log2 e + K 2^-77), K a measured offset
+//             per entry, sign of h and binade of h (f80-log-intel-table.ts)
 //   near 1:   7/8 <= 1 + x <= 9/8, for FYL2X's x - 1 and FYL2XP1's x (|x| <= 1/8; session 19):
 //             w = TZ66(1 + x), u = w - 1 (u = x for every FYL2X operand), s = x / (2 + x),
 //             h = TZ67(x C66), d = h - u s log2 e, B = (2 atanh s - 2 s) log2 e,
@@ -10,7 +15,7 @@
 //             (C66 = log2 e rounded to 66 bits; since ln(1 + u) = u - u s + B / log2 e, the
 //             three terms are the leading product, the exact second-order term and the odd
 //             series' tail)
-//   FYL2XP1:  y * FYL2X's value of 1 + x (computed exactly) for |x| > 1/8
+//   FYL2XP1:  y * the table path's value of 1 + x (1 + x exact, not rounded to 64 bits) for |x| > 1/8
 //   x = 2^e, e < 0: e one unit of its 67th bit toward zero (e >= 0: e exactly)
 //
 // Read back with scripts/x87-trans/intel-log.py: FYL2X(x, y) = RC(y V) for a 67-bit V, so the
@@ -20,13 +25,17 @@
 // (For FYL2XP1, u s and x (u / (2 + u)) fit as well as each other, and so do B from x or from u;
 // these forms keep every term in proportion to x down to the smallest denormal.) The misses have
 // B's fraction at d's 67th bit within ~0.05 of an integer: the host's B carries an error of its
-// own there, not modelled. Away from 1, for 1/2 <= x < 2, the host's log2 carries an absolute
-// error of ~2^-69.5 (docs/RESULTS.md, session 19), not modelled either.
-// Here log2 is ln m / ln 2 with ln m = 2 atanh s, s = (m - 1) / (m + 1), by its series in the
-// 128-bit format of f128.ts (error ~2^-120).
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, TZ67 } from "./f128";
+// own there, not modelled. The table path
+// (scripts/x87-trans/intel-log-table.py) reproduces 3,926 of 4,000 and 3,953 of 4,000 held-out
+// pinned V for random x in [1/2, 7/8) and (9/8, 2), against 94% for TZ67 of the exact log2; the
+// host's error within an entry varies by about +-1.5 units of 2^-72, in steps where h changes
+// binade, and K is the best single offset per piece, not a model of that error.
+// Here log2 c and 2 atanh s log2 e come from the odd series in the 128-bit format of f128.ts
+// (error ~2^-120).
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, qnear64, TZ67 } from "./f128";
 import { T_CONST } from "./f80-tables";
 import { logReduce } from "./f80-log";
+import { LOG_OFFSET_INTEL } from "./f80-log-intel-table";
 
 const K_LOG2E: u32 = 1;
 const SIG_ONE: u64 = 0x8000000000000000;
@@ -82,6 +91,17 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qL &= TZ67;
 }
 
+/** q = log2 of c = (cH / 2^63) * 2^cE, to ~2^-120 (the series of log2Atanh on c's reduced form). */
+function log2Exact(cE: i32, cH: u64): void {
+  const e = logReduce(cE, cH, 0);
+  log2Atanh();
+  if (e != 0) {
+    const lS = qS, lE = qE, lH = qH, lL = qL;
+    qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
+    qadd(qS, qE, qH, qL, lS, lE, lH, lL);
+  }
+}
+
 /** q = TZ67(log2 w) for a positive w = (wH:wL / 2^127) * 2^wE. */
 export function log2Intel(wE: i32, wH: u64, wL: u64): void {
   // 7/8 <= w <= 9/8 (9/8 itself: pinned, like FYL2XP1's 1/8)
@@ -90,23 +110,60 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
     log2Near1(qS, qE, qH, qL);
     return;
   }
-  // w = 2^e m, m in [1/sqrt2, sqrt2)
-  const e = logReduce(wE, wH, wL);
+  // x = 2^e, e != 0: e, or for e < 0 e one unit of its 67th bit toward zero (RD and RU results for
+  // 400 random y each at e = -58, -1000, -16382 put it within 0.03 units of that)
+  if (wH == SIG_ONE && wL == 0) {
+    qfromU128(wE < 0 ? 1 : 0, 0, <u64>(wE < 0 ? -wE : wE), 0);
+    if (wE < 0) {
+      const lS = qS, lE = qE, lH = qH, lL = qL;
+      qadd(lS, lE, lH, lL, lS ^ 1, lE - 66, SIG_ONE, 0);
+    }
+    return;
+  }
+  // w = 2^e m, m in [1/2, 1); c = the midpoint of m's 1/64 (session 22, see the header)
+  const e = wE + 1;
+  const j = <i32>((wH >> 58) & 31);
+  const cH: u64 = (wH & 0xFC00000000000000) | 0x0200000000000000;
+  // s = RNE64((m - c) / RNE64(m + c)); m - c is exact
+  qadd(0, -1, wH, wL, 1, -1, cH, 0);
+  const fS = qS, fE = qE, fH = qH, fL = qL;
+  qadd(0, -1, wH, wL, 0, -1, cH, 0);
+  qnear64();
+  qdiv(fS, fE, fH, fL, 0, qE, qH, 0);
+  qnear64();
+  const sS = qS, sE = qE, sH = qH;
+  // corr = TZ67(2 s C66) - 2 s log2 e: the leading term's truncation and constant
+  qmul(sS, sE + 1, sH, 0, 0, 0, C66_HIGH, C66_LOW);
+  qL &= TZ67;
+  const hS = qS, hE = qE, hH = qH, hL = qL;
+  qload(T_CONST, K_LOG2E);
+  qmul(qS, qE, qH, qL, sS, sE + 1, sH, 0);
+  qadd(hS, hE, hH, hL, qS ^ 1, qE, qH, qL);
+  const kS = qS, kE = qE, kH = qH, kL = qL;
+  // + the measured offset of c's entry, by the sign and binade of the leading term h (units of 2^-77)
+  let k = j << 3;
+  if (hH != 0) {
+    const b = hE + 9;
+    k += (hS != 0 ? 4 : 0) + (b < 0 ? 0 : b > 3 ? 3 : b);
+  }
+  const off = load<i32>(LOG_OFFSET_INTEL + (<usize>k << 2));
+  qfromU128(off < 0 ? 1 : 0, 0, <u64>(off < 0 ? -off : off), -77);
+  qadd(qS, qE, qH, qL, kS, kE, kH, kL);
+  const oS = qS, oE = qE, oH = qH, oL = qL;
+  // + 2 atanh(s) log2 e
+  qS = sS; qE = sE; qH = sH; qL = 0;
   log2Atanh();
+  qadd(qS, qE, qH, qL, oS, oE, oH, oL);
+  const pS = qS, pE = qE, pH = qH, pL = qL;
+  // + log2 c + e
+  log2Exact(-1, cH);
+  qadd(qS, qE, qH, qL, pS, pE, pH, pL);
   if (e != 0) {
     const lS = qS, lE = qE, lH = qH, lL = qL;
     qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
     qadd(qS, qE, qH, qL, lS, lE, lH, lL);
   }
   qL &= TZ67;
-  // x = 2^e, e < 0: the host gives e one unit of its 67th bit toward zero (RD and RU results for
-  // 400 random y each at e = -58, -1000, -16382 put it within 0.03 units of that; e >= 0: e exactly).
-  // Likely the exact end of the error its kernel shows toward x = 1/2 from above (docs/RESULTS.md,
-  // session 19); that error is not modelled, this step is, as it is exact.
-  if (wE < 0 && wH == SIG_ONE && wL == 0) {
-    const lS = qS, lE = qE, lH = qH, lL = qL;
-    qadd(lS, lE, lH, lL, lS ^ 1, lE - 66, SIG_ONE, 0);
-  }
 }
 
 /** q = FYL2XP1's TZ67(log2(1 + x)) for x = (xS, xE, xH, xL), x > -1, x != 0. */
