@@ -206,6 +206,13 @@ describe("x87 vendor flavours", () => {
       [FYL2XP1, 0x77f, "3ffc:a10a15b289011a9c", "c001:c01867929fd89c52", "bfff:a1e9abbc2830ba11", "", 0x220],
       [FYL2XP1, 0x7f, "3ffc:c94352e13dd91b28", "3fff:8000000000000000", "3ffd:848b5bb4b3285f07", "", 0x220],
       [FYL2XP1, 0xb7f, "3ffc:dd818bae2c257c9b", "3fff:8000000000000000", "3ffd:90a5f9f7e9645990", "", 0x20],
+      // the table path's edges, host results: x = c itself (s = 0), the smallest denormal, the
+      // largest finite x, FYL2XP1 just above -1 (1 + x = 2^-64)
+      [FYL2X, 0x37f, "3ffe:8200000000000000", "3fff:8000000000000000", "bffe:fa461a5e8f4b759d", "", 0x20],
+      [FYL2X, 0x77f, "4005:fe00000000000000", "3fff:8000000000000000", "4001:dfa34e1177c23362", "", 0x20],
+      [FYL2X, 0xb7f, "0000:0000000000000001", "3fff:8000000000000000", "c00d:8079ffffffffffff", "", 0x22],
+      [FYL2X, 0xf7f, "7ffe:ffffffffffffffff", "3fff:8000000000000000", "400c:ffffffffffffffff", "", 0x20],
+      [FYL2XP1, 0x77f, "bffe:ffffffffffffffff", "3fff:8000000000000000", "c005:8000000000000000", "", 0x220],
     ]);
   });
 
