@@ -16,7 +16,10 @@
 //             three terms are the leading product, the exact second-order term and the odd
 //             series' tail)
 //   FYL2XP1:  y * the table path's value of 1 + x (1 + x exact, not rounded to 64 bits) for |x| > 1/8
-//   x = 2^e, e < 0: e one unit of its 67th bit toward zero (e >= 0: e exactly)
+//   x = 2^e: no case of its own: m = 1/2 lies below its entry's c, and the table path's value of
+//             log2 m comes out just above -1, so V = e for e > 0 and e one unit of its 67th bit
+//             toward zero for e < 0, as the host gives it (RD and RU results for 400 random y each
+//             at e = -58, -1000, -16382; compare.ts: e = -16382..16383, four RCs, three y)
 //
 // Read back with scripts/x87-trans/intel-log.py: FYL2X(x, y) = RC(y V) for a 67-bit V, so the
 // RD and RU results for a few y = 1 + k 2^-63 pin V exactly. Near 1 the model reproduces 2,938
@@ -91,7 +94,7 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qL &= TZ67;
 }
 
-/** q = log2 of c = (cH / 2^63) * 2^cE, to ~2^-120 (the series of log2Atanh on c's reduced form). */
+/** q = log2 of (cH / 2^63) * 2^cE, to ~2^-120 (the series of log2Atanh on its reduced form). */
 function log2Exact(cE: i32, cH: u64): void {
   const e = logReduce(cE, cH, 0);
   log2Atanh();
@@ -110,18 +113,7 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
     log2Near1(qS, qE, qH, qL);
     return;
   }
-  // x = 2^e, e != 0: e, or for e < 0 e one unit of its 67th bit toward zero (RD and RU results for
-  // 400 random y each at e = -58, -1000, -16382 put it within 0.03 units of that)
-  if (wH == SIG_ONE && wL == 0) {
-    qfromU128(wE < 0 ? 1 : 0, 0, <u64>(wE < 0 ? -wE : wE), 0);
-    if (wE < 0) {
-      const lS = qS, lE = qE, lH = qH, lL = qL;
-      qadd(lS, lE, lH, lL, lS ^ 1, lE - 66, SIG_ONE, 0);
-    }
-    return;
-  }
   // w = 2^e m, m in [1/2, 1); c = the midpoint of m's 1/64 (session 22, see the header)
-  const e = wE + 1;
   const j = <i32>((wH >> 58) & 31);
   const cH: u64 = (wH & 0xFC00000000000000) | 0x0200000000000000;
   // s = RNE64((m - c) / RNE64(m + c)); m - c is exact
@@ -155,14 +147,9 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
   log2Atanh();
   qadd(qS, qE, qH, qL, oS, oE, oH, oL);
   const pS = qS, pE = qE, pH = qH, pL = qL;
-  // + log2 c + e
-  log2Exact(-1, cH);
+  // + log2(2^e c) (c's significand at w's exponent)
+  log2Exact(wE, cH);
   qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  if (e != 0) {
-    const lS = qS, lE = qE, lH = qH, lL = qL;
-    qfromU128(e < 0 ? 1 : 0, 0, <u64>(e < 0 ? -e : e), 0);
-    qadd(qS, qE, qH, qL, lS, lE, lH, lL);
-  }
   qL &= TZ67;
 }
 
