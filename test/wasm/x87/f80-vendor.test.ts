@@ -216,6 +216,34 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 23 (F2XM1's table path: c the segment's midpoint, Y = RN64(h L66), RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1)))", () => {
+    // host results (this Xeon, measure.ts 50000 7) that session 22's measured offsets got wrong
+    check(VENDOR_INTEL, [
+      [F2XM1, 0x7f, "3ffe:b6917477e9f80f33", Z, "3ffe:a3aee768c4576956", "", 0x220],
+      [F2XM1, 0x37f, "3ffd:81102e2324463d2a", Z, "3ffc:c3808c0462c07e31", "", 0x20],
+      [F2XM1, 0xe7f, "bffe:83b4978968c10c22", Z, "bffd:999350df4310d4bf", "", 0x20],
+      [F2XM1, 0xa7f, "3ffe:cf1e185586d971a2", Z, "3ffe:c0871102d873207c", "", 0x220],
+      [F2XM1, 0xa7f, "3ffd:c892b9f60d3e4595", Z, "3ffd:9fbbb0373a36fd0e", "", 0x220],
+      [F2XM1, 0x7f, "3ffd:fe1420cd285bfe20", Z, "3ffd:d23243e364471a66", "", 0x20],
+      [F2XM1, 0x37f, "bffe:ea09554431527c84", Z, "bffd:f05072aca7377e35", "", 0x220],
+      [F2XM1, 0xe7f, "bffe:8fb50b1e9b2bf777", Z, "bffd:a5091e74cdf382e8", "", 0x20],
+      [F2XM1, 0x27f, "3ffe:dcb51e0accd49aba", Z, "3ffe:d156cfd65c248286", "", 0x20],
+      [F2XM1, 0x77f, "bffe:a646e509d56e4996", Z, "bffd:b99a8e743a1722dc", "", 0x220],
+      // edges, host results: x = -m 2^(e-4) exactly (the segment of |x|, not of floor(x)), x = c
+      // itself (h = 0: RN67(2^c - 1)), |x| = 1/4 and 1/2, the largest |x| below 1
+      [F2XM1, 0x37f, "bffd:b000000000000000", Z, "bffc:d91909e647436176", "", 0x20],
+      [F2XM1, 0x77f, "bffd:b000000000000000", Z, "bffc:d91909e647436177", "", 0x220],
+      [F2XM1, 0x37f, "bffe:c000000000000000", Z, "bffd:cf901f5ce48ead21", "", 0x20],
+      [F2XM1, 0x77f, "bffe:c000000000000000", Z, "bffd:cf901f5ce48ead22", "", 0x220],
+      [F2XM1, 0x77f, "3ffe:8400000000000000", Z, "3ffd:dbf6478ca345de44", "", 0x20],
+      [F2XM1, 0xf7f, "bffd:8400000000000000", Z, "bffc:a79288058190c7e4", "", 0x20],
+      [F2XM1, 0x77f, "bffd:8000000000000000", Z, "bffc:a2ec0cd4a58a5430", "", 0x220],
+      [F2XM1, 0x37f, "3ffe:8000000000000000", Z, "3ffd:d413cccfe7799211", "", 0x20],
+      [F2XM1, 0xb7f, "3ffe:ffffffffffffffff", Z, "3ffe:ffffffffffffffff", "", 0x220],
+      [F2XM1, 0x77f, "bffe:ffffffffffffffff", Z, "bffe:8000000000000000", "", 0x220],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

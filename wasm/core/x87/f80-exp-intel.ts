@@ -4,17 +4,20 @@
 //   |x| < 2^-68:        2^x - 1 = RC(x * L66), L66 = ln 2 rounded to 66 bits, the product exact
 //   |x| < 1/4:          2^x - 1 = RC(Y + RN64(TZ67(RNA64(Y) w))), Y = x * L66 truncated to 67 bits,
 //                       w = (e^Y - 1 - Y) / Y
-//   1/4 <= |x| < 1:     2^x - 1 = RC(T_j * 2^r - 1), x_hi = floor(x * 2^(4-e)) * 2^(e-4) with e the
-//                       exponent of x (16 segments per binade), r = x - x_hi >= 0, 2^r exact, and
-//                       T_j = 2^x_hi + delta_j * 2^-67 from f80-exp-intel-table.ts
+//   1/4 <= |x| < 1:     2^x - 1 = RC(RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1))), Y = RN64(h L66),
+//                       h = x - c, c = sign(x) (m + 1/2) 2^(e-4) the midpoint of |x|'s sixteenth of
+//                       its binade (e the exponent of x, m = |x|'s top five significand bits), the
+//                       two constants from f80-exp-intel-table.ts (session 23)
 //
 // The second term of the middle path (64 bits, rounded to nearest) was read from results that are
 // exact (RD == RU): V - Y lies on the 64-bit grid of e^Y - 1 - Y, and equals RN64(e^Y - 1 - Y) in
 // 3 of 4 such cases (session 18); with Y rounded to 64 bits (ties away from zero) as the multiplier
-// of w and the product truncated to 67 bits first, in 98.9% (session 21). The deltas of the table path are measured
-// constants (+-0.5 units of 2^-67): no rounding of 2^x_hi that was tried reproduces them.
+// of w and the product truncated to 67 bits first, in 98.9% (session 21). The table path was 64
+// measured offsets on segments starting at x_hi (sessions 18-22); windows of consecutive operands
+// (session 23) showed noise growing from the segment's midpoint in steps at the binades of h ln 2,
+// which gave Y = RN64(h L66), and with the midpoint the offsets became RN67(2^c - 1).
 // Held-out operands (intel-exp.py v2): all of 6,000 at 2^-70..2^-9, 98.6% at 2^-3, 99.4% at
-// 2^-5..2^-4, 99.3% at 1/4 <= |x| < 1.
+// 2^-5..2^-4; at 1/4 <= |x| < 1 99.23% of 96,000 (every RC; the measured offsets: 98.64%).
 // The series below are Taylor series in the 128-bit format of f128.ts (|y| < 0.7, 34 terms:
 // remainder below 2^-124); the caller rounds once.
 import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdivN, qonePlus, qnear64, qload, TZ67 } from "./f128";
@@ -58,31 +61,33 @@ export function exp2m1Intel(tiny: bool): void {
   qadd(yS, yE, yH, yL, qS, qE, qH, qL);
 }
 
-/** The path for 1/4 <= |x| < 1: T_j 2^r - 1 (exponent of x in qE: -2 or -1). */
+/** The path for 1/4 <= |x| < 1 (exponent of x in qE: -2 or -1; see the header). */
 function exp2m1Table(): void {
   const xS = qS, xE = qE;
-  const m = <i32>(qH >> 59); // the top 5 significand bits: 16..31
-  const restH = qH & 0x07FFFFFFFFFFFFFF, restL = qL; // |x| - m 2^(e-4), in units of 2^(e-127)
-  let j = m;
-  let rH = restH, rL = restL;
-  if (xS != 0) {
-    if ((restH | restL) == 0) j = -m;
-    else {
-      // x_hi = -(m + 1) 2^(e-4), r = x - x_hi = (2^123 - rest) 2^(e-127)
-      j = -m - 1;
-      rL = 0 - restL;
-      rH = (~restH + u64(restL == 0)) & 0x07FFFFFFFFFFFFFF;
-    }
+  const m = <u32>(qH >> 59); // |x|'s segment: the top 5 significand bits, 16..31
+  // h = |x| - |c|, |c| = (m + 1/2) 2^(e-4): a signed 60-bit integer in units of 2^(e-63) (x is an f80, qL = 0)
+  const d = <i64>qH - <i64>((<u64>(2 * m + 1)) << 58);
+  const k = ((<u32>(xE + 2) << 1) | xS) * 16 + (m - 16);
+  if (d == 0) { // x = c: 2^c - 1 itself
+    qload(T_EXP2_INTEL, 2 * k);
+    return;
   }
-  qload(T_EXP2_INTEL, <u32>((xE + 2) * 33 + (j < 0 ? j + 32 : j + 1)));
-  const tS = qS, tE = qE, tH = qH, tL = qL;
-  // S = 2^r - 1 = y (1 + y/2 (...)), y = r ln 2 (L66 with the product exact to 128 bits; 0 for r = 0)
-  qfromU128(0, rH, rL, xE - 127);
+  // Y = RN64(h L66), h with x's sign (the product is exact in 128 bits)
+  const hS = xS ^ u32(d < 0);
+  qfromU128(hS, 0, <u64>(d < 0 ? -d : d), xE - 63);
   qmul(qS, qE, qH, qL, 0, -1, L66_HI, L66_LO);
-  const yE = qE, yH = qH, yL = qL;
-  expTail(0, yE, yH, yL, 2);
-  qmul(qS, qE, qH, qL, 0, yE, yH, yL);
-  qmul(qS, qE, qH, qL, tS, tE, tH, tL); // T S
-  qadd(qS, qE, qH, qL, tS, tE, tH, tL); // T 2^r
-  qadd(qS, qE, qH, qL, 1, 0, 0x8000000000000000, 0); // - 1
+  qnear64();
+  const yS = qS, yE = qE, yH = qH, yL = qL;
+  // P = RN64(e^Y - 1) = RN64(Y (1 + Y/2 (1 + ...)))
+  expTail(yS, yE, yH, yL, 2);
+  qmul(qS, qE, qH, qL, yS, yE, yH, yL);
+  qnear64();
+  const pS = qS, pE = qE, pH = qH, pL = qL;
+  // RN67(2^c - 1) + TZ67(RN64(2^c) P)
+  qload(T_EXP2_INTEL, 2 * k + 1);
+  qmul(qS, qE, qH, qL, pS, pE, pH, pL);
+  qL &= TZ67;
+  const tS = qS, tE = qE, tH = qH, tL = qL;
+  qload(T_EXP2_INTEL, 2 * k);
+  qadd(qS, qE, qH, qL, tS, tE, tH, tL);
 }
