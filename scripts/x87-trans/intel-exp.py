@@ -55,7 +55,6 @@ mp.prec = 300
 J = 1 << 63
 M64 = (1 << 64) - 1
 LN2 = F(int(mp.log(2) * 2**200), 2**200)
-U67 = F(1, 2**67)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 def native():
@@ -122,15 +121,25 @@ def v2(x, L66):
 def table_path(x, L66):
     """Session 23: the path for 1/4 <= |x| < 1. |c| = the midpoint of |x|'s sixteenth of its binade,
     h = x - c, Y = RN64(h L66), V = RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1))."""
-    c = midpoint(x); h = x - c
-    if h == 0: return rnd(pow2(c) - 1, 67, 0)
-    P = rnd(em1(rnd(h * L66, 64, 0)), 64, 0)
-    return rnd(pow2(c) - 1, 67, 0) + rnd(rnd(pow2(c), 64, 0) * P, 67, 3)
+    c = midpoint(x); T = pow2(c)
+    P = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0)
+    return rnd(T - 1, 67, 0) + rnd(rnd(T, 64, 0) * P, 67, 3)
 
 def midpoint(x):
     """c = sign(x) (m + 1/2) 2^(e-4), m = floor(|x| 2^(4-e)), e the exponent of x."""
     a = abs(x); e = expo(a); w = F(2) ** (e - 4); q = a / w; m = q.numerator // q.denominator
     return (m + F(1, 2)) * w * (1 if x > 0 else -1)
+
+def best_offset(iv):
+    """The middle of the offsets covered by the most intervals (a, b) (intel-atan.py's fit)."""
+    ev = sorted([(a, 0) for a, b in iv] + [(b, 1) for a, b in iv])
+    cur = best = 0; lo = hi = F(0)
+    for i, (v, kind) in enumerate(ev):
+        if kind == 0:
+            cur += 1
+            if cur > best: best, lo, hi = cur, v, ev[i + 1][0]
+        else: cur -= 1
+    return (lo + hi) / 2, best
 
 def f128_line(v, note):
     """One entry of a TypeScript f128 table (high, low, sign << 32 | exponent; truncated to 128 bits)."""

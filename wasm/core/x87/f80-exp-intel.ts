@@ -69,11 +69,7 @@ function exp2m1Table(): void {
   // h = |x| - |c|, |c| = (m + 1/2) 2^(e-4): a signed 60-bit integer in units of 2^(e-63) (x is an f80, qL = 0)
   const d = <i64>qH - <i64>((<u64>(2 * m + 1)) << 58);
   const k = ((<u32>(xE + 2) << 1) | xS) * 16 + (m - 16);
-  if (d == 0) { // x = c: 2^c - 1 itself
-    qload(T_EXP2_INTEL, 2 * k);
-    return;
-  }
-  // Y = RN64(h L66), h with x's sign (the product is exact in 128 bits)
+  // Y = RN64(h L66), h with x's sign (the product is exact in 128 bits; h = 0 gives Y = P = 0, V = 2^c - 1)
   const hS = xS ^ u32(d < 0);
   qfromU128(hS, 0, <u64>(d < 0 ? -d : d), xE - 63);
   qmul(qS, qE, qH, qL, 0, -1, L66_HI, L66_LO);
