@@ -14,8 +14,16 @@ results for y = 1 and a few y = 1 + k 2^-63.
                             final truncation (an interval of width one unit of the 67th bit),
                             and the fraction of B at that bit
 
+  poly                      the host's atanh polynomial (session 24) as wasm/core/x87/f80-log-intel.ts's
+                            table: P of degree 5, the minimax of atanh(s)/s = 1 + z P(z), z = s^2,
+                            on 0 <= z <= 1/225 (|s| <= 1/15, the s of |x| <= 1/8)
+
 The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u s log2 e,
-B = (2 atanh s - 2 s) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
+B = 2 s z P(z) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
+Session 24 found P: windows of consecutive operands (README method 5) showed B off the exact
+series (2 atanh s - 2 s) log2 e by a smooth amount, about 2 s log2 e 2^-72 with seven sign changes
+over z; a degree-5 polynomial fitted to the windows came out as the minimax one, whose error
+(1.46 2^-72) has that shape.
 Found in session 19: for |d| < 2^-35 V = TZ67(TZ67(u C66) - u^2/2 log2 e) reproduces every pinned
 value; above, the odd series' tail enters truncated at the result's 67th bit; FYL2XP1's second
 term takes u from 1 + x truncated to 66 bits.
@@ -25,6 +33,10 @@ import os, random, sys, collections
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from readback import val, pin, candidates  # noqa: E402
+from remez import exchange  # noqa: E402
+import importlib.util  # noqa: E402
+_spec = importlib.util.spec_from_file_location('intel_exp', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'intel-exp.py'))
+X = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(X)
 import mpmath  # noqa: E402
 
 mpmath.mp.prec = 400
@@ -85,14 +97,52 @@ def tz_at(v, unit):
 
 C66 = mpmath.nint(L2E * 2 ** 65) / 2 ** 65
 
+def atanh_poly():
+    """P's six coefficients: the degree-5 polynomial minimising max |z P(z) - (atanh(s)/s - 1)|,
+    z = s^2 in [0, 1/225] (Remez exchange; the error is zero at z = 0 and alternates at seven
+    points, the last at 1/225)."""
+    zm = mpmath.mpf(1) / 225
+    f = lambda z: mpmath.atanh(mpmath.sqrt(z)) / mpmath.sqrt(z) - 1
+    n = 6
+    pts = [zm * (1 - mpmath.cos(mpmath.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
+    grid = [zm * mpmath.mpf(i) / 1000 for i in range(1, 1001)]
+    for _ in range(20):
+        M = mpmath.matrix([[z ** (k + 1) for k in range(n)] + [(-1) ** i] for i, z in enumerate(pts)])
+        c = mpmath.lu_solve(M, mpmath.matrix([f(z) for z in pts]))
+        P = [c[k] for k in range(n)]
+        err = lambda z: sum(P[k] * z ** (k + 1) for k in range(n)) - f(z)
+        new = exchange(err, grid, n + 1, 60)
+        if max(abs(a - b) for a, b in zip(new, pts)) < zm * mpmath.mpf(2) ** -80:
+            break
+        pts = new
+    return P
+
+_P = None
+
+def host_B(s):
+    """The host's B = 2 s z P(z) log2 e."""
+    global _P
+    if _P is None:
+        _P = atanh_poly()
+    z = s * s
+    p = 0
+    for c in reversed(_P):
+        p = p * z + c
+    return 2 * s * z * p * L2E
+
 def model(d):
     """(V, q, B) of the near-1 model for d = x - 1 (FYL2X) or x (FYL2XP1)."""
     u = tz(1 + d, 66) - 1
     s = d / (2 + d)
     h = tz(d * C66, 67)
     q = h - u * s * L2E
-    B = (2 * mpmath.atanh(s) - 2 * s) * L2E
+    B = host_B(s)
     return tz(q + tz_at(B, ulp67(q)), 67), q, B
+
+def poly_ts():
+    """P as an f128 table (high, low, sign << 32 | exponent), coefficient of z^k at entry k."""
+    for k, c in enumerate(atanh_poly()):
+        print(X.f128_line(Fr(int(mpmath.floor(c * mpmath.mpf(2) ** 300)), 2 ** 300), 'z^%d: 1/%d %+.3e' % (k, 2 * k + 3, float(c - mpmath.mpf(1) / (2 * k + 3)))))
 
 def near1(op, files):
     for x, g in load(files):
@@ -124,6 +174,8 @@ if __name__ == '__main__':
     a = sys.argv[1:]
     if len(a) == 7 and a[0] == 'pin':
         pin_cmd(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6])
+    elif a == ['poly']:
+        poly_ts()
     elif len(a) >= 3 and a[0] in ('score', 'misses'):
         (score if a[0] == 'score' else misses)(int(a[1]), a[2:])
     else:
