@@ -10,13 +10,24 @@ Usage:
     them (least squares on the intervals each exact result leaves, then the most results inside)
   python3 scripts/x87-trans/intel-trig.py ts < scripts/x87-trans/intel-trig-table.txt
     prints the TypeScript tables of f80-trig-intel.ts
+  python3 scripts/x87-trans/intel-trig.py cospoly
+    prints the TypeScript table of the cosine polynomial for |r| < 1/4 (session 24, below)
   python3 scripts/x87-trans/intel-trig.py score LO HI N [SEED]
     host vs model for x = +-2^k * 1.f, k in [LO, HI], every RC: the share of FSIN and FCOS
     results the table model and the exact (correctly rounded) sin/cos reproduce
 
 The model: x is reduced by the 66-bit pi/2 as in f80-trans.ts (r in [-pi66/4, pi66/4], the
-quadrant picks +-sin r or +-cos r). For |r| < 1/4 the host's value is sin r / cos r rounded
-once. For |r| >= 1/4: the segment is the binade of |r| and the next two bits of its significand,
+quadrant picks +-sin r or +-cos r). For |r| < 1/4 the host's sine is sin r rounded once; its
+cosine (session 24) is the polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2, evaluated as
+E(z^2) + z RN64(O(z^2)) with E = 1 + p2 z^2 + p4 z^4 + p6 z^6, O = p1 + p3 z^2 + p5 z^4 (O rounded
+to nearest at 64 bits, everything else exact), p the minimax polynomial of cos with p0 = 1 on
+0 <= z <= ZM_COS (absolute error, 2^-76.9). Windows of consecutive operands in [1/8, 1/4) showed
+the host's error as a sawtooth: slope and drop z 2^-64, period 720/x^3 units of x's last place (O's
+rounding); the phase of its drops, unwrapped over [0.1385, 0.249] by doubling steps, followed
+O's coefficients only if p7 = 0, p5 = -1/10! + 2.22e-13 and p3 = -1/720 + 2.06e-16: the degree-6
+minimax polynomial's deviations, on a domain that makes the phase of all 16 measured drops 0.5
+(rounding to nearest) for ZM_COS = 0.0644075 (x up to 0.25379; 1/16 leaves them spread).
+For |r| >= 1/4: the segment is the binade of |r| and the next two bits of its significand,
 c its midpoint (9/32, 11/32, 13/32, 15/32, 9/16, 11/16, 13/16), h = |r| - c (|h| <= 1/32 or 1/16),
 S = RN67(sin c), C = RN67(cos c), and
 
@@ -149,12 +160,53 @@ def load_table():
         _, k, v = line.split('#')[0].split(); e.append(F(v))
     return e
 
+ZM_COS = F(644075, 10**7)  # measured: the phases of the sawtooth's drops (session 24)
+
+def cos_poly():
+    """p1 .. p6: the minimax polynomial 1 + p1 z + ... + p6 z^6 of cos(sqrt z) on [0, ZM_COS]
+    (absolute error; Remez exchange, the error alternating at seven points, zero at z = 0)."""
+    from remez import exchange
+    zm = mp.mpf(ZM_COS.numerator) / ZM_COS.denominator
+    f = lambda z: mp.cos(mp.sqrt(z)) - 1
+    n = 6
+    pts = [zm * (1 - mp.cos(mp.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
+    grid = [zm * mp.mpf(i) / 1500 for i in range(1, 1501)]
+    for _ in range(30):
+        M = mp.matrix([[z ** (k + 1) for k in range(n)] + [(-1) ** i] for i, z in enumerate(pts)])
+        c = mp.lu_solve(M, mp.matrix([f(z) for z in pts]))
+        p = [c[k] for k in range(n)]
+        err = lambda z: sum(p[k] * z ** (k + 1) for k in range(n)) - f(z)
+        new = exchange(err, grid, n + 1, 60)
+        if max(abs(a - b) for a, b in zip(new, pts)) < zm * mp.mpf(2) ** -90:
+            break
+        pts = new
+    return [X.fr(v) for v in p]
+
+_COSP = None
+
+def cos_small(r):
+    """The host's cos r for |r| < 1/4: E(z^2) + z RN64(O(z^2)), z = r^2."""
+    global _COSP
+    if _COSP is None:
+        _COSP = cos_poly()
+    p = _COSP; z = r * r; w = z * z
+    o = X.rnd(p[0] + p[2] * w + p[4] * w * w, 64, 0)
+    return 1 + p[1] * w + p[3] * w * w + p[5] * w * w * w + z * o
+
+def cos_ts():
+    out = ['// p1 .. p6 of the cosine polynomial for |r| < 1/4 (intel-trig.py cospoly)']
+    for k, v in enumerate(cos_poly()):
+        out.append(f128_signed(v, 'p%d' % (k + 1)))
+    print('\n'.join(out))
+
 def model(code, x, table):
     k = math.floor(x / P2 + F(1, 2)); r = x - k * P2
     kk = k + (1 if code == 35 else 0); cos_ = kk % 2 == 1
     a = abs(r)
-    if table is None or a < F(1, 4):
+    if table is None:
         v = cosf(r) if cos_ else sinf(r)
+    elif a < F(1, 4):
+        v = cos_small(r) if cos_ else sinf(r)
     else:
         sv, cv = terms(a, table)
         if cos_: v = cv
@@ -192,6 +244,7 @@ def to_ts():
 def main():
     cmd = sys.argv[1]
     if cmd == 'ts': return to_ts()
+    if cmd == 'cospoly': return cos_ts()
     if cmd == 'fit':
         random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
         return fit(int(sys.argv[2]))

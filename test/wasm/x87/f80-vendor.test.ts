@@ -265,6 +265,29 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 24 (FCOS of 2^-14 <= |x| < 1/4: E(z^2) + z RN64(O(z^2)), the degree-6 minimax cosine split into its even and odd powers of z = x^2)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that the exact cosine got wrong
+    check(VENDOR_INTEL, [
+      [FCOS, 0xc7f, "3ffc:f6330fbd26c92ff0", Z, "3ffe:f8a2ea07f069b0e8", "", 0x20],
+      [FCOS, 0x27f, "3ffc:ec189b0e5793082d", Z, "3ffe:f939c8efcc3c0ff3", "", 0x20],
+      [FCOS, 0x67f, "3ffc:fb73910a3a0a5aa9", Z, "3ffe:f8520a0594cbae63", "", 0x20],
+      [FCOS, 0x77f, "3ffc:8f92798912fc60bc", Z, "3ffe:fd7ce63a013e008d", "", 0x20],
+      [FCOS, 0xb7f, "3ffc:f70daefc9c25dc56", Z, "3ffe:f895e0a45ce8cc69", "", 0x220],
+      [FCOS, 0x27f, "3ffc:f820ffd0614e6ecf", Z, "3ffe:f88565ac5322259e", "", 0x220],
+      [FCOS, 0x67f, "3ffc:d9f24dd9ffe1b400", Z, "3ffe:fa3932f1fc3f05df", "", 0x20],
+      [FCOS, 0x37f, "3ffc:aa11b09bc04bd126", Z, "3ffe:fc7a3764e9804ab7", "", 0x220],
+      [FCOS, 0x47f, "bffc:e9fbc247536e7f3d", Z, "3ffe:f9588c631fd3e353", "", 0x20],
+      [FCOS, 0x47f, "3ffc:b97697c03de2897f", Z, "3ffe:fbd00a71bc49057a", "", 0x20],
+      // edges, host results: |x| = 1/8, just below -1/4 (the exact cosine missed it), |x| = 2^-14
+      // (the polynomial's lower end) and the operand below it (the exact cosine)
+      [FCOS, 0x77f, "bffc:8000000000000000", Z, "3ffe:fe00aa93eade9b6d", "", 0x20],
+      [FCOS, 0xb7f, "3ffc:8000000000000000", Z, "3ffe:fe00aa93eade9b6e", "", 0x220],
+      [FCOS, 0x37f, "bffc:fffffffffffffff0", Z, "3ffe:f80aa4fbef750ba8", "", 0x20],
+      [FCOS, 0xb7f, "3ff1:8000000000000000", Z, "3ffe:fffffff80000000b", "", 0x220],
+      [FCOS, 0x77f, "3ff0:ffffffffffffffff", Z, "3ffe:fffffff80000000a", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

@@ -50,7 +50,7 @@ import { log2Intel, log2p1Intel } from "./f80-log-intel";
 import { exp2m1Host } from "./f80-exp";
 import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
-import { tanIntel, sinCosIntel } from "./f80-trig-intel";
+import { tanIntel, sinCosIntel, cosSmallIntel } from "./f80-trig-intel";
 import { atanHost } from "./f80-atan";
 import { atanIntel } from "./f80-atan-intel";
 import { vendor, VENDOR_INTEL } from "../vendor";
@@ -229,7 +229,11 @@ export function f80Cos(aSig: u64, aSe: u32, cw: u32): void {
     exactOne();
     return;
   }
-  trigQ(true, qS, qE, qH, qL);
+  // 2^-14 <= |x| < 1/4: the host's polynomial (below 2^-14 its rounded odd part is -1/2 exactly and
+  // the exact cosine is the same value)
+  const ex = <i32>(aSe & 0x7FFF);
+  if (vendor == VENDOR_INTEL && ex < BIAS - 2 && ex >= BIAS - 14) cosSmallIntel(qE, qH, qL);
+  else trigQ(true, qS, qE, qH, qL);
   qround(cw);
 }
 
