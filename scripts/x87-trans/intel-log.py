@@ -33,7 +33,7 @@ import os, random, sys, collections
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from readback import val, pin, candidates  # noqa: E402
-from remez import exchange  # noqa: E402
+from remez import minimax  # noqa: E402
 import importlib.util  # noqa: E402
 _spec = importlib.util.spec_from_file_location('intel_exp', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'intel-exp.py'))
 X = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(X)
@@ -99,23 +99,10 @@ C66 = mpmath.nint(L2E * 2 ** 65) / 2 ** 65
 
 def atanh_poly():
     """P's six coefficients: the degree-5 polynomial minimising max |z P(z) - (atanh(s)/s - 1)|,
-    z = s^2 in [0, 1/225] (Remez exchange; the error is zero at z = 0 and alternates at seven
+    z = s^2 in [0, 1/225] (remez.py's minimax: the error is zero at z = 0 and alternates at seven
     points, the last at 1/225)."""
-    zm = mpmath.mpf(1) / 225
     f = lambda z: mpmath.atanh(mpmath.sqrt(z)) / mpmath.sqrt(z) - 1
-    n = 6
-    pts = [zm * (1 - mpmath.cos(mpmath.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
-    grid = [zm * mpmath.mpf(i) / 1000 for i in range(1, 1001)]
-    for _ in range(20):
-        M = mpmath.matrix([[z ** (k + 1) for k in range(n)] + [(-1) ** i] for i, z in enumerate(pts)])
-        c = mpmath.lu_solve(M, mpmath.matrix([f(z) for z in pts]))
-        P = [c[k] for k in range(n)]
-        err = lambda z: sum(P[k] * z ** (k + 1) for k in range(n)) - f(z)
-        new = exchange(err, grid, n + 1, 60)
-        if max(abs(a - b) for a, b in zip(new, pts)) < zm * mpmath.mpf(2) ** -80:
-            break
-        pts = new
-    return P
+    return minimax(f, mpmath.mpf(1) / 225, 6)
 
 _P = None
 

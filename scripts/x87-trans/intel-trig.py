@@ -164,23 +164,10 @@ ZM_COS = F(644075, 10**7)  # measured: the phases of the sawtooth's drops (sessi
 
 def cos_poly():
     """p1 .. p6: the minimax polynomial 1 + p1 z + ... + p6 z^6 of cos(sqrt z) on [0, ZM_COS]
-    (absolute error; Remez exchange, the error alternating at seven points, zero at z = 0)."""
-    from remez import exchange
+    (absolute error; remez.py's minimax, the error alternating at seven points, zero at z = 0)."""
+    from remez import minimax
     zm = mp.mpf(ZM_COS.numerator) / ZM_COS.denominator
-    f = lambda z: mp.cos(mp.sqrt(z)) - 1
-    n = 6
-    pts = [zm * (1 - mp.cos(mp.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
-    grid = [zm * mp.mpf(i) / 1500 for i in range(1, 1501)]
-    for _ in range(30):
-        M = mp.matrix([[z ** (k + 1) for k in range(n)] + [(-1) ** i] for i, z in enumerate(pts)])
-        c = mp.lu_solve(M, mp.matrix([f(z) for z in pts]))
-        p = [c[k] for k in range(n)]
-        err = lambda z: sum(p[k] * z ** (k + 1) for k in range(n)) - f(z)
-        new = exchange(err, grid, n + 1, 60)
-        if max(abs(a - b) for a, b in zip(new, pts)) < zm * mp.mpf(2) ** -90:
-            break
-        pts = new
-    return [X.fr(v) for v in p]
+    return [X.fr(v) for v in minimax(lambda z: mp.cos(mp.sqrt(z)) - 1, zm, 6)]
 
 _COSP = None
 

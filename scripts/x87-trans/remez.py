@@ -1,5 +1,6 @@
 """The exchange step of the Remez algorithm, shared by the x87 read-back scripts (sinfit.py, tanfit.py,
-tan-minimax.py, logfit.py): from an error curve sampled on a grid, the new reference points."""
+tan-minimax.py, logfit.py): from an error curve sampled on a grid, the new reference points; and
+minimax(), the polynomials of the Intel models (intel-log.py, intel-trig.py)."""
 
 def exchange(err, grid, n, steps, keep_first=False):
     """The n points where err (a function of x, mpmath) alternates with the largest magnitudes:
@@ -26,3 +27,21 @@ def exchange(err, grid, n, steps, keep_first=False):
             else: hi = m2
         new.append((lo + hi) / 2)
     return new
+
+
+def minimax(f, zm, n, iters=30):
+    """p1 .. pn minimising max |p1 z + ... + pn z^n - f(z)| on [0, zm] (mpmath values; f(0) = 0, so the
+    error is zero at 0 and alternates at n + 1 points, the last at zm)."""
+    import mpmath
+    pts = [zm * (1 - mpmath.cos(mpmath.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
+    grid = [zm * mpmath.mpf(i) / 1500 for i in range(1, 1501)]
+    for _ in range(iters):
+        M = mpmath.matrix([[z ** (k + 1) for k in range(n)] + [(-1) ** i] for i, z in enumerate(pts)])
+        c = mpmath.lu_solve(M, mpmath.matrix([f(z) for z in pts]))
+        p = [c[k] for k in range(n)]
+        err = lambda z: sum(p[k] * z ** (k + 1) for k in range(n)) - f(z)
+        new = exchange(err, grid, n + 1, 60)
+        if max(abs(a - b) for a, b in zip(new, pts)) < zm * mpmath.mpf(2) ** -90:
+            break
+        pts = new
+    return p
