@@ -17,8 +17,8 @@ Usage:
     results the table model and the exact (correctly rounded) sin/cos reproduce
 
 The model: x is reduced by the 66-bit pi/2 as in f80-trans.ts (r in [-pi66/4, pi66/4], the
-quadrant picks +-sin r or +-cos r). For |r| < 1/4 the host's sine is sin r rounded once; its
-cosine (session 24) is the polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2, evaluated as
+quadrant picks +-sin r or +-cos r). For |r| < 1/4 the host's sine is sin r rounded once; the
+cosine of FSIN and FCOS (session 24; FSINCOS and FPTAN differ) is the polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2, evaluated as
 E(z^2) + z RN64(O(z^2)) with E = 1 + p2 z^2 + p4 z^4 + p6 z^6, O = p1 + p3 z^2 + p5 z^4 (O rounded
 to nearest at 64 bits, everything else exact), p the minimax polynomial of cos with p0 = 1 on
 0 <= z <= ZM_COS (absolute error, 2^-76.9). Windows of consecutive operands in [1/8, 1/4) showed

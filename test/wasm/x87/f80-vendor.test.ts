@@ -265,8 +265,9 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: session 24 (FCOS of 2^-14 <= |x| < 1/4: E(z^2) + z RN64(O(z^2)), the degree-6 minimax cosine split into its even and odd powers of z = x^2)", () => {
-    // host results (this Xeon, measure.ts 50000 7) that the exact cosine got wrong
+  it("Intel: session 24 (FSIN's and FCOS's cosine of 2^-14 <= |r| < 1/4: E(z^2) + z RN64(O(z^2)), the degree-6 minimax cosine split into its even and odd powers of z = r^2)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that the exact cosine got wrong: FCOS of
+    // |x| < 1/4, then FSIN and FCOS of reduced arguments (x = -1.78, 3.26, 1.4e7, 9.1e10, -3.3e13)
     check(VENDOR_INTEL, [
       [FCOS, 0xc7f, "3ffc:f6330fbd26c92ff0", Z, "3ffe:f8a2ea07f069b0e8", "", 0x20],
       [FCOS, 0x27f, "3ffc:ec189b0e5793082d", Z, "3ffe:f939c8efcc3c0ff3", "", 0x20],
@@ -278,6 +279,17 @@ describe("x87 vendor flavours", () => {
       [FCOS, 0x37f, "3ffc:aa11b09bc04bd126", Z, "3ffe:fc7a3764e9804ab7", "", 0x220],
       [FCOS, 0x47f, "bffc:e9fbc247536e7f3d", Z, "3ffe:f9588c631fd3e353", "", 0x20],
       [FCOS, 0x47f, "3ffc:b97697c03de2897f", Z, "3ffe:fbd00a71bc49057a", "", 0x20],
+      [FSIN, 0x27f, "4023:a94a1dd9c6d902e9", Z, "bffe:feed6bfe6918612f", "", 0x20],
+      [FSIN, 0x7f, "bfff:e37dcab3c6e8ec39", Z, "bffe:fa8fece0eb3720c5", "", 0x20],
+      [FSIN, 0xf7f, "4016:d1c8709db054e803", Z, "bffe:fe5059a1292d6859", "", 0x20],
+      [FSIN, 0xc7f, "c02b:f0a287c3b49ced46", Z, "bffe:fae09061e63055cd", "", 0x20],
+      [FCOS, 0x37f, "4000:d0a02a8a6af4cf58", Z, "bffe:fe36da89d3466798", "", 0x20],
+      [FCOS, 0x37f, "402b:ad48d61d8e2d6d2a", Z, "bffe:fe742c117ce7af9b", "", 0x220],
+      // FSIN just off pi/2 (|r| < 2^-14: the exact cosine) and 2^-7 either side of it
+      [FSIN, 0x77f, "3fff:c90fdaa22168c235", Z, "3ffe:ffffffffffffffff", "", 0x20],
+      [FSIN, 0xb7f, "3fff:c90fdaa22168c235", Z, "3fff:8000000000000000", "", 0x220],
+      [FSIN, 0x77f, "3fff:cb0fdaa22168c235", Z, "3ffe:fff8000aaaa4fa51", "", 0x20],
+      [FSIN, 0xb7f, "3fff:c70fdaa22168c235", Z, "3ffe:fff8000aaaa4fa52", "", 0x220],
       // edges, host results: |x| = 1/8, just below -1/4 (the exact cosine missed it), |x| = 2^-14
       // (the polynomial's lower end) and the operand below it (the exact cosine)
       [FCOS, 0x77f, "bffc:8000000000000000", Z, "3ffe:fe00aa93eade9b6d", "", 0x20],

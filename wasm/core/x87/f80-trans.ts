@@ -50,7 +50,7 @@ import { log2Intel, log2p1Intel } from "./f80-log-intel";
 import { exp2m1Host } from "./f80-exp";
 import { exp2m1Intel } from "./f80-exp-intel";
 import { tanHost, sinHost, cosHost } from "./f80-trig";
-import { tanIntel, sinCosIntel, cosSmallIntel } from "./f80-trig-intel";
+import { tanIntel, sinCosIntel } from "./f80-trig-intel";
 import { atanHost } from "./f80-atan";
 import { atanIntel } from "./f80-atan-intel";
 import { vendor, VENDOR_INTEL } from "../vendor";
@@ -190,10 +190,13 @@ function trigArg(sig: u64, se: u32, cw: u32): i32 {
   return 1;
 }
 
-/** q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK. */
-function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
+/**
+ * q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK; cosPoly: Intel's
+ * FSIN and FCOS take the cosine below 1/4 from the host's polynomial (f80-trig-intel.ts).
+ */
+function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64, cosPoly: bool = false): void {
   const k = redK + (cos ? 1 : 0);
-  if (vendor == VENDOR_INTEL) sinCosIntel((k & 1) == 0, rS, rE, rH, rL); // table-driven (f80-trig-intel.ts)
+  if (vendor == VENDOR_INTEL) sinCosIntel((k & 1) == 0, rS, rE, rH, rL, cosPoly); // table-driven (f80-trig-intel.ts)
   else if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
   else {
     sinHost(rS, rE, rH, rL); // the CPU's polynomial (f80-trig.ts)
@@ -213,7 +216,7 @@ export function f80Sin(aSig: u64, aSe: u32, cw: u32): void {
     exactQ(cw);
     return;
   }
-  trigQ(false, qS, qE, qH, qL);
+  trigQ(false, qS, qE, qH, qL, true);
   qround(cw);
 }
 
@@ -229,11 +232,7 @@ export function f80Cos(aSig: u64, aSe: u32, cw: u32): void {
     exactOne();
     return;
   }
-  // 2^-14 <= |x| < 1/4: the host's polynomial (below 2^-14 its rounded odd part is -1/2 exactly and
-  // the exact cosine is the same value)
-  const ex = <i32>(aSe & 0x7FFF);
-  if (vendor == VENDOR_INTEL && ex < BIAS - 2 && ex >= BIAS - 14) cosSmallIntel(qE, qH, qL);
-  else trigQ(true, qS, qE, qH, qL);
+  trigQ(true, qS, qE, qH, qL, true);
   qround(cw);
 }
 

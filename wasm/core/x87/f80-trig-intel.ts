@@ -2,14 +2,15 @@
 // (sessions 17-21) from the argument reduced by the CPU's 66-bit pi (f80-trans.ts):
 //
 // sine and cosine (sessions 18, 20 and 21, scripts/x87-trans/intel-trig.py): for |r| < 1/4 the
-// exact sin r or cos r, rounded once by the caller, except FCOS of an operand 2^-14 <= |x| < 1/4
-// (session 24, cosSmallIntel): the host's own polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = x^2,
+// exact sin r or cos r, rounded once by the caller, except the cosine of 2^-14 <= |r| < 1/4 in FSIN
+// and FCOS (session 24, cosSmallIntel): the host's own polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2,
 // evaluated as E(z^2) + z RN64(O(z^2)), E = 1 + p2 z^2 + p4 z^4 + p6 z^6, O = p1 + p3 z^2 + p5 z^4:
 // the odd part is rounded to nearest at 64 bits (2^-64, |O| ~ 1/2), which leaves a sawtooth of
 // height z 2^-64 in the host's error (period 720/x^3 units of x's last place); p is the minimax
 // cosine on 0 <= z <= 0.0644075, a domain measured from the phases of that sawtooth's drops
-// (intel-trig.py's header). FSIN and FCOS of reduced arguments, FSINCOS and FPTAN keep the exact
-// cosine: the polynomial fits them worse. For |r| >= 1/4 a table: the segment is the
+// (intel-trig.py's header). FSINCOS and FPTAN keep the exact cosine: the polynomial fits them worse.
+// Below 2^-14 the rounded odd part is -1/2 exactly and the exact cosine is the same value (and the
+// 128-bit sum would lose 1 - r^2/2 next to 1). For |r| >= 1/4 a table: the segment is the
 // binade of |r| and the next two bits of its significand, c its midpoint (9/32 .. 15/32 by 1/16,
 // then 9/16, 11/16, 13/16), h = |r| - c (|h| <= 1/32 in [1/4, 1/2), <= 1/16 above), and
 //
@@ -89,12 +90,8 @@ function hornerStep(c: u32, wE: i32, wH: u64, wL: u64): void {
   qadd(qS, qE, qH, qL, tS, tE, tH, tL);
 }
 
-/**
- * q = Intel's FCOS of an operand 0 < |x| < 1/4 (no reduction): E(w) + z RN64(O(w)), z = x^2,
- * w = z^2 (header). FSIN's and FCOS's cosine of a reduced argument, FSINCOS and FPTAN keep the
- * exact cosine: this polynomial made them worse (measure.ts 50000 7).
- */
-export function cosSmallIntel(rE: i32, rH: u64, rL: u64): void {
+/** q = Intel's cos r in FSIN and FCOS for 2^-14 <= |r| < 1/4: E(w) + z RN64(O(w)), z = r^2, w = z^2 (header). */
+function cosSmallIntel(rE: i32, rH: u64, rL: u64): void {
   qmul(0, rE, rH, rL, 0, rE, rH, rL);
   const zE = qE, zH = qH, zL = qL;
   qmul(0, zE, zH, zL, 0, zE, zH, zL);
@@ -142,11 +139,13 @@ export function tanIntel(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
 
 /**
  * q = Intel's sin r (sine = true) or cos r before the final rounding, 0 < |r| <= pi66/4: the exact
- * function below 1/4, the table form above (header).
+ * function below 1/4 (the cosine from the host's polynomial when cosPoly, for FSIN and FCOS), the
+ * table form above (header).
  */
-export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64): void {
+export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64, cosPoly: bool = false): void {
   if (rE < -2) {
-    sinCos(sine, rS, rE, rH, rL);
+    if (!sine && cosPoly && rE >= -14) cosSmallIntel(rE, rH, rL); // FSIN, FCOS: 2^-14 <= |r| < 1/4
+    else sinCos(sine, rS, rE, rH, rL);
     return;
   }
   // |r| = (rH:rL) 2^(rE - 127), rE = -2 or -1; c = 2^rE (9 + 2 i) / 8 for the two bits i after the leading one
