@@ -181,9 +181,11 @@ def cos_small(r):
     return 1 + p[1] * w + p[3] * w * w + p[5] * w * w * w + z * o
 
 def cos_ts():
-    out = ['// p1 .. p6 of the cosine polynomial for |r| < 1/4 (intel-trig.py cospoly)']
-    for k, v in enumerate(cos_poly()):
-        out.append(f128_signed(v, 'p%d' % (k + 1)))
+    """p1, p3, p5 (O, the odd half), then p2, p4, p6 (E - 1 over z^2), as f128 entries."""
+    p = cos_poly()
+    out = ['// p1, p3, p5, then p2, p4, p6 of the cosine polynomial for |r| < 1/4 (intel-trig.py cospoly)']
+    for k in (1, 3, 5, 2, 4, 6):
+        out.append(f128_signed(p[k - 1], 'p%d' % k))
     print('\n'.join(out))
 
 def model(code, x, table):

@@ -265,7 +265,7 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: session 24 (FSIN's and FCOS's cosine of 2^-14 <= |r| < 1/4: E(z^2) + z RN64(O(z^2)), the degree-6 minimax cosine split into its even and odd powers of z = r^2)", () => {
+  it("Intel: session 24 (FSIN's and FCOS's cosine of |r| < 1/4: E(z^2) + z RN64(O(z^2)), the degree-6 minimax cosine split into its even and odd powers of z = r^2)", () => {
     // host results (this Xeon, measure.ts 50000 7) that the exact cosine got wrong: FCOS of
     // |x| < 1/4, then FSIN and FCOS of reduced arguments (x = -1.78, 3.26, 1.4e7, 9.1e10, -3.3e13)
     check(VENDOR_INTEL, [
@@ -285,13 +285,13 @@ describe("x87 vendor flavours", () => {
       [FSIN, 0xc7f, "c02b:f0a287c3b49ced46", Z, "bffe:fae09061e63055cd", "", 0x20],
       [FCOS, 0x37f, "4000:d0a02a8a6af4cf58", Z, "bffe:fe36da89d3466798", "", 0x20],
       [FCOS, 0x37f, "402b:ad48d61d8e2d6d2a", Z, "bffe:fe742c117ce7af9b", "", 0x220],
-      // FSIN just off pi/2 (|r| < 2^-14: the exact cosine) and 2^-7 either side of it
+      // FSIN just off pi/2 (tiny r: 1 - r^2/2 must stay below 1) and 2^-7 either side of it
       [FSIN, 0x77f, "3fff:c90fdaa22168c235", Z, "3ffe:ffffffffffffffff", "", 0x20],
       [FSIN, 0xb7f, "3fff:c90fdaa22168c235", Z, "3fff:8000000000000000", "", 0x220],
       [FSIN, 0x77f, "3fff:cb0fdaa22168c235", Z, "3ffe:fff8000aaaa4fa51", "", 0x20],
       [FSIN, 0xb7f, "3fff:c70fdaa22168c235", Z, "3ffe:fff8000aaaa4fa52", "", 0x220],
       // edges, host results: |x| = 1/8, just below -1/4 (the exact cosine missed it), |x| = 2^-14
-      // (the polynomial's lower end) and the operand below it (the exact cosine)
+      // and the operand below it
       [FCOS, 0x77f, "bffc:8000000000000000", Z, "3ffe:fe00aa93eade9b6d", "", 0x20],
       [FCOS, 0xb7f, "3ffc:8000000000000000", Z, "3ffe:fe00aa93eade9b6e", "", 0x220],
       [FCOS, 0x37f, "bffc:fffffffffffffff0", Z, "3ffe:f80aa4fbef750ba8", "", 0x20],

@@ -304,6 +304,20 @@ export function qround68(tiesOdd: bool): void {
 }
 
 /**
+ * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z > 0, by Horner in this
+ * format's own precision (the Intel flavour's polynomials, f80-log-intel.ts and f80-trig-intel.ts).
+ */
+export function qhorner(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64): void {
+  qload(tab, first + <u32>deg);
+  for (let i = deg - 1; i >= 0; i--) {
+    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    const pS = qS, pE = qE, pH = qH, pL = qL;
+    qload(tab, first + <u32>i);
+    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
+  }
+}
+
+/**
  * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z > 0, by Horner with every
  * product and sum rounded to nearest at 68 bits, as the host's x87 microcode evaluates its
  * polynomials (f80-exp.ts, f80-trig.ts). ones: FPTAN's microcode, which works in ones' complement

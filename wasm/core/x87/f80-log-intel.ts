@@ -39,7 +39,7 @@
 // binade, and K is the best single offset per piece, not a model of that error.
 // Here log2 c and 2 atanh s log2 e come from the odd series in the 128-bit format of f128.ts
 // (error ~2^-120).
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, qnear64, TZ67 } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, qnear64, qhorner, TZ67 } from "./f128";
 import { T_CONST } from "./f80-tables";
 import { logReduce } from "./f80-log";
 import { LOG_OFFSET_INTEL } from "./f80-log-intel-table";
@@ -100,13 +100,7 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   // B = 2 s z P(z) log2 e, z = s^2: the host's polynomial for atanh(s)/s - 1 (session 24)
   qmul(sS, sE, sH, sL, sS, sE, sH, sL);
   const zE = qE, zH = qH, zL = qL;
-  qload(ATANH_P_INTEL, 5);
-  for (let k: u32 = 5; k-- > 0; ) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    const tS = qS, tE = qE, tH = qH, tL = qL;
-    qload(ATANH_P_INTEL, k);
-    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-  }
+  qhorner(ATANH_P_INTEL, 0, 5, zE, zH, zL);
   qmul(qS, qE, qH, qL, 0, zE, zH, zL);
   qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
   const bS = qS, bE = qE, bH = qH, bL = qL;
