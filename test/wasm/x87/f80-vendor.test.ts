@@ -300,6 +300,36 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 25 (FSINCOS's and FPTAN's cosine of |r| < 1/4: 1 + TZ67(TZ67(z) RN64(Q(z))), Q the same minimax polynomial, whole)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that the exact cosine got wrong: FSINCOS (ST0 the
+    // cosine, ST1 the sine) and FPTAN of |x| < 1/4 and of reduced arguments
+    check(VENDOR_INTEL, [
+      [FSINCOS, 0xc7f, "bfff:ae9fbf2d88a45b40", Z, "3ffc:d200b23b75130ae3", "bffe:fa8f091dcab10fc6", 0x20],
+      [FSINCOS, 0xb7f, "bffc:ef8f4dbeeca7b317", Z, "3ffe:f906c304d97e58c1", "bffc:ed616c129860a6be", 0x220],
+      [FSINCOS, 0x77f, "bffc:fc0957f844f4a43c", Z, "3ffe:f848ed18b4b5600c", "bffc:f97fddf1e52f4ab7", 0x20],
+      [FSINCOS, 0x77f, "402e:9cbee7b08149505f", Z, "3ffc:cb48cefd2debfe17", "3ffe:fae7a0920106fe0e", 0x20],
+      [FSINCOS, 0x7f, "3ffc:b664d0c000000000", Z, "3ffe:fbf322e0c27fd27a", "3ffc:b56e4ed4959407b1", 0x20],
+      [FSINCOS, 0x47f, "3ffc:ee287d040ac90357", Z, "3ffe:f91b7f373bc3a27e", "3ffc:ec045306f8d5da4f", 0x20],
+      [FSINCOS, 0x27f, "bffc:e96c6a796362e0db", Z, "3ffe:f960a7fe2ec0261e", "bffc:e7683e8b04c5d353", 0x220],
+      [FPTAN, 0xf7f, "3fff:afa7315587b9146f", Z, "3fff:8000000000000000", "4001:9f14aef9c0dc0f74", 0x20],
+      [FPTAN, 0xb7f, "bffc:e2d57812ad3f786d", Z, "3fff:8000000000000000", "bffc:e69e4ffde1dd4d70", 0x20],
+      [FPTAN, 0x27f, "3ffc:f2cf4ae327411b56", Z, "3fff:8000000000000000", "3ffc:f77714591ad2a3aa", 0x20],
+      [FPTAN, 0x37f, "3ffc:99a4d789b927102a", Z, "3fff:8000000000000000", "3ffc:9aceb07d211ccf28", 0x20],
+      [FPTAN, 0x47f, "3fff:b269e3cac2353b5b", Z, "3fff:8000000000000000", "4001:b2f60cee1b95a126", 0x20],
+      [FPTAN, 0x47f, "402b:ba5c35a1939800b7", Z, "3fff:8000000000000000", "c001:8dbe284e13088dfc", 0x220],
+      [FPTAN, 0xa7f, "c001:f4464a9b5e628816", Z, "3fff:8000000000000000", "c001:8ed4cacd4d1d3f00", 0x20],
+      // edges, host results: 1/4 - ulp, 1/16, 2^-20 (-), 2^-33, 2^-19 (FPTAN)
+      [FSINCOS, 0x37f, "3ffc:ffffffffffffffff", Z, "3ffe:f80aa4fbef750ba8", "3ffc:fd5776a798abb5d3", 0x220],
+      [FSINCOS, 0xb7f, "3ffc:ffffffffffffffff", Z, "3ffe:f80aa4fbef750ba8", "3ffc:fd5776a798abb5d4", 0x220],
+      [FSINCOS, 0x37f, "3ffb:8000000000000000", Z, "3ffe:ff800aaa4fa69a65", "3ffa:ffd557776a76d5a6", 0x20],
+      [FSINCOS, 0xb7f, "bfeb:8000000000000000", Z, "3ffe:ffffffffff800001", "bfea:ffffffffffd55555", 0x220],
+      [FSINCOS, 0x77f, "3fde:8000000000000000", Z, "3ffe:ffffffffffffffff", "3fdd:ffffffffffffffff", 0x20],
+      [FSINCOS, 0xf7f, "bff0:aaaaaaaaaaaaaaab", Z, "3ffe:fffffffc71c71c73", "bff0:aaaaaaa9e06522c4", 0x20],
+      [FPTAN, 0x77f, "3ffc:ffffffffffffffff", Z, "3fff:8000000000000000", "3ffd:82bc2d21e262af31", 0x20],
+      [FPTAN, 0xb7f, "3fec:8000000000000000", Z, "3fff:8000000000000000", "3fec:8000000000aaaaab", 0x220],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
