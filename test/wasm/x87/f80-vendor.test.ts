@@ -330,6 +330,28 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 25 (FSIN's and FCOS's cosine of |r| < 1/4: z and z RN64(O) truncated to 67 bits, as in FSINCOS)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that session 24's E(w) + z RN64(O(w)) got wrong:
+    // FCOS of |x| < 1/4 and of reduced arguments, FSIN of reduced arguments (its cosine quadrants)
+    check(VENDOR_INTEL, [
+      [FCOS, 0x37f, "c015:e67f3c3ff79754d5", Z, "bffe:fc29a3b9bd1036db", "", 0x220],
+      [FCOS, 0x87f, "4032:bb941401a6844749", Z, "bffe:f9158cf1aa1eea1f", "", 0x20],
+      [FCOS, 0x7f, "bffc:903cfcd4fcd71825", Z, "3ffe:fd76eda9fa62307d", "", 0x20],
+      [FCOS, 0x37f, "3ffc:d2561d4a5dce857a", Z, "3ffe:fa9e4f833f7f8dcd", "", 0x220],
+      [FCOS, 0x27f, "c022:85c8119a73735cf7", Z, "bffe:fa417b7648f9e873", "", 0x220],
+      [FSIN, 0xf7f, "4001:ff7b94c8edc7cfa8", Z, "3ffe:fdd83d8309cf5aa5", "", 0x20],
+      [FSIN, 0x67f, "4034:e4dd9713b558577e", Z, "bffe:fd4befaac721d456", "", 0x220],
+      [FSIN, 0xa7f, "c02b:94be92c8f9349f05", Z, "bffe:fd104226c48674ee", "", 0x20],
+      [FSIN, 0xc7f, "bfff:ae672dab20ecdd75", Z, "bffe:fa77bce46f27a879", "", 0x20],
+      [FSIN, 0xf7f, "3fff:db520eaba30ef62e", Z, "3ffe:fd66605ab2fb18a2", "", 0x20],
+      // the edge session 24 left: |x| = 1/4 - 8 ulps (C1 clear in RN, RD and RZ; RU rounds up)
+      [FCOS, 0x37f, "3ffc:fffffffffffffff8", Z, "3ffe:f80aa4fbef750ba8", "", 0x20],
+      [FCOS, 0x77f, "bffc:fffffffffffffff8", Z, "3ffe:f80aa4fbef750ba8", "", 0x20],
+      [FCOS, 0xb7f, "3ffc:fffffffffffffff8", Z, "3ffe:f80aa4fbef750ba9", "", 0x220],
+      [FCOS, 0xf7f, "bffc:fffffffffffffff8", Z, "3ffe:f80aa4fbef750ba8", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

@@ -4,7 +4,8 @@
 // sine and cosine (sessions 18, 20 and 21, scripts/x87-trans/intel-trig.py): for |r| < 1/4 the
 // exact sin r or cos r, rounded once by the caller, except the cosine in FSIN and FCOS (session 24,
 // cosSmallIntel): the host's own polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2,
-// evaluated as E(z^2) + z RN64(O(z^2)), E = 1 + p2 z^2 + p4 z^4 + p6 z^6, O = p1 + p3 z^2 + p5 z^4:
+// evaluated as E(z^2) + TZ67(TZ67(z) RN64(O(z^2))), E = 1 + p2 z^2 + p4 z^4 + p6 z^6,
+// O = p1 + p3 z^2 + p5 z^4 (the two truncations: session 25, as in FSINCOS below):
 // the odd part is rounded to nearest at 64 bits (2^-64, |O| ~ 1/2), which leaves a sawtooth of
 // height z 2^-64 in the host's error (period 720/x^3 units of x's last place); p is the minimax
 // cosine on 0 <= z <= 0.0644075, a domain measured from the phases of that sawtooth's drops
@@ -86,8 +87,8 @@ const T_COS_SMALL_INTEL = memory.data<u64>([
 ]);
 
 /**
- * q = Intel's cos r in FSIN and FCOS for 0 < |r| < 1/4: E(w) + z RN64(O(w)), z = r^2, w = z^2
- * (header), summed as 1 + (z RN64(O) + w (p2 + w (p4 + w p6))): the two small terms first, so that
+ * q = Intel's cos r in FSIN and FCOS for 0 < |r| < 1/4: E(w) + TZ67(TZ67(z) RN64(O(w))), z = r^2,
+ * w = z^2 (header), summed as 1 + (TZ67(...) + w (p2 + w (p4 + w p6))): the two small terms first, so that
  * a tiny r keeps 1 - r^2/2 below 1 (adding 1 first jams a sticky bit above it).
  */
 function cosSmallIntel(rE: i32, rH: u64, rL: u64): void {
@@ -97,7 +98,8 @@ function cosSmallIntel(rE: i32, rH: u64, rL: u64): void {
   const wE = qE, wH = qH, wL = qL;
   qhorner(T_COS_SMALL_INTEL, 0, 2, wE, wH, wL); // O, rounded to nearest at 64 bits
   qnear64();
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+  qmul(qS, qE, qH, qL, 0, zE, zH, zL & TZ67);
+  qL &= TZ67;
   const oS = qS, oE = qE, oH = qH, oL = qL;
   qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
   qmul(qS, qE, qH, qL, 0, wE, wH, wL);
