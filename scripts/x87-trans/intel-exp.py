@@ -9,8 +9,9 @@ Usage:
       product  RC(x * L), L = ln 2 rounded to nearest at 64..75 bits (the exact product, rounded once)
       expm1    RC(e^Y - 1), Y = x * L66 truncated to 67 bits (e^Y - 1 exact), and nearby variants
       intel    session 17's model: product for |x| < 2^-68, expm1 above
-      v2       the flavour's model: intel, but Y + RN64(TZ67(RNA64(Y) w)) below 1/4 (session 21;
-               session 18 had Y + RN64(e^Y - 1 - Y)), and table_path() at 1/4 <= |x| < 1 (session 23)
+      v2       the flavour's model: intel, but Y + RN64(TZ67(RNA64(Y) Y) Q) below 1/4 (session 25;
+               session 21 had RN64(TZ67(RNA64(Y) w)), session 18 Y + RN64(e^Y - 1 - Y)), and
+               table_path() at 1/4 <= |x| < 1 (session 23)
   python3 scripts/x87-trans/intel-exp.py ts
     prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) and RN64(2^c) for the 64
     midpoints c; computed, nothing fitted)
@@ -30,6 +31,12 @@ Findings (Xeon, family 6 model 167):
   three bits below the 64th are 100 (a tie): Y is rounded with ties away from zero (RNA64), and
   98.9% match (ties to even 93.6%, toward zero 88.2%, to odd 93.5%). measure.ts 50000 7: F2XM1
   99.42 -> 99.77%; 20000 2: 99.80%.
+- Session 25, |x| < 1/4: the cosines' read-back (FSINCOS's 1 + TZ67(TZ67(z) RN64(Q)), intel-trig.py)
+  suggested truncating the square rather than the product: RN64(TZ67(RNA64(Y) Y) Q), Q = (e^Y - 1 -
+  Y) / Y^2, on 30,000 consecutive operands at x = 0.03, 0.09, 0.15, 0.2, -0.2: 147 -> 77 misses
+  (RNA64 is still needed: TZ67(Y Y) gives 238 on 6,000 of them). A further truncation of the product
+  at 69-71 bits before RN64 gains a little more (62 at 70 bits), at 68 bits it loses: a small bias
+  in Q, perhaps the host's polynomial, not modelled. measure.ts 50000 7: F2XM1 82 -> 66 misses.
 - Session 18, 1/4 <= |x| < 1: the error of the host's value against the exact 2^x - 1 is constant
   on segments of 1/16 of the binade (boundaries at x = j 2^(e-4), j = 16..31, e = -2, -1, for
   either sign) and jumps between them by up to 0.95 units of 2^-67: 2^x - 1 = T_j 2^r - 1 with
@@ -115,7 +122,8 @@ def v2(x, L66):
         a = abs(Y); u = F(2) ** (expo(a) - 63); k = a / u; fl = k.numerator // k.denominator
         y64 = (fl + 1 if k - fl >= F(1, 2) else fl) * u
         if Y < 0: y64 = -y64
-        return Y + rnd(rnd(y64 * (em1(Y) - Y) / Y, 67, 3), 64, 0)
+        # session 25: the truncation is the square's, TZ67(RNA64(Y) Y), times Q = (e^Y - 1 - Y) / Y^2
+        return Y + rnd(rnd(y64 * Y, 67, 3) * (em1(Y) - Y) / (Y * Y), 64, 0)
     return table_path(x, L66)
 
 def table_path(x, L66):

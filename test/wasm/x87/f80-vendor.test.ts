@@ -352,6 +352,22 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 25 (F2XM1 below 1/4: Y + RN64(TZ67(RNA64(Y) Y) Q), the square truncated to 67 bits)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that Y + RN64(TZ67(RNA64(Y) w)) got wrong
+    check(VENDOR_INTEL, [
+      [F2XM1, 0x67f, "bffc:e5ac8359f5911bf3", Z, "bffc:9370a130bbbcd8cf", "", 0x220],
+      [F2XM1, 0xa7f, "3ffc:a5d76fdea4e03b4d", Z, "3ffb:f34e6c443bccc8c5", "", 0x220],
+      [F2XM1, 0x77f, "bffb:936fb33b17be5bd9", Z, "bffa:c75fd87fdbaafa5b", "", 0x220],
+      [F2XM1, 0x67f, "bffc:8c85082ed5e73682", Z, "bffb:b9d2ecf25d829a0d", "", 0x220],
+      [F2XM1, 0x67f, "bffc:85e3441ea700bfa6", Z, "bffb:b1721073a5142a98", "", 0x220],
+      [F2XM1, 0xa7f, "bffc:c3c1c5cf0662c845", Z, "bffb:fe2a5a0d56c4cfe3", "", 0x20],
+      [F2XM1, 0xe7f, "bffc:8e711fc6facf9b61", Z, "bffb:bc3ecf296b20255b", "", 0x20],
+      [F2XM1, 0x77f, "bffb:800000e4089333e0", Z, "bffa:ada82fdc6fa5c13d", "", 0x220],
+      [F2XM1, 0x7f, "3ffc:f834ad2937aedbed", Z, "3ffc:bb571aceba5fda27", "", 0x20],
+      [F2XM1, 0x37f, "bffb:a7815bbb3c90ffcc", Z, "bffa:e1c083135c2a227d", "", 0x220],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
