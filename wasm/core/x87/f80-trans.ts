@@ -191,12 +191,12 @@ function trigArg(sig: u64, se: u32, cw: u32): i32 {
 }
 
 /**
- * q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK; cosPoly: Intel's
- * FSIN and FCOS take the cosine below 1/4 from the host's polynomial (f80-trig-intel.ts).
+ * q = sin(x) (cos = false) or cos(x) from the reduced argument r (given) and redK; single: FSIN or FCOS,
+ * whose cosine below 1/4 Intel evaluates differently from FSINCOS's and FPTAN's (f80-trig-intel.ts).
  */
-function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64, cosPoly: bool = false): void {
+function trigQ(cos: bool, rS: u32, rE: i32, rH: u64, rL: u64, single: bool = false): void {
   const k = redK + (cos ? 1 : 0);
-  if (vendor == VENDOR_INTEL) sinCosIntel((k & 1) == 0, rS, rE, rH, rL, cosPoly); // table-driven (f80-trig-intel.ts)
+  if (vendor == VENDOR_INTEL) sinCosIntel((k & 1) == 0, rS, rE, rH, rL, single); // table-driven (f80-trig-intel.ts)
   else if ((k & 1) != 0) cosHost(rS, rE, rH, rL); // the CPU's last steps (f80-trig.ts)
   else {
     sinHost(rS, rE, rH, rL); // the CPU's polynomial (f80-trig.ts)

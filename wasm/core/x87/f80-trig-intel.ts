@@ -10,7 +10,7 @@
 // height z 2^-64 in the host's error (period 720/x^3 units of x's last place); p is the minimax
 // cosine on 0 <= z <= 0.0644075, a domain measured from the phases of that sawtooth's drops
 // (intel-trig.py's header). FSINCOS and FPTAN evaluate the same polynomial differently (session 25,
-// cosPairIntel): 1 + TZ67(TZ67(z) RN64(Q(z))), Q = (p(z) - 1)/z whole, rounded to nearest at 64 bits
+// cosSmallIntel's pair form): 1 + TZ67(TZ67(z) RN64(Q(z))), Q = (p(z) - 1)/z whole, rounded to nearest at 64 bits
 // (|Q| ~ 1/2: grid 2^-65), which leaves per-operand noise of up to z 2^-66 against the exact cosine
 // (read back from 30,000 consecutive operands at 0.13 and at 0.24: 3 and 4 misses, exact cosine 528).
 // For |r| >= 1/4 a table: the segment is the
@@ -87,44 +87,33 @@ const T_COS_SMALL_INTEL = memory.data<u64>([
 ]);
 
 /**
- * q = Intel's cos r in FSIN and FCOS for 0 < |r| < 1/4: E(w) + TZ67(TZ67(z) RN64(O(w))), z = r^2,
- * w = z^2 (header), summed as 1 + (TZ67(...) + w (p2 + w (p4 + w p6))): the two small terms first, so that
- * a tiny r keeps 1 - r^2/2 below 1 (adding 1 first jams a sticky bit above it).
+ * q = Intel's cos r for 0 < |r| < 1/4 (header), z = r^2, w = z^2, O = p1 + p3 w + p5 w^2,
+ * E' = p2 + p4 w + p6 w^2:
+ * - FSIN and FCOS (pair = false): 1 + (TZ67(TZ67(z) RN64(O)) + w E'), the two small terms summed
+ *   first, so that a tiny r keeps 1 - r^2/2 below 1 (adding 1 first jams a sticky bit above it);
+ * - FSINCOS and FPTAN (pair = true, session 25): 1 + TZ67(TZ67(z) RN64(Q)), Q = O + z E' whole.
  */
-function cosSmallIntel(rE: i32, rH: u64, rL: u64): void {
+function cosSmallIntel(rE: i32, rH: u64, rL: u64, pair: bool): void {
   qmul(0, rE, rH, rL, 0, rE, rH, rL);
   const zE = qE, zH = qH, zL = qL;
   qmul(0, zE, zH, zL, 0, zE, zH, zL);
   const wE = qE, wH = qH, wL = qL;
-  qhorner(T_COS_SMALL_INTEL, 0, 2, wE, wH, wL); // O, rounded to nearest at 64 bits
-  qnear64();
+  qhorner(T_COS_SMALL_INTEL, 0, 2, wE, wH, wL); // O
+  if (pair) {
+    const oS = qS, oE = qE, oH = qH, oL = qL;
+    qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
+    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    qadd(qS, qE, qH, qL, oS, oE, oH, oL); // Q = O + z E'
+  }
+  qnear64(); // O or Q rounded to nearest at 64 bits
   qmul(qS, qE, qH, qL, 0, zE, zH, zL & TZ67);
   qL &= TZ67;
-  const oS = qS, oE = qE, oH = qH, oL = qL;
-  qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
-  qmul(qS, qE, qH, qL, 0, wE, wH, wL);
-  qadd(qS, qE, qH, qL, oS, oE, oH, oL);
-  qonePlus(false);
-}
-
-/**
- * q = Intel's cos r in FSINCOS and FPTAN for 0 < |r| < 1/4 (session 25): 1 + TZ67(TZ67(z) RN64(Q(z))),
- * z = r^2, Q = p1 + p2 z + ... + p6 z^5 the same minimax polynomial as cosSmallIntel's, whole, rounded
- * to nearest at 64 bits (header).
- */
-function cosPairIntel(rE: i32, rH: u64, rL: u64): void {
-  qmul(0, rE, rH, rL, 0, rE, rH, rL);
-  const zE = qE, zH = qH, zL = qL;
-  qmul(0, zE, zH, zL, 0, zE, zH, zL);
-  const wE = qE, wH = qH, wL = qL;
-  qhorner(T_COS_SMALL_INTEL, 0, 2, wE, wH, wL); // O(w) = p1 + p3 w + p5 w^2
-  const oS = qS, oE = qE, oH = qH, oL = qL;
-  qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL); // p2 + p4 w + p6 w^2
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-  qadd(qS, qE, qH, qL, oS, oE, oH, oL); // Q = O(w) + z (p2 + p4 w + p6 w^2)
-  qnear64();
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL & TZ67);
-  qL &= TZ67;
+  if (!pair) {
+    const tS = qS, tE = qE, tH = qH, tL = qL;
+    qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
+    qmul(qS, qE, qH, qL, 0, wE, wH, wL); // w E'
+    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
+  }
   qonePlus(false);
 }
 
@@ -154,15 +143,14 @@ export function tanIntel(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
 }
 
 /**
- * q = Intel's sin r (sine = true) or cos r before the final rounding, 0 < |r| <= pi66/4: the exact
- * function below 1/4 (the cosine from the host's polynomial when cosPoly, for FSIN and FCOS), the
- * table form above (header).
+ * q = Intel's sin r (sine = true) or cos r before the final rounding, 0 < |r| <= pi66/4: below 1/4 the
+ * exact sine or the host's polynomial cosine (single: FSIN's and FCOS's form, else FSINCOS's and
+ * FPTAN's), the table form above (header).
  */
-export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64, cosPoly: bool = false): void {
+export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64, single: bool = false): void {
   if (rE < -2) {
     if (sine) sinCos(true, rS, rE, rH, rL);
-    else if (cosPoly) cosSmallIntel(rE, rH, rL); // FSIN, FCOS
-    else cosPairIntel(rE, rH, rL); // FSINCOS, FPTAN
+    else cosSmallIntel(rE, rH, rL, !single);
     return;
   }
   // |r| = (rH:rL) 2^(rE - 127), rE = -2 or -1; c = 2^rE (9 + 2 i) / 8 for the two bits i after the leading one
