@@ -15,8 +15,9 @@ Usage:
   python3 scripts/x87-trans/consecutive.py score MODEL FILE...
       operands whose RN, RD and RU results MODEL reproduces exactly, per file
 
-Models: sin, cos (exact), cos_small (FSIN/FCOS below 1/4), cos_small24 (session 24's, without the
-truncations), cos_pair (FSINCOS/FPTAN below 1/4), tan (TZ67(sin) / TZ67(cos_pair)), tan_exactcos,
+Models: sin, cos (exact), sin_small and cos_small (FSIN/FCOS below 1/4), cos_small24 (session 24's,
+without the truncations), sin_pair and cos_pair (FSINCOS/FPTAN below 1/4), tan (TZ67(sin_pair) /
+TZ67(cos_pair)), tan_exactcos (TZ67(sin) / TZ67(cos)),
 f2xm1 (|x| < 1/4, session 25), f2xm1_s21 (session 21's Y + RN64(TZ67(RNA64(Y) w))).
 
 Found with it (session 25; docs/RESULTS.md): over 30,000 consecutive operands at x = 0.24 FSINCOS's
@@ -74,9 +75,9 @@ def f2xm1(x, session21=False):
     return Y + X.rnd(X.rnd(y64 * Y, 67, 3) * e / (Y * Y), 64, 0)
 
 MODELS = {
-    'sin': T.sinf, 'cos': T.cosf, 'cos_small': T.cos_small, 'cos_pair': T.cos_pair,
+    'sin': T.sinf, 'cos': T.cosf, 'sin_small': T.sin_small, 'sin_pair': lambda x: T.sin_small(x, True), 'cos_small': T.cos_small, 'cos_pair': T.cos_pair,
     'cos_small24': lambda x: T.cos_small(x, True),
-    'tan': lambda x: T.tz67(T.sinf(x)) / T.tz67(T.cos_pair(x)),
+    'tan': lambda x: T.tz67(T.sin_small(x, True)) / T.tz67(T.cos_pair(x)),
     'tan_exactcos': lambda x: T.tz67(T.sinf(x)) / T.tz67(T.cosf(x)),
     'f2xm1': f2xm1, 'f2xm1_s21': lambda x: f2xm1(x, True),
 }

@@ -195,6 +195,40 @@ def cos_pair(r):
     for c in reversed(p): q = q * z + c
     return 1 + tz67(tz67(z) * X.rnd(q, 64, 0))
 
+ZM_SIN = F(6288, 10**5)  # session 24: the phases of FSIN's sine sawtooth (spread 0.04)
+
+def sin_poly():
+    """s1 .. s6: the minimax polynomial x + s1 x^3 + ... + s6 x^13 of sin x on 0 <= x^2 <= ZM_SIN
+    (absolute error; remez.py's minimax_basis)."""
+    from remez import minimax_basis
+    xm = mp.sqrt(mp.mpf(ZM_SIN.numerator) / ZM_SIN.denominator)
+    basis = [(lambda k: lambda x: x ** (2 * k + 3))(k) for k in range(6)]
+    return [X.fr(v) for v in minimax_basis(lambda x: mp.sin(x) - x, basis, mp.mpf(0), xm)]
+
+_SINP = None
+
+def sin_small(r, pair=False):
+    """The host's sin r for |r| < 1/4 (session 25), z = r^2, w = z^2, O = s1 + s3 w + s5 w^2,
+    E' = s2 + s4 w + s6 w^2: r + TZ67(r u) with u = RN64(TZ67(TZ67(z) RN64(O)) + w E') in FSIN and
+    FCOS, u = RN64(TZ67(TZ67(z) RN64(O + z E'))) in FSINCOS and FPTAN (pair)."""
+    global _SINP
+    if _SINP is None:
+        _SINP = sin_poly()
+    s = _SINP; a = abs(r); z = a * a; w = z * z
+    o = s[0] + s[2] * w + s[4] * w * w; e = s[1] + s[3] * w + s[5] * w * w
+    if pair: u = X.rnd(tz67(tz67(z) * X.rnd(o + z * e, 64, 0)), 64, 0)
+    else: u = X.rnd(tz67(tz67(z) * X.rnd(o, 64, 0)) + w * e, 64, 0)
+    v = a + tz67(a * u)
+    return -v if r < 0 else v
+
+def sin_ts():
+    """s1, s3, s5, then s2, s4, s6 of the sine polynomial for |r| < 1/4, as f128 entries."""
+    p = sin_poly()
+    out = ['// s1, s3, s5, then s2, s4, s6 of the sine polynomial for |r| < 1/4 (intel-trig.py sinpoly)']
+    for k in (1, 3, 5, 2, 4, 6):
+        out.append(f128_signed(p[k - 1], 's%d' % k))
+    print('\n'.join(out))
+
 def cos_ts():
     """p1, p3, p5 (O, the odd half), then p2, p4, p6 (E - 1 over z^2), as f128 entries."""
     p = cos_poly()
@@ -210,7 +244,7 @@ def model(code, x, table):
     if table is None:
         v = cosf(r) if cos_ else sinf(r)
     elif a < F(1, 4):
-        v = cos_small(r) if cos_ else sinf(r)
+        v = cos_small(r) if cos_ else sin_small(r)
     else:
         sv, cv = terms(a, table)
         if cos_: v = cv
@@ -249,6 +283,7 @@ def main():
     cmd = sys.argv[1]
     if cmd == 'ts': return to_ts()
     if cmd == 'cospoly': return cos_ts()
+    if cmd == 'sinpoly': return sin_ts()
     if cmd == 'fit':
         random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
         return fit(int(sys.argv[2]))

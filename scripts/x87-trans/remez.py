@@ -45,3 +45,23 @@ def minimax(f, zm, n, iters=30):
             break
         pts = new
     return p
+
+
+def minimax_basis(f, basis, lo, hi, iters=40, gridn=2000):
+    """c_k minimising max |sum c_k basis_k(x) - f(x)| on [lo, hi] (mpmath functions; the error
+    alternates at len(basis) + 1 points): for polynomials with a fixed leading term or a weight,
+    e.g. Intel's sine x + x^3 (s1 + s2 x^2 + ...) with absolute error (intel-trig.py sin_poly)."""
+    import mpmath
+    n = len(basis)
+    pts = [lo + (hi - lo) * (1 - mpmath.cos(mpmath.pi * (i + 1) / (n + 1))) / 2 for i in range(n + 1)]
+    grid = [lo + (hi - lo) * mpmath.mpf(i) / gridn for i in range(1, gridn + 1)]
+    for _ in range(iters):
+        M = mpmath.matrix([[b(x) for b in basis] + [(-1) ** i] for i, x in enumerate(pts)])
+        c = mpmath.lu_solve(M, mpmath.matrix([f(x) for x in pts]))
+        co = [c[k] for k in range(n)]
+        err = lambda x: sum(co[k] * basis[k](x) for k in range(n)) - f(x)
+        new = exchange(err, grid, n + 1, 60)
+        if max(abs(a - b) for a, b in zip(new, pts)) < (hi - lo) * mpmath.mpf(2) ** -90:
+            break
+        pts = new
+    return co
