@@ -19,9 +19,9 @@ Usage:
 The model: x is reduced by the 66-bit pi/2 as in f80-trans.ts (r in [-pi66/4, pi66/4], the
 quadrant picks +-sin r or +-cos r). For |r| < 1/4 the host's sine is sin r rounded once; the
 cosine of FSIN and FCOS (session 24; FSINCOS and FPTAN differ) is the polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2, evaluated as
-E(z^2) + TZ67(TZ67(z) RN64(O(z^2))) with E = 1 + p2 z^2 + p4 z^4 + p6 z^6, O = p1 + p3 z^2 + p5 z^4
-(O rounded to nearest at 64 bits, z and the product truncated to 67 bits (session 25), the rest
-exact); FSINCOS and FPTAN take 1 + TZ67(TZ67(z) RN64(Q(z))), Q = (p(z) - 1)/z whole (session 25,
+1 + TZ67(TZ67(TZ67(z) RN64(O(z^2))) + E(z^2) - 1) with E = 1 + p2 z^2 + p4 z^4 + p6 z^6,
+O = p1 + p3 z^2 + p5 z^4 (O rounded to nearest at 64 bits; z, the product and the small terms' sum
+truncated to 67 bits (session 25), the rest exact); FSINCOS and FPTAN take 1 + TZ67(TZ67(z) RN64(Q(z))), Q = (p(z) - 1)/z whole (session 25,
 cos_pair; consecutive.py). p is the minimax polynomial of cos with p0 = 1 on
 0 <= z <= ZM_COS (absolute error, 2^-76.9). Windows of consecutive operands in [1/8, 1/4) showed
 the host's error as a sawtooth: slope and drop z 2^-64, period 720/x^3 units of x's last place (O's
@@ -174,15 +174,16 @@ def cos_poly():
 _COSP = None
 
 def cos_small(r, session24=False):
-    """The host's cos r in FSIN and FCOS for |r| < 1/4: E(z^2) + TZ67(TZ67(z) RN64(O(z^2))), z = r^2
-    (session 25 added the two truncations; session24=True leaves them out)."""
+    """The host's cos r in FSIN and FCOS for |r| < 1/4: 1 + TZ67(TZ67(TZ67(z) RN64(O(z^2))) + E(z^2) - 1),
+    z = r^2 (session 25 added the truncations; session24=True leaves them out)."""
     global _COSP
     if _COSP is None:
         _COSP = cos_poly()
     p = _COSP; z = r * r; w = z * z
     o = X.rnd(p[0] + p[2] * w + p[4] * w * w, 64, 0)
-    t = z * o if session24 else tz67(tz67(z) * o)
-    return 1 + p[1] * w + p[3] * w * w + p[5] * w * w * w + t
+    e = p[1] * w + p[3] * w * w + p[5] * w * w * w
+    if session24: return 1 + e + z * o
+    return 1 + tz67(tz67(tz67(z) * o) + e)
 
 def cos_pair(r):
     """The host's cos r in FSINCOS and FPTAN for |r| < 1/4 (session 25): 1 + TZ67(TZ67(z) RN64(Q(z))),

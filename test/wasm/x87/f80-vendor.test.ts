@@ -386,6 +386,22 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 25 (FSIN's and FCOS's cosine of |r| < 1/4: the small terms' sum truncated to 67 bits before the 1)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that 1 + (TZ67(TZ67(z) RN64(O)) + w E') got wrong
+    check(VENDOR_INTEL, [
+      [FCOS, 0xf7f, "400a:99ba9a61c62f3e1d", Z, "bffe:faac4eba38cdd224", "", 0x20],
+      [FCOS, 0x47f, "3ffc:813c583965366e45", Z, "3ffe:fdf6c249399bf6d9", "", 0x20],
+      [FCOS, 0x37f, "3ffc:87adf5a369c61260", Z, "3ffe:fdc18fdb2b0576f2", "", 0x220],
+      [FCOS, 0x7f, "c001:c1aa9dffedc30968", Z, "3ffe:f9319b6e7975989c", "", 0x220],
+      [FCOS, 0xc7f, "c001:d02c1d799ce77bf1", Z, "3ffe:f9b4cc71a06ba2c6", "", 0x20],
+      [FSIN, 0x87f, "4027:ac3ab0ccb0fb4b02", Z, "bffe:facf3d0c42c7fa34", "", 0x20],
+      [FSIN, 0x7f, "3fff:e5892c2e02428c88", Z, "3ffe:f9b12654a79ddaee", "", 0x20],
+      [FSIN, 0x37f, "bfff:e0a8b47ba8eb7ef0", Z, "bffe:fba981b16361150f", "", 0x20],
+      [FSIN, 0x47f, "bfff:e30632f9f3df9f2d", Z, "bffe:fac088e9b0333c2a", "", 0x20],
+      [FSIN, 0x47f, "3fff:b204a6ebe2384334", Z, "3ffe:fbdcd5f5060fb400", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

@@ -7,8 +7,8 @@
 // + w E_s') in FSIN and FCOS (its odd half rounded, as the cosine's) and u = RN64(TZ67(TZ67(z)
 // RN64(O_s + z E_s'))) in FSINCOS and FPTAN (whole); the cosine (session 24, cosSmallIntel) the
 // polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2,
-// evaluated as E(z^2) + TZ67(TZ67(z) RN64(O(z^2))), E = 1 + p2 z^2 + p4 z^4 + p6 z^6,
-// O = p1 + p3 z^2 + p5 z^4 (the two truncations: session 25, as in FSINCOS below):
+// evaluated as 1 + TZ67(TZ67(TZ67(z) RN64(O(z^2))) + (E(z^2) - 1)), E = 1 + p2 z^2 + p4 z^4 + p6 z^6,
+// O = p1 + p3 z^2 + p5 z^4 (the truncations: session 25, as in FSINCOS below):
 // the odd part is rounded to nearest at 64 bits (2^-64, |O| ~ 1/2), which leaves a sawtooth of
 // height z 2^-64 in the host's error (period 720/x^3 units of x's last place); p is the minimax
 // cosine on 0 <= z <= 0.0644075, a domain measured from the phases of that sawtooth's drops
@@ -139,8 +139,8 @@ function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
 /**
  * q = Intel's cos r for 0 < |r| < 1/4 (header), z = r^2, w = z^2, O = p1 + p3 w + p5 w^2,
  * E' = p2 + p4 w + p6 w^2:
- * - FSIN and FCOS (pair = false): 1 + (TZ67(TZ67(z) RN64(O)) + w E'), the two small terms summed
- *   first, so that a tiny r keeps 1 - r^2/2 below 1 (adding 1 first jams a sticky bit above it);
+ * - FSIN and FCOS (pair = false): 1 + TZ67(TZ67(TZ67(z) RN64(O)) + w E'), the two small terms summed
+ *   (and truncated) first, so that a tiny r keeps 1 - r^2/2 below 1;
  * - FSINCOS and FPTAN (pair = true, session 25): 1 + TZ67(TZ67(z) RN64(Q)), Q = O + z E' whole.
  */
 function cosSmallIntel(rE: i32, rH: u64, rL: u64, pair: bool): void {
@@ -163,6 +163,7 @@ function cosSmallIntel(rE: i32, rH: u64, rL: u64, pair: bool): void {
     qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
     qmul(qS, qE, qH, qL, 0, wE, wH, wL); // w E'
     qadd(qS, qE, qH, qL, tS, tE, tH, tL);
+    qL &= TZ67; // the small terms' sum truncated to 67 bits (session 25)
   }
   qonePlus(false);
 }
