@@ -103,20 +103,20 @@ const T_SIN_SMALL_INTEL = memory.data<u64>([
 ]);
 
 /**
- * q = Intel's sin r for 0 < |r| < 1/4 (session 25): |r| + TZ67(|r| u) with r's sign, z = r^2, w = z^2,
- * O = s1 + s3 w + s5 w^2, E' = s2 + s4 w + s6 w^2 and
- * - FSIN and FCOS (pair = false): u = RN64(TZ67(TZ67(z) RN64(O)) + w E');
- * - FSINCOS and FPTAN (pair = true): u = RN64(TZ67(TZ67(z) RN64(O + z E'))).
+ * The polynomial part of Intel's sine and cosine for 0 < |r| < 1/4 (tab: T_SIN_SMALL_INTEL or
+ * T_COS_SMALL_INTEL), z = r^2, w = z^2, O = c1 + c3 w + c5 w^2, E' = c2 + c4 w + c6 w^2:
+ * q = TZ67(TZ67(z) RN64(O)) + w E' for FSIN and FCOS (pair = false, the odd half rounded), or
+ * q = TZ67(TZ67(z) RN64(O + z E')) for FSINCOS and FPTAN (pair = true, the polynomial whole).
  */
-function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
+function smallPolyIntel(tab: usize, rE: i32, rH: u64, rL: u64, pair: bool): void {
   qmul(0, rE, rH, rL, 0, rE, rH, rL);
   const zE = qE, zH = qH, zL = qL;
   qmul(0, zE, zH, zL, 0, zE, zH, zL);
   const wE = qE, wH = qH, wL = qL;
-  qhorner(T_SIN_SMALL_INTEL, 0, 2, wE, wH, wL); // O
+  qhorner(tab, 0, 2, wE, wH, wL); // O
   if (pair) {
     const oS = qS, oE = qE, oH = qH, oL = qL;
-    qhorner(T_SIN_SMALL_INTEL, 3, 2, wE, wH, wL);
+    qhorner(tab, 3, 2, wE, wH, wL);
     qmul(qS, qE, qH, qL, 0, zE, zH, zL);
     qadd(qS, qE, qH, qL, oS, oE, oH, oL); // O + z E'
   }
@@ -125,11 +125,19 @@ function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
   qL &= TZ67;
   if (!pair) {
     const tS = qS, tE = qE, tH = qH, tL = qL;
-    qhorner(T_SIN_SMALL_INTEL, 3, 2, wE, wH, wL);
+    qhorner(tab, 3, 2, wE, wH, wL);
     qmul(qS, qE, qH, qL, 0, wE, wH, wL); // w E'
     qadd(qS, qE, qH, qL, tS, tE, tH, tL);
   }
-  qnear64(); // u
+}
+
+/**
+ * q = Intel's sin r for 0 < |r| < 1/4 (session 25): |r| + TZ67(|r| u) with r's sign, u the
+ * polynomial part rounded to nearest at 64 bits (u = z Q_s ~ -z/6).
+ */
+function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
+  smallPolyIntel(T_SIN_SMALL_INTEL, rE, rH, rL, pair);
+  qnear64();
   qmul(qS, qE, qH, qL, 0, rE, rH, rL);
   qL &= TZ67;
   qadd(0, rE, rH, rL, qS, qE, qH, qL);
@@ -137,34 +145,13 @@ function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
 }
 
 /**
- * q = Intel's cos r for 0 < |r| < 1/4 (header), z = r^2, w = z^2, O = p1 + p3 w + p5 w^2,
- * E' = p2 + p4 w + p6 w^2:
- * - FSIN and FCOS (pair = false): 1 + TZ67(TZ67(TZ67(z) RN64(O)) + w E'), the two small terms summed
- *   (and truncated) first, so that a tiny r keeps 1 - r^2/2 below 1;
- * - FSINCOS and FPTAN (pair = true, session 25): 1 + TZ67(TZ67(z) RN64(Q)), Q = O + z E' whole.
+ * q = Intel's cos r for 0 < |r| < 1/4 (header): 1 + the polynomial part, in FSIN and FCOS truncated
+ * to 67 bits first (session 25). The small terms are summed before the 1, so that a tiny r keeps
+ * 1 - r^2/2 below 1 (adding 1 first jams a sticky bit above it).
  */
 function cosSmallIntel(rE: i32, rH: u64, rL: u64, pair: bool): void {
-  qmul(0, rE, rH, rL, 0, rE, rH, rL);
-  const zE = qE, zH = qH, zL = qL;
-  qmul(0, zE, zH, zL, 0, zE, zH, zL);
-  const wE = qE, wH = qH, wL = qL;
-  qhorner(T_COS_SMALL_INTEL, 0, 2, wE, wH, wL); // O
-  if (pair) {
-    const oS = qS, oE = qE, oH = qH, oL = qL;
-    qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    qadd(qS, qE, qH, qL, oS, oE, oH, oL); // Q = O + z E'
-  }
-  qnear64(); // O or Q rounded to nearest at 64 bits
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL & TZ67);
-  qL &= TZ67;
-  if (!pair) {
-    const tS = qS, tE = qE, tH = qH, tL = qL;
-    qhorner(T_COS_SMALL_INTEL, 3, 2, wE, wH, wL);
-    qmul(qS, qE, qH, qL, 0, wE, wH, wL); // w E'
-    qadd(qS, qE, qH, qL, tS, tE, tH, tL);
-    qL &= TZ67; // the small terms' sum truncated to 67 bits (session 25)
-  }
+  smallPolyIntel(T_COS_SMALL_INTEL, rE, rH, rL, pair);
+  if (!pair) qL &= TZ67;
   qonePlus(false);
 }
 
