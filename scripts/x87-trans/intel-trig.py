@@ -222,20 +222,11 @@ def sin_small(r, pair=False):
     v = a + tz67(a * u)
     return -v if r < 0 else v
 
-def sin_ts():
-    """s1, s3, s5, then s2, s4, s6 of the sine polynomial for |r| < 1/4, as f128 entries."""
-    p = sin_poly()
-    out = ['// s1, s3, s5, then s2, s4, s6 of the sine polynomial for |r| < 1/4 (intel-trig.py sinpoly)']
+def poly_ts(p, letter, what):
+    """c1, c3, c5 (the odd half), then c2, c4, c6 of a polynomial for |r| < 1/4, as f128 entries."""
+    out = ['// %s1, %s3, %s5, then %s2, %s4, %s6 of the %s polynomial for |r| < 1/4 (intel-trig.py %spoly)' % ((letter,) * 6 + (what, what[:3]))]
     for k in (1, 3, 5, 2, 4, 6):
-        out.append(f128_signed(p[k - 1], 's%d' % k))
-    print('\n'.join(out))
-
-def cos_ts():
-    """p1, p3, p5 (O, the odd half), then p2, p4, p6 (E - 1 over z^2), as f128 entries."""
-    p = cos_poly()
-    out = ['// p1, p3, p5, then p2, p4, p6 of the cosine polynomial for |r| < 1/4 (intel-trig.py cospoly)']
-    for k in (1, 3, 5, 2, 4, 6):
-        out.append(f128_signed(p[k - 1], 'p%d' % k))
+        out.append(f128_signed(p[k - 1], '%s%d' % (letter, k)))
     print('\n'.join(out))
 
 def model(code, x, table):
@@ -283,8 +274,8 @@ def to_ts():
 def main():
     cmd = sys.argv[1]
     if cmd == 'ts': return to_ts()
-    if cmd == 'cospoly': return cos_ts()
-    if cmd == 'sinpoly': return sin_ts()
+    if cmd == 'cospoly': return poly_ts(cos_poly(), 'p', 'cosine')
+    if cmd == 'sinpoly': return poly_ts(sin_poly(), 's', 'sine')
     if cmd == 'fit':
         random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
         return fit(int(sys.argv[2]))
