@@ -66,20 +66,14 @@ def interval(h):
         return lo + EPS, (mid if lo == 0 or T.sig64(lo) % 2 == 0 else mid - EPS)
     return (mid if T.sig64(hi) % 2 == 0 else mid + EPS), hi - EPS
 
-def f2xm1(x, session21=False):
-    Y = X.rnd(x * X.rnd(X.LN2, 66, 0), 67, 3)
-    a = abs(Y); u = F(2) ** (X.expo(a) - 63); k = a / u; fl = k.numerator // k.denominator
-    y64 = (fl + 1 if k - fl >= F(1, 2) else fl) * u * (1 if Y > 0 else -1)  # RNA64(Y)
-    e = X.em1(Y) - Y
-    if session21: return Y + X.rnd(X.rnd(y64 * e / Y, 67, 3), 64, 0)
-    return Y + X.rnd(X.rnd(y64 * Y, 67, 3) * e / (Y * Y), 64, 0)
+L66 = X.rnd(X.LN2, 66, 0)
 
 MODELS = {
     'sin': T.sinf, 'cos': T.cosf, 'sin_small': T.sin_small, 'sin_pair': lambda x: T.sin_small(x, True), 'cos_small': T.cos_small, 'cos_pair': T.cos_pair,
     'cos_small24': lambda x: T.cos_small(x, True),
     'tan': lambda x: T.tz67(T.sin_small(x, True)) / T.tz67(T.cos_pair(x)),
     'tan_exactcos': lambda x: T.tz67(T.sinf(x)) / T.tz67(T.cosf(x)),
-    'f2xm1': f2xm1, 'f2xm1_s21': lambda x: f2xm1(x, True),
+    'f2xm1': lambda x: X.middle(x, L66), 'f2xm1_s21': lambda x: X.middle(x, L66, True),
 }
 
 def noise(model, fn):

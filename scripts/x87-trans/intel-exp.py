@@ -113,17 +113,22 @@ def randops(n, lo, hi, sign=None):
         ops.append(((s << 15) | e, J | random.getrandbits(63)))
     return ops
 
+def rna64(Y):
+    """Y rounded to 64 bits, ties away from zero (Y != 0)."""
+    a = abs(Y); u = F(2) ** (expo(a) - 63); k = a / u; fl = k.numerator // k.denominator
+    y64 = (fl + 1 if k - fl >= F(1, 2) else fl) * u
+    return -y64 if Y < 0 else y64
+
+def middle(x, L66, session21=False):
+    """|x| < 1/4: Y + RN64(TZ67(RNA64(Y) Y) Q), Y = TZ67(x L66), Q = (e^Y - 1 - Y) / Y^2 (session 25,
+    the square truncated); session21: Y + RN64(TZ67(RNA64(Y) w)), w = (e^Y - 1 - Y) / Y."""
+    Y = rnd(x * L66, 67, 3); e = em1(Y) - Y
+    if session21: return Y + rnd(rnd(rna64(Y) * e / Y, 67, 3), 64, 0)
+    return Y + rnd(rnd(rna64(Y) * Y, 67, 3) * e / (Y * Y), 64, 0)
+
 def v2(x, L66):
     if abs(x) < F(1, 2**68): return x * L66
-    if abs(x) < F(1, 4):
-        Y = rnd(x * L66, 67, 3)
-        # session 21: e^Y - 1 - Y = RNA64(Y) w, w = (e^Y - 1 - Y) / Y, the product TZ67 then RN64;
-        # RNA64: Y to 64 bits with ties away from zero
-        a = abs(Y); u = F(2) ** (expo(a) - 63); k = a / u; fl = k.numerator // k.denominator
-        y64 = (fl + 1 if k - fl >= F(1, 2) else fl) * u
-        if Y < 0: y64 = -y64
-        # session 25: the truncation is the square's, TZ67(RNA64(Y) Y), times Q = (e^Y - 1 - Y) / Y^2
-        return Y + rnd(rnd(y64 * Y, 67, 3) * (em1(Y) - Y) / (Y * Y), 64, 0)
+    if abs(x) < F(1, 4): return middle(x, L66)
     return table_path(x, L66)
 
 def table_path(x, L66):

@@ -51,7 +51,6 @@ export function exp2m1Intel(tiny: bool): void {
   qL &= TZ67; // Y: 67 bits, truncated
   const yS = qS, yE = qE, yH = qH, yL = qL;
   // e^Y - 1 - Y = RN64(TZ67(RNA64(Y) Y) Q), Q = (1 + Y/3 (1 + ...)) / 2, plus Y
-  qS = yS; qE = yE; qH = yH; qL = yL;
   qnear64(true); // RNA64(Y), ties away from zero (ties to even: 93.6% of exact results, away: 98.9%)
   qmul(qS, qE, qH, qL, yS, yE, yH, yL);
   qL &= TZ67; // the square, truncated to 67 bits (session 25)

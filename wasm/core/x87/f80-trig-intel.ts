@@ -40,7 +40,7 @@
 // measure.ts OPS=32 20000 2: 99.86% bit-exact (session 20's sine and cosine: 99.25%, session 18's: 98.72%; the exact sin
 // and cos: 96.30%; no truncation, or to 66 or 68 bits: 88-96%). Every one of 600 operands with 2^-68 <= |x| < 2^-33 matches,
 // where the result lies just below |x| (exactly |x| for a power of two). Below 2^-68 FPTAN
-// returns x itself (f80-trans.ts). The exact sin and cos are Taylor series by Horner in z = r^2
+// returns x itself (f80-trans.ts). The exact sin h and cos h of the table form are Taylor series by Horner in z = h^2
 // in the 128-bit format of f128.ts, 16 terms for |r| <= pi/4 (z^16 / 33! < 2^-130), exact to
 // ~2^-120.
 import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdiv, qdivN, qonePlus, qload, qnear64, qhorner, TZ67 } from "./f128";
@@ -182,8 +182,8 @@ export function tanIntel(rS: u32, rE: i32, rH: u64, rL: u64, odd: bool): void {
 
 /**
  * q = Intel's sin r (sine = true) or cos r before the final rounding, 0 < |r| <= pi66/4: below 1/4 the
- * exact sine or the host's polynomial cosine (single: FSIN's and FCOS's form, else FSINCOS's and
- * FPTAN's), the table form above (header).
+ * host's polynomials (single: FSIN's and FCOS's form, else FSINCOS's and FPTAN's), the table form
+ * above (header).
  */
 export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64, single: bool = false): void {
   if (rE < -2) {
