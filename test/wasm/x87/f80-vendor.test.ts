@@ -402,6 +402,33 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 26 (FPATAN's table path: u = TZ67((n - c m) / TZ67(m + c n)), a = RN67(atan c) + TZ67(atan u))", () => {
+    // host results (this Xeon, measure.ts 50000 7) that session 21's measured A_j + atan u got wrong
+    check(VENDOR_INTEL, [
+      [FPATAN, 0xb7f, "4000:f96eece96525e722", "3ffd:aea058b241e8bcb7", "3ffb:b2c4aa5f6295c569", "", 0x220],
+      [FPATAN, 0x67f, "400e:dd65fbe5c7a2c824", "c00f:e3174f18dbfd380c", "bfff:8f01432ecf100a16", "", 0x20],
+      [FPATAN, 0x67f, "4000:e06033591e9c72a7", "bffe:cfe928f282fbc9bc", "bffc:e91a49b0a7e27033", "", 0x220],
+      [FPATAN, 0xc7f, "3fff:9609c38000000000", "bffc:895c6b6c87e504b4", "bffb:e95acf242cce9512", "", 0x20],
+      [FPATAN, 0x7f, "4000:be9d315c5f58990b", "bfff:ab330ab0324d8fb1", "bffd:d81b465ce6f84b6c", "", 0x220],
+      [FPATAN, 0xc7f, "3fff:8b93b88ff400a100", "bffd:fd150e0b46009b8d", "bffd:d9e7ca79639f90e1", "", 0x20],
+      [FPATAN, 0x7f, "3fff:ba51218def8bebe6", "4000:98d39879e71db6c7", "3fff:82fdc87dc8961b38", "", 0x20],
+      [FPATAN, 0xe7f, "4001:be180d211aee0066", "bffe:9bee5e3a76f85f13", "bffb:d142f3262c8ab93f", "", 0x20],
+      [FPATAN, 0x77f, "4001:8dc398662f7721b8", "bfff:eda7d2eca95e75c6", "bffd:cb320b2c783d27e2", "", 0x20],
+      [FPATAN, 0xe7f, "4002:8f20000000000000", "c000:bf84192d00000000", "bffd:a5491ae55af8c31d", "", 0x20],
+      [FPATAN, 0x87f, "bffe:b1dbebfd7aac5886", "3fff:d1e9a5701de314aa", "3fff:fc5ade2f278f4dcb", "", 0x220],
+      [FPATAN, 0x47f, "3ffd:fe44d6ff6b6e456f", "bfff:9179e072e8636338", "bfff:9454d80e3f0b199e", "", 0x20],
+    // the tie t = 19/64: j = round(32 t) goes down (RN sets C1 where rounding half up gave none)
+      [FPATAN, 0x37f, "3fff:8000000000000000", "3ffd:9800000000000000", "3ffd:93c1b902bf7a2df1", "", 0x220],
+      [FPATAN, 0xf7f, "3fff:8000000000000000", "3ffd:9800000000000000", "3ffd:93c1b902bf7a2df0", "", 0x20],
+      [FPATAN, 0x37f, "3ffd:9800000000000000", "bfff:8000000000000000", "bfff:a41f6c61718a36b9", "", 0x220],
+    // x = 1, t just below 1/16: results on the 64-bit grid (RN = RD = RU), inexact all the same
+      [FPATAN, 0x37f, "3fff:8000000000000000", "3ffa:ced916872b020ed2", "3ffa:ceac246848293e54", "", 0x20],
+      [FPATAN, 0xb7f, "3fff:8000000000000000", "3ffa:ced916872b020ed2", "3ffa:ceac246848293e54", "", 0x20],
+      [FPATAN, 0x77f, "3fff:8000000000000000", "3ffa:ced916872b020ed2", "3ffa:ceac246848293e54", "", 0x20],
+      [FPATAN, 0x37f, "3fff:8000000000000000", "3ffa:ced916872b020ed3", "3ffa:ceac246848293e55", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
