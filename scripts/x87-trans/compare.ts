@@ -2,7 +2,7 @@
 // Usage: [VENDOR=0|1] npx tsx scripts/x87-trans/compare.ts < cases, one case per line:
 // "op cw a b" (op: f80ref's number, e.g. 30 FYL2X, 31 FYL2XP1; cw hex; a = ST0, b = ST1 as 20
 // hex digits). Output: measure.ts's columns plus "ok" or "DIFF" (results and SW & 0x477f).
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { type Rec, buildNative, buildWasm, runNative, runWasm, tempDir } from "../../test/wasm/x87/f80-harness";
 import { hostVendor } from "../../test/wasm/host-vendor";
 
@@ -21,3 +21,4 @@ for (const [i, c] of recs.entries()) {
   const same = n.r1 === g.r1 && n.r2 === g.r2 && (n.sw & 0x477f) === (g.sw & 0x477f);
   console.log([c.op, c.cw.toString(16), h(c.a), h(c.b), h(n.r1), h(n.r2), n.sw.toString(16), h(g.r1), h(g.r2), g.sw.toString(16), same ? "ok" : "DIFF"].join(" "));
 }
+rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 // and writes one line per case for scripts/x87-trans/analyse.py, which adds the exact values.
 // Usage: [OPS=29,33] [VENDOR=0|1] npx tsx scripts/x87-trans/measure.ts [perOp=4000] [seed=1] > cases.tsv
 // (OPS: the f80ref op numbers to measure, default all eight: 29 F2XM1 .. 36 FSINCOS)
+import { rmSync } from "node:fs";
 import { type Rec, Rng, J, f80, sigPattern, buildNative, buildWasm, runNative, runWasm, tempDir } from "../../test/wasm/x87/f80-harness";
 import { hostVendor } from "../../test/wasm/host-vendor";
 
@@ -57,3 +58,4 @@ const got = runWasm(w, recs);
 const h = (v: bigint): string => v.toString(16).padStart(20, "0");
 const out = recs.map((c, i) => [c.op, c.cw.toString(16), h(c.a), h(c.b), h(nat[i].r1), h(nat[i].r2), nat[i].sw.toString(16), h(got[i].r1), h(got[i].r2), got[i].sw.toString(16)].join(" "));
 process.stdout.write(out.join("\n") + "\n");
+rmSync(dir, { recursive: true, force: true });
