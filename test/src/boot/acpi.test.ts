@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,24 +144,28 @@ describe.skipIf(!hasIasl())('acpi: ACPICA disassembler (iasl -d) accepts every t
   it.each([2, 24])('%i CPUs', (cpus) => {
     const { bytes, tables } = machine(cpus);
     const dir = mkdtempSync(join(tmpdir(), 'acpi-'));
-    const t = rsdtTables(bytes);
-    t.FACS = bytes.subarray(u32(t.FACP, 36), u32(t.FACP, 36) + 64);
-    t.DSDT = tableAt(bytes, u32(t.FACP, 40));
-    const dsl: Record<string, string> = {};
-    for (const [sig, tab] of Object.entries(t)) {
-      const file = join(dir, `${sig}.dat`);
-      writeFileSync(file, tab);
-      execFileSync('iasl', ['-d', file], { stdio: 'pipe', cwd: dir });
-      const out = join(dir, `${sig}.dsl`);
-      expect(existsSync(out)).toBe(true);
-      dsl[sig] = readFileSync(out, 'utf8');
-      expect(dsl[sig]).not.toMatch(/Incorrect|Error|Invalid/i);
+    try {
+      const t = rsdtTables(bytes);
+      t.FACS = bytes.subarray(u32(t.FACP, 36), u32(t.FACP, 36) + 64);
+      t.DSDT = tableAt(bytes, u32(t.FACP, 40));
+      const dsl: Record<string, string> = {};
+      for (const [sig, tab] of Object.entries(t)) {
+        const file = join(dir, `${sig}.dat`);
+        writeFileSync(file, tab);
+        execFileSync('iasl', ['-d', file], { stdio: 'pipe', cwd: dir });
+        const out = join(dir, `${sig}.dsl`);
+        expect(existsSync(out)).toBe(true);
+        dsl[sig] = readFileSync(out, 'utf8');
+        expect(dsl[sig]).not.toMatch(/Incorrect|Error|Invalid/i);
+      }
+      expect(dsl.DSDT).toContain('Name (\\_S5, Package (0x04)');
+      expect(dsl.DSDT).toContain(`Processor (C${(cpus - 1).toString(16).toUpperCase().padStart(3, '0')}, 0x${(cpus - 1).toString(16).toUpperCase().padStart(2, '0')}, 0x00000000, 0x00) {}`);
+      expect(dsl.APIC.match(/\[Processor Local APIC\]/g)!.length).toBe(cpus);
+      expect(dsl.APIC).toContain('[Interrupt Source Override]');
+      expect(dsl.FACP).toContain('PM Timer Block Address : 0000B008');
+      expect(tables.acpi).toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(dsl.DSDT).toContain('Name (\\_S5, Package (0x04)');
-    expect(dsl.DSDT).toContain(`Processor (C${(cpus - 1).toString(16).toUpperCase().padStart(3, '0')}, 0x${(cpus - 1).toString(16).toUpperCase().padStart(2, '0')}, 0x00000000, 0x00) {}`);
-    expect(dsl.APIC.match(/\[Processor Local APIC\]/g)!.length).toBe(cpus);
-    expect(dsl.APIC).toContain('[Interrupt Source Override]');
-    expect(dsl.FACP).toContain('PM Timer Block Address : 0000B008');
-    expect(tables.acpi).toBeDefined();
   });
 });
