@@ -3,7 +3,7 @@
 
 Usage:
   python3 scripts/x87-trans/intel-atan.py ts
-    prints the TypeScript table A_j (j = 1..32) of f80-atan-intel.ts
+    prints the TypeScript table A_j (j = 2..32) of f80-atan-intel.ts
   python3 scripts/x87-trans/intel-atan.py score N [SEED]
     host vs model (and vs the exact atan2) on measure.ts-like operands (x, y = +-2^k 1.f,
     k in [-3, 3] or [-60, 60]), every RC
@@ -14,8 +14,7 @@ Usage:
 
 The model, with n = min(|x|, |y|), m = max(|x|, |y|), t = n / m (exact), j = round(32 t) (a tie
 t = (2j + 1)/64 goes down to j: 608 of 608 host results at ties, 600 rounding up), c = j/32:
-    t < 3/64:  tq = t truncated to 67 bits; tq < 2^-40: a = tq, else a = atan(tq)
-               (sessions 18, 21: computed as A_1 + atan((tq - c) / (1 + tq c)) for j = 1)
+    j <= 1:    tq = t truncated to 67 bits; tq < 2^-40: a = tq, else a = atan(tq) (sessions 18, 21)
     j >= 2:    d = TZ67(m + c n), u = TZ67((n - c m) / d), a = RN67(atan c) + TZ67(atan u)
                (session 26; TZ67: truncated toward zero to 67 significant bits)
 then the quadrant: x > 0: a or pi/2 - TZ67(a) (|y| > |x|), x < 0: pi - TZ67(a) or pi/2 + TZ67(a),
@@ -47,9 +46,8 @@ def atanf(v): return X.fr(mp.atan(X.mpv(v)))
 def tz67(v): return X.rnd(v, 67, 3) if v != 0 else v
 
 def table(j):
-    """A_j: atan(1/32) itself for j = 1 (the t < 3/64 path is atan(tq)), RN67(atan(j/32)) above."""
-    a = atanf(F(j, 32))
-    return a if j == 1 else X.rnd(a, 67, 0)
+    """A_j = RN67(atan(j/32)), j = 2..32."""
+    return X.rnd(atanf(F(j, 32)), 67, 0)
 
 def run(pairs, rcs):
     """Host FPATAN results [rc] for (x, y) pairs (x = ST0, y = ST1)."""
@@ -109,9 +107,8 @@ def consecutive(x, y, n, out=None):
             for y, h in zip(ys, res): f.write('%s %s\n' % (T.enc(y), ' '.join(T.enc(v) for v in h)))
 
 def to_ts():
-    for j in range(1, 33):
-        v = table(j)
-        print(X.f128_line(v, 'atan(%d/32)%s' % (j, '' if j == 1 else ' RN67')))
+    for j in range(2, 33):
+        print(X.f128_line(table(j), 'atan(%d/32) RN67' % j))
 
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
