@@ -43,7 +43,7 @@ mp.prec = 300
 PI66 = F(0xC90FDAA22168C234 * 4 + 3, 2**64)
 
 def atanf(v): return X.fr(mp.atan(X.mpv(v)))
-def tz67(v): return X.rnd(v, 67, 3) if v != 0 else v
+tz67 = T.tz67
 
 def table(j):
     """A_j = RN67(atan(j/32)), j = 2..32."""
