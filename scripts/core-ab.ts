@@ -4,7 +4,7 @@
 // builds, which separate runs did not (their figures moved by ±10% on this 2-core host). The builds
 // must share the layout (src/shared/layout.ts) of this checkout.
 // Usage: npx tsx scripts/core-ab.ts A.wasm B.wasm [...] [--micro] [--rounds N]
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +45,14 @@ if (micro) {
     'x87 fld/fmul/fstp m64 ×9': 'fld1\nfstp qword [ebp+8]\nfldpi\nfstp qword [ebp+16]\n' + rep('fld qword [ebp+8]\nfmul qword [ebp+16]\nfstp qword [ebp+24]', 3),
     'x87 fadd/fmul st(i) ×10': 'fld1\nfldz\n' + rep('fadd st0, st1\nfmul st0, st1', 5) + '\nfstp st0\nfstp st0',
   };
-  for (const [name, body] of Object.entries(loops)) {
-    writeFileSync(join(dir, 'l.asm'), `bits 32\norg 0x1000\nfninit\nmov ecx, 2000000\nmov ebp, 0x20000\nl:\n${body}\ndec ecx\njnz l\nhlt\n`);
-    execFileSync('nasm', ['-f', 'bin', '-o', join(dir, 'l.bin'), join(dir, 'l.asm')]);
-    tests.push([name, new Uint8Array(readFileSync(join(dir, 'l.bin'))), 0x1000, 0x1000]);
+  try {
+    for (const [name, body] of Object.entries(loops)) {
+      writeFileSync(join(dir, 'l.asm'), `bits 32\norg 0x1000\nfninit\nmov ecx, 2000000\nmov ebp, 0x20000\nl:\n${body}\ndec ecx\njnz l\nhlt\n`);
+      execFileSync('nasm', ['-f', 'bin', '-o', join(dir, 'l.bin'), join(dir, 'l.asm')]);
+      tests.push([name, new Uint8Array(readFileSync(join(dir, 'l.bin'))), 0x1000, 0x1000]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the loops are in memory now
   }
 }
 const res = tests.map(() => mods.map(() => [] as number[]));

@@ -2,7 +2,7 @@
 // LOCK CMPXCHG8B and a futex mutex (test/system/guest/smp-stress.c); the totals must be exact.
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +12,17 @@ function stressInitrd(): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'seoulweb-smp-'));
   const src = fileURLToPath(new URL('./guest/smp-stress.c', import.meta.url));
   try {
-    execFileSync('gcc', ['-m32', '-march=i686', '-O2', '-static', '-pthread', '-o', join(dir, 'smp-stress'), src], { stdio: 'pipe' });
-  } catch (e) {
-    throw new Error(`gcc -m32 failed (apt-get install gcc-multilib; .ci/run does this): ${(e as { stderr?: Buffer }).stderr ?? e}`);
+    try {
+      execFileSync('gcc', ['-m32', '-march=i686', '-O2', '-static', '-pthread', '-o', join(dir, 'smp-stress'), src], { stdio: 'pipe' });
+    } catch (e) {
+      throw new Error(`gcc -m32 failed (apt-get install gcc-multilib; .ci/run does this): ${(e as { stderr?: Buffer }).stderr ?? e}`);
+    }
+    const base = readFileSync(fileURLToPath(new URL('../../images/initramfs.cpio.gz', import.meta.url)));
+    const extra = cpioArchive([{ name: 'bin/smp-stress', data: readFileSync(join(dir, 'smp-stress')) }]);
+    return new Uint8Array(Buffer.concat([base, extra]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true }); // the binary is in the returned initrd now
   }
-  const base = readFileSync(fileURLToPath(new URL('../../images/initramfs.cpio.gz', import.meta.url)));
-  const extra = cpioArchive([{ name: 'bin/smp-stress', data: readFileSync(join(dir, 'smp-stress')) }]);
-  return new Uint8Array(Buffer.concat([base, extra]));
 }
 
 describe('SMP stress in the guest', () => {

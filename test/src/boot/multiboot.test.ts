@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BootError } from '../../../src/boot/boot-state.ts';
 import { pcMemoryMap } from '../../../src/boot/e820.ts';
 import { findMultibootHeader, loadMultiboot } from '../../../src/boot/multiboot.ts';
@@ -268,6 +268,7 @@ function hasGcc32(): boolean {
 describe.skipIf(!hasGcc32())('multiboot: a kernel built by gcc -m32', () => {
   it('loads a real ELF: text at 1 MiB, bss zeroed, entry at _start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mb-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'k.S'), [
       '.text', '.globl _start', '_start: jmp 1f', '.align 4',
       '.long 0x1BADB002', '.long 0x00000003', '.long -(0x1BADB002 + 0x00000003)',

@@ -1,16 +1,17 @@
 // The seoulweb command line: bad input gets one clear line and status 2; --timeout gives 124;
 // a guest's debug-exit write gives its status.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll, onTestFinished } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../../wasm/nasm.ts';
 import { RAM_BASE, VCPU_BASE } from '../../../src/shared/layout.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/seoulweb.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'seoulweb-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,6 +71,7 @@ describe('seoulweb CLI', () => {
   });
   it('ends a run that does not finish with status 124 after --timeout, with a dump of where each vCPU is', () => {
     const dump = join(mkdtempSync(join(tmpdir(), 'seoulweb-dump-')), 'mem.bin');
+    onTestFinished(() => rmSync(dirname(dump), { recursive: true, force: true })); // 300 MB
     const r = cli('--rom', rom('loop.rom', 'jmp start'), '--timeout', '1', '--dump-file', dump);
     expect(r.status).toBe(124);
     expect(r.stderr).toMatch(/timeout: vCPU dump\nvCPU 0 \(local\): eip=[0-9a-f]{8} cs=f000 /);

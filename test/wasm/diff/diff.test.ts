@@ -5,7 +5,9 @@
 // code) must agree.
 //
 // DIFF_SCALE=<factor> scales the number of cases; DIFF_SEED=<n> picks another seed.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { buildRunner, runNative } from './native.ts';
 import { EmuRunner } from './emu.ts';
 import { plan, generate, groupOf, type Case, type Plan } from './gen.ts';
@@ -128,6 +130,8 @@ describe('differential: core vs host CPU', () => {
   const groups = new Map<string, Tally>();
   const rowCases = new Map<number, number>();
   const kbSeen = new Map<string, { n: number; example: string }>();
+  let exeDir = ''; // the native runner's temporary directory
+  afterAll(() => { if (exeDir) rmSync(exeDir, { recursive: true, force: true }); });
 
   beforeAll(async () => {
     p = plan(SCALE);
@@ -135,6 +139,7 @@ describe('differential: core vs host CPU', () => {
     const { input, cases } = generate(p, SEED);
     const t1 = performance.now();
     const exe = buildRunner();
+    exeDir = dirname(exe);
     const natP = runNative(exe, input);
     natP.catch(() => {}); // awaited below; avoid an unhandled-rejection report meanwhile
     const emu = new Uint8Array(cases.length * OUT.size);

@@ -1,6 +1,6 @@
 // Builds test/wasm/diff/native/runner.c with gcc -m32 into a temp dir and runs batches through it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,12 +8,16 @@ import { IN, OUT } from './layout.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Compile the runner; throws with the compiler's message when `gcc -m32` is unavailable. */
+/**
+ * Compile the runner into a new temporary directory, which the caller removes (dirname of the
+ * result); throws with the compiler's message when `gcc -m32` is unavailable.
+ */
 export function buildRunner(): string {
   const dir = mkdtempSync(join(tmpdir(), 'seoulweb-diff-'));
   const exe = join(dir, 'runner');
   const r = spawnSync('gcc', ['-m32', '-O1', '-static', '-Wall', '-o', exe, join(here, 'native', 'runner.c')], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
     throw new Error('the differential test needs `gcc -m32 -static` (gcc-multilib):\n' + (r.error ? String(r.error) : r.stderr));
   }
   return exe;

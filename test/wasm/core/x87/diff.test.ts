@@ -15,7 +15,9 @@
 // Larger runs: X87_DIFF_CASES (per encoding, default 48), X87_DIFF_SEQUENCES (default 4000),
 // X87_DIFF_SEED; X87_NOMASK=1 compares the undefined condition codes too; X87_DIFF_EXAMPLES (default 3)
 // mismatch examples printed per name.
-import { beforeAll, describe as suite, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { buildNative, runNative, hostTraits, EmuRunner, type Case, type Result } from './env.ts';
 import { hostVendor, hostVendorName, VENDOR_INTEL } from '../../host-vendor.ts';
 import { Rng, instructions, makeCase, makeSequence, compare, describe, type Insn, type Verdict } from './cases.ts';
@@ -30,9 +32,12 @@ interface Tally { cases: number; ulp: number; bad: number; examples: string[]; u
 suite('x87 instructions vs the host x87', () => {
   const tally = new Map<string, Tally>();
   let total = 0;
+  let exeDir = ''; // the native runner's temporary directory
+  afterAll(() => { if (exeDir) rmSync(exeDir, { recursive: true, force: true }); });
 
   beforeAll(() => {
     const exe = buildNative();
+    exeDir = dirname(exe);
     // Environment fields the host documents as unrecorded (FCS/FDS deprecated, FDP and FOP only
     // on unmasked exceptions) are compared as that host has them: see HostTraits in env.ts.
     const traits = hostTraits(exe);

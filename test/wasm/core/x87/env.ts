@@ -2,7 +2,7 @@
 // runner (native/x87run.c), the native build, the host's x87 environment traits, and the emulator
 // side that runs the same cases in the core with the same linear addresses and selectors.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +50,16 @@ export interface Result {
 const IN_SIZE = 1 + CODE_MAX + 8 + 108 + MEM_LEN;
 const OUT_SIZE = 16 + 108 + MEM_LEN;
 
-/** Compiles the native runner; throws with the compiler's message when gcc -m32 is missing. */
+/**
+ * Compiles the native runner into a new temporary directory, which the caller removes (dirname
+ * of the result); throws with the compiler's message when gcc -m32 is missing.
+ */
 export function buildNative(): string {
   const dir = mkdtempSync(join(tmpdir(), 'seoulweb-x87-'));
   const exe = join(dir, 'x87run');
   const r = spawnSync('gcc', ['-m32', '-O1', '-static', '-Wall', '-o', exe, join(here, 'native', 'x87run.c')], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
     throw new Error('the x87 differential test needs `gcc -m32 -static` (gcc-multilib):\n' + (r.error ? String(r.error) : r.stderr));
   }
   return exe;
