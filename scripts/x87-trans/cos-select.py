@@ -42,7 +42,7 @@ missed (session 15's table under its own model: 2,872); held out, fresh near-tie
 f80-trig.ts's c4 is then 20 units higher (trig-steps.py: rows decisive on C3's last unit): training rows 11 -> 4.
 Session 15's table: ts@7d86fe5.
 """
-import os, sys, json, pickle, subprocess, tempfile, math
+import atexit, os, sys, json, pickle, shutil, subprocess, tempfile, math
 import importlib.util
 from fractions import Fraction as Fr
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -124,7 +124,7 @@ def c_table(name, cs):
     return '\n'.join(out + ['}'])
 
 def run_filter(n, seed, lo, hi, ca, cb=None):
-    d = tempfile.mkdtemp(prefix='cossel-')
+    d = tempfile.mkdtemp(prefix='cossel-'); atexit.register(shutil.rmtree, d, True)
     tabs = c_table('CA', ca) + '\n' + (c_table('CB', cb) if cb else '')
     tabs += '\nstatic void init_tables(void) { init_CA(); %s }' % ('init_CB();' if cb else '')
     src = ('#define NEAR\n' if cb is None else '') + C_SRC.replace('@TABLES@', tabs)

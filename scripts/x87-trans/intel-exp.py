@@ -55,7 +55,7 @@ Findings (Xeon, family 6 model 167):
   fitted any more. Held-out operands (96,000, all RC): 0.77% miss, against 1.36% for the fitted
   table; the misses still grow toward the segment ends (a rounding there not found).
 """
-import os, random, subprocess, sys, tempfile
+import atexit, os, random, shutil, subprocess, sys, tempfile
 from fractions import Fraction as F
 from mpmath import mp, mpf, expm1
 mp.prec = 300
@@ -64,11 +64,18 @@ M64 = (1 << 64) - 1
 LN2 = F(int(mp.log(2) * 2**200), 2**200)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+_EXE = []
+
 def native():
-    exe = os.path.join(tempfile.mkdtemp(), 'f80ref')
-    src = os.path.join(HERE, '..', '..', 'test', 'wasm', 'x87', 'native', 'f80ref.c')
-    subprocess.run(['gcc', '-m32', '-O0', '-fno-pie', '-no-pie', '-o', exe, src], check=True)
-    return exe
+    """The host reference (f80ref.c built with gcc -m32), built once per process in a temporary
+    directory that is removed at exit."""
+    if not _EXE:
+        d = tempfile.mkdtemp(prefix='x87exp-'); atexit.register(shutil.rmtree, d, True)
+        exe = os.path.join(d, 'f80ref')
+        src = os.path.join(HERE, '..', '..', 'test', 'wasm', 'x87', 'native', 'f80ref.c')
+        subprocess.run(['gcc', '-m32', '-O0', '-fno-pie', '-no-pie', '-o', exe, src], check=True)
+        _EXE.append(exe)
+    return _EXE[0]
 
 def dec(h):
     v = int(h, 16); se, sig = v >> 64, v & M64; s, e = se >> 15, se & 0x7fff

@@ -13,12 +13,14 @@
                    microcode's constant K, with phi = frac(16 STEP K) (8 above the product's binade).
 Builds test/wasm/x87/native/f80ref.c with gcc -m32 into a temporary directory.
 """
-import os, subprocess, sys, tempfile
+import atexit, os, shutil, subprocess, sys, tempfile
 from fractions import Fraction as Fr
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 M64 = (1 << 64) - 1
-EXE = os.path.join(tempfile.mkdtemp(prefix='x87rb-'), 'f80ref')
+_DIR = tempfile.mkdtemp(prefix='x87rb-')
+atexit.register(shutil.rmtree, _DIR, True)
+EXE = os.path.join(_DIR, 'f80ref')
 subprocess.run(['gcc', '-m32', '-O0', '-fno-pie', '-no-pie', '-o', EXE,
                 os.path.join(HERE, '../../test/wasm/x87/native/f80ref.c')], check=True)
 
