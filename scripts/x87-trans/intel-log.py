@@ -18,12 +18,16 @@ results for y = 1 and a few y = 1 + k 2^-63.
                             table: P of degree 5, the minimax of atanh(s)/s = 1 + z P(z), z = s^2,
                             on 0 <= z <= 1/225 (|s| <= 1/15, the s of |x| <= 1/8)
 
-The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u s log2 e,
+The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u RN67(s C66),
 B = 2 s z P(z) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
 Session 24 found P: windows of consecutive operands (README method 5) showed B off the exact
 series (2 atanh s - 2 s) log2 e by a smooth amount, about 2 s log2 e 2^-72 with seven sign changes
 over z; a degree-5 polynomial fitted to the windows came out as the minimax one, whose error
 (1.46 2^-72) has that shape.
+Session 27: 2,000 FYL2XP1 values pinned where the model's value lies within 0.05 of a 67-bit step
+(where the second-order term's own error decides; /tmp-style near-step selection, README method 7):
+u RN67(s C66) matches 1,826 (u s log2 e exact: 1,760; other roundings of s, u s, s log2 e, u log2 e,
+the divisor or the product: at most 1,812; TZ67(s C66 + 1/4 unit) 1,845, no single rounding).
 Found in session 19: for |d| < 2^-35 V = TZ67(TZ67(u C66) - u^2/2 log2 e) reproduces every pinned
 value; above, the odd series' tail enters truncated at the result's 67th bit; FYL2XP1's second
 term takes u from 1 + x truncated to 66 bits.
@@ -91,6 +95,13 @@ def tz(v, bits):
     sc = mpmath.mpf(2) ** (bits - 1) / (ulp67(v) * 2 ** 66)
     return mpmath.sign(v) * mpmath.floor(abs(v) * sc) / sc
 
+def rn(v, bits):
+    """v rounded to nearest (ties to even) at `bits` significant bits."""
+    if v == 0:
+        return v
+    sc = mpmath.mpf(2) ** (bits - 1) / (ulp67(v) * 2 ** 66)
+    return mpmath.sign(v) * mpmath.nint(abs(v) * sc) / sc
+
 def tz_at(v, unit):
     t = v / unit
     return mpmath.sign(t) * mpmath.floor(abs(t)) * unit
@@ -122,7 +133,7 @@ def model(d):
     u = tz(1 + d, 66) - 1
     s = d / (2 + d)
     h = tz(d * C66, 67)
-    q = h - u * s * L2E
+    q = h - u * rn(s * C66, 67)  # session 27: s log2 e rounded to 67 bits (u s log2 e exact before)
     B = host_B(s)
     return tz(q + tz_at(B, ulp67(q)), 67), q, B
 

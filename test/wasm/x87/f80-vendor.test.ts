@@ -429,6 +429,31 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 27 (the near-1 logarithm's second-order term: u RN67(s C66), the factor s log2 e rounded to 67 bits)", () => {
+    // host results (this Xeon, measure.ts 50000 7 and 20000 2, OPS=30,31) that u s log2 e exact got wrong
+    check(VENDOR_INTEL, [
+      [FYL2XP1, 0x77f, "3ffb:f8f4a84a1d8cb962", "3ff4:80000000000062d9", "3ff1:a97abfbec9d05a17", "", 0x20],
+      [FYL2XP1, 0x87f, "bffb:ac26cb1e119d5a1d", "c005:cfe780a46ac8feff", "4002:d2af9a3518af0842", "", 0x220],
+      [FYL2XP1, 0x67f, "bff8:cb9ba53d836bebf0", "3fff:8000000000000000", "bff9:93cad8059579921f", "", 0x20],
+      [FYL2XP1, 0x77f, "3ffa:ffff000000000000", "3fff:8000000000000000", "3ffb:b31f0a08dea070a5", "", 0x20],
+      [FYL2XP1, 0xe7f, "bffb:f1da00a786dfe264", "3fff:8000000000000000", "bffc:b9a6834613afddfd", "", 0x20],
+      [FYL2XP1, 0x7f, "3ffb:fc3ffd4dff37f831", "3fff:8000000000000000", "3ffc:ab98c2ee85b0ac13", "", 0x220],
+      [FYL2XP1, 0x67f, "bffa:95aa456972131ef7", "3fff:8000000000000000", "bffa:dbf6f96107573d9a", "", 0x20],
+      [FYL2XP1, 0xa7f, "3ffa:80000014debaa57a", "3ffe:ec599e878b27d35c", "3ffa:a7e17fd4cd4037f1", "", 0x220],
+      [FYL2XP1, 0xc7f, "3ffb:8df54b841950ba4b", "3fff:8000000000000000", "3ffb:c60426f02bafc80e", "", 0x20],
+      [FYL2XP1, 0x67f, "bff9:8b610a6399f685f3", "3fff:8000000000000000", "bff9:cacfce78c14c4909", "", 0x220],
+      [FYL2XP1, 0x7f, "bff9:a368155981b8d894", "3fff:8000000000000000", "bff9:ee20fa644717131f", "", 0x20],
+      [FYL2XP1, 0x27f, "bffb:d516347630be3c1b", "3fff:8000000000000000", "bffc:a24ed53064c0a258", "", 0x220],
+      [FYL2XP1, 0x47f, "3ffb:b872d3a354a452f5", "bff2:d5f1653fdc323e00", "bfef:d4ef699505a2d398", "", 0x220],
+      [FYL2XP1, 0xa7f, "3ffa:ffffffffffd4295d", "3fff:8000000000000000", "3ffb:b31fb7d6487af0ae", "", 0x20],
+      [FYL2XP1, 0xe7f, "bffa:90bc904001b74eea", "c007:9035e362444b52a9", "4002:ef8337cd6078892f", "", 0x20],
+      [FYL2XP1, 0x27f, "3ff9:972c320016bfe35a", "3fff:8000000000000000", "3ff9:d81bac2bfbfcbea0", "", 0x220],
+      [FYL2XP1, 0x67f, "3ffb:da498004cfab5ae2", "3fff:8000000000000000", "3ffc:959f26dca95673c4", "", 0x20],
+      [FYL2XP1, 0x47f, "bffb:d5c2f5289b93258d", "3fff:8000000000000000", "bffc:a2d9f1ca396be888", "", 0x20],
+      [FYL2XP1, 0xe7f, "3ffb:e2069d03d325d94c", "3fff:8000000000000000", "3ffc:9aa8603e28cac0ff", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

@@ -288,7 +288,12 @@ export function qnear64(tiesAway: bool = false): void {
 
 /** q rounded to nearest at 68 bits; a tie goes to the odd neighbour when tiesOdd, else to the even one. */
 export function qround68(tiesOdd: bool): void {
-  const unit: u64 = u64(1) << 60;
+  qroundTo(68, tiesOdd);
+}
+
+/** q rounded to nearest at `bits` (65..127) significant bits; ties as qround68. */
+export function qroundTo(bits: i32, tiesOdd: bool): void {
+  const unit: u64 = u64(1) << <u64>(128 - bits);
   const rem = qL & (unit - 1);
   qL &= ~(unit - 1);
   if (rem > unit >> 1 || (rem == unit >> 1 && ((qL & unit) != 0) != tiesOdd)) {
