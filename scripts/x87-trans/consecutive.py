@@ -18,7 +18,8 @@ Usage:
 Models: sin, cos (exact), sin_small and cos_small (FSIN/FCOS below 1/4), cos_small24 (session 24's,
 without the truncations), sin_pair and cos_pair (FSINCOS/FPTAN below 1/4), tan (TZ67(sin_pair) /
 TZ67(cos_pair)), tan_exactcos (TZ67(sin) / TZ67(cos)),
-f2xm1 (|x| < 1/4, session 25), f2xm1_s21 (session 21's Y + RN64(TZ67(RNA64(Y) w))).
+f2xm1 (|x| < 1/4, session 25), f2xm1_s21 (session 21's Y + RN64(TZ67(RNA64(Y) w))),
+f2xm1_table (1/4 <= |x| < 1, session 23's RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1))).
 
 Found with it (session 25; docs/RESULTS.md): over 30,000 consecutive operands at x = 0.24 FSINCOS's
 cosine spreads -3.5..+4.2 units of 2^-72 around the exact cosine and -1..+1 at 0.13 (z 2^-66: Q ~ -1/2
@@ -74,6 +75,7 @@ MODELS = {
     'tan': lambda x: T.tz67(T.sin_small(x, True)) / T.tz67(T.cos_pair(x)),
     'tan_exactcos': lambda x: T.tz67(T.sinf(x)) / T.tz67(T.cosf(x)),
     'f2xm1': lambda x: X.middle(x, L66), 'f2xm1_s21': lambda x: X.middle(x, L66, True),
+    'f2xm1_table': lambda x: X.table_path(x, L66),
 }
 
 def noise(model, fn):

@@ -8,6 +8,9 @@ results for y = 1 and a few y = 1 + k 2^-63.
   pin OP N SEED LO HI OUT   pins V for N random operands: OP 30 (FYL2X) at x = 1 + d, OP 31
                             (FYL2XP1) at x = d, with |d| = m 2^e, e uniform in LO..HI, either
                             sign; writes 'x_hex20 num/den' lines ('none' where not pinned)
+  pinnear OP N SEED LO HI OUT
+                            the same, keeping only operands whose model value lies within 0.05 of
+                            a 67-bit step (README method 7)
   score OP FILE...          the near-1 model of wasm/core/x87/f80-log-intel.ts against pinned V
                             (|d| < 1/8), per binade of d
   misses OP FILE...         the model's misses: E = the host's value minus the model's before the
@@ -25,7 +28,7 @@ series (2 atanh s - 2 s) log2 e by a smooth amount, about 2 s log2 e 2^-72 with 
 over z; a degree-5 polynomial fitted to the windows came out as the minimax one, whose error
 (1.46 2^-72) has that shape.
 Session 27: 2,000 FYL2XP1 values pinned where the model's value lies within 0.05 of a 67-bit step
-(where the second-order term's own error decides; /tmp-style near-step selection, README method 7):
+(where the second-order term's own error decides: `pinnear`, README method 7):
 u RN67(s C66) matches 1,826 (u s log2 e exact: 1,760; other roundings of s, u s, s log2 e, u log2 e,
 the divisor or the product: at most 1,812; TZ67(s C66 + 1/4 unit) 1,845, no single rounding).
 Found in session 19: for |d| < 2^-35 V = TZ67(TZ67(u C66) - u^2/2 log2 e) reproduces every pinned
@@ -63,6 +66,25 @@ def pin_cmd(op, n, seed, lo, hi, out):
         d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
         d = -d if random.random() < 0.5 else d
         xs.append(to80(1 + d if op == 30 else d))
+    pin_write(xs, op, out)
+
+def pin_near_cmd(op, n, seed, lo, hi, out, width=0.05):
+    """pin_cmd, but keeps only operands whose near-1 model value lies within `width` of a 67-bit
+    step above it (in magnitude), where a small error of the host's decides the result (README
+    method 7); operands outside |d| < 1/8 are skipped."""
+    random.seed(seed)
+    xs = []
+    while len(xs) < n:
+        d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
+        d = -d if random.random() < 0.5 else d
+        x = to80(1 + d if op == 30 else d)
+        d = val(x) - 1 if op == 30 else val(x)
+        if not 0 < abs(d) < Fr(1, 8):
+            continue
+        V, q, B = model(mpf(d))
+        un = ulp67(q)
+        if float((abs(q + tz_at(B, un)) / un) % 1) < width:
+            xs.append(x)
     pin_write(xs, op, out)
 
 def pin_write(xs, op, out):
@@ -170,8 +192,8 @@ def misses(op, files):
 
 if __name__ == '__main__':
     a = sys.argv[1:]
-    if len(a) == 7 and a[0] == 'pin':
-        pin_cmd(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6])
+    if len(a) == 7 and a[0] in ('pin', 'pinnear'):
+        (pin_cmd if a[0] == 'pin' else pin_near_cmd)(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6])
     elif a == ['poly']:
         poly_ts()
     elif len(a) >= 3 and a[0] in ('score', 'misses'):
