@@ -21,7 +21,7 @@ results for y = 1 and a few y = 1 + k 2^-63.
                             table: P of degree 5, the minimax of atanh(s)/s = 1 + z P(z), z = s^2,
                             on 0 <= z <= 1/225 (|s| <= 1/15, the s of |x| <= 1/8)
 
-The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u RN67(s C66),
+The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u TZ67(d/(1 + w) C66),
 B = 2 s z P(z) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
 Session 24 found P: windows of consecutive operands (README method 5) showed B off the exact
 series (2 atanh s - 2 s) log2 e by a smooth amount, about 2 s log2 e 2^-72 with seven sign changes
@@ -29,8 +29,8 @@ over z; a degree-5 polynomial fitted to the windows came out as the minimax one,
 (1.46 2^-72) has that shape.
 Session 27: 2,000 FYL2XP1 values pinned where the model's value lies within 0.05 of a 67-bit step
 (where the second-order term's own error decides: `pinnear`, README method 7):
-u RN67(s C66) matches 1,826 (u s log2 e exact: 1,760; other roundings of s, u s, s log2 e, u log2 e,
-the divisor or the product: at most 1,812; TZ67(s C66 + 1/4 unit) 1,845, no single rounding).
+u s log2 e exact 1,760, u RN67(s C66) 1,826, u TZ67(d / (1 + w) C66) 1,980 (random pinned 2,394 of
+2,400, FYL2X near 1 1,595 of 1,600): the quotient over the same truncated 1 + w that gives u.
 Found in session 19: for |d| < 2^-35 V = TZ67(TZ67(u C66) - u^2/2 log2 e) reproduces every pinned
 value; above, the odd series' tail enters truncated at the result's 67th bit; FYL2XP1's second
 term takes u from 1 + x truncated to 66 bits.
@@ -155,9 +155,14 @@ def model(d):
     u = tz(1 + d, 66) - 1
     s = d / (2 + d)
     h = tz(d * C66, 67)
-    q = h - u * rn(s * C66, 67)  # session 27: s log2 e rounded to 67 bits (u s log2 e exact before)
+    f = d / (2 + u) * C66  # session 27: x / (1 + w) C66, truncated to 67 bits (u s log2 e exact before)
+    w67 = tz(f, 67)
+    q = h - u * w67
     B = host_B(s)
-    return tz(q + tz_at(B, ulp67(q)), 67), q, B
+    W = q + tz_at(B, ulp67(q))
+    if w67 != f and u != 0 and W > 0 and tz(W, 67) == W:
+        W -= ulp67(W)  # the truncated factor acts as a little more than its 67 bits (x = 1/8)
+    return tz(W, 67), q, B
 
 def poly_ts():
     """P as an f128 table (high, low, sign << 32 | exponent), coefficient of z^k at entry k."""

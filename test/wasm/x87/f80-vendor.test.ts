@@ -429,7 +429,7 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
-  it("Intel: session 27 (the near-1 logarithm's second-order term: u RN67(s C66), the factor s log2 e rounded to 67 bits)", () => {
+  it("Intel: session 27 (the near-1 logarithm's second-order term: u TZ67(x / (1 + w) C66), w = TZ66(1 + x))", () => {
     // host results (this Xeon, measure.ts 50000 7 and 20000 2, OPS=30,31) that u s log2 e exact got wrong
     check(VENDOR_INTEL, [
       [FYL2XP1, 0x77f, "3ffb:f8f4a84a1d8cb962", "3ff4:80000000000062d9", "3ff1:a97abfbec9d05a17", "", 0x20],
@@ -451,6 +451,25 @@ describe("x87 vendor flavours", () => {
       [FYL2XP1, 0x67f, "3ffb:da498004cfab5ae2", "3fff:8000000000000000", "3ffc:959f26dca95673c4", "", 0x20],
       [FYL2XP1, 0x47f, "bffb:d5c2f5289b93258d", "3fff:8000000000000000", "bffc:a2d9f1ca396be888", "", 0x20],
       [FYL2XP1, 0xe7f, "3ffb:e2069d03d325d94c", "3fff:8000000000000000", "3ffc:9aa8603e28cac0ff", "", 0x20],
+    // ... and that u RN67(s C66) (the first form found this session) got wrong
+      [FYL2XP1, 0xb7f, "3ffb:a200000000000000", "3fff:8000000000000000", "3ffb:e0eee4e1ce3d06fc", "", 0x220],
+      [FYL2XP1, 0x87f, "3ffb:dded4a089a78c4dd", "3fff:8000000000000000", "3ffc:97fe11647584e880", "", 0x20],
+      [FYL2XP1, 0x67f, "bffa:933c5c4c837c3e04", "c005:c2108f2299270d29", "4001:a3fda758c81bef64", "", 0x20],
+      [FYL2XP1, 0x7f, "bffa:f522fa11a6befea0", "3fff:8000000000000000", "bffb:b65757650429629d", "", 0x220],
+      [FYL2XP1, 0x7f, "bffb:d044ac5abf6156a8", "4013:85f50dc653d958ba", "c010:a5cea6c6a95086de", "", 0x20],
+      [FYL2XP1, 0x7f, "3ff8:92bb7074a76512bf", "3fff:8000000000000000", "3ff8:d2bf5b713c136df2", "", 0x20],
+      [FYL2XP1, 0x67f, "bffa:b6175a5b21af244e", "3fff:8000000000000000", "bffb:865c3876175e7676", "", 0x220],
+      [FYL2XP1, 0x47f, "3ffb:8f1ecaaf981a8638", "3fff:8000000000000000", "3ffb:c7956bd2f6ac04da", "", 0x20],
+      [FYL2XP1, 0xb7f, "bffb:80000000001ec7e8", "3fff:8000000000000000", "bffb:beb024b67e09c169", "", 0x20],
+      [FYL2XP1, 0xa7f, "3ffb:c98ea322ac800599", "3fff:8000000000000000", "3ffc:8aacef70b4851169", "", 0x20],
+      [FYL2XP1, 0x27f, "bff8:b5fdfe358cfac54a", "c005:c2f91bc3d3e436c0", "3fff:c9166a277a1a0fa8", "", 0x220],
+      [FYL2X, 0x7f, "3ffe:f660ce99943a165a", "c00d:f550de0bc938fa15", "4009:d8ef8a2d111ea6ba", "", 0x20],
+      [FYL2XP1, 0x87f, "bffb:d1e4d9d958aed6ba", "bfff:9ee25b820abc4f9b", "3ffc:c64833aa3fbe0865", "", 0x220],
+      [FYL2XP1, 0x77f, "bffb:ca9ad12436d37793", "bff0:be39a9c9bef57e8e", "3fed:e4b490c1f8477f03", "", 0x20],
+      [FYL2XP1, 0x7f, "3ffa:b149d0b4f0b1bb81", "3fff:8000000000000000", "3ffa:fa6472b941821f3d", "", 0x20],
+    // tiny x: u = 0 (1 + x truncates to 1), no product, so no step down at a value on the grid
+      [FYL2XP1, 0xe7f, "3fbd:db73b693b6f46897", "3feb:8eecfc1d5e4ac447", "3faa:b0c29d7044c2075d", "", 0x20],
+      [FYL2XP1, 0x47f, "3fb9:bcfc4b216c6abc58", "3feb:e6e5d331f4cb9bee", "3fa6:f5e9eb9c4cf9b906", "", 0x20],
     ]);
   });
 

@@ -10,7 +10,8 @@
 //             per entry, sign of h and binade of h (f80-log-intel-table.ts)
 //   near 1:   7/8 <= 1 + x <= 9/8, for FYL2X's x - 1 and FYL2XP1's x (|x| <= 1/8; session 19):
 //             w = TZ66(1 + x), u = w - 1 (u = x for every FYL2X operand), s = x / (2 + x),
-//             h = TZ67(x C66), d = h - u RN67(s C66) (session 27), B = 2 s z P(z) log2 e (z = s^2),
+//             h = TZ67(x C66), d = h - u TZ67(x / (1 + w) C66) (session 27), B = 2 s z P(z) log2 e
+//             (z = s^2),
 //             log2(1 + x) = TZ67(d + B truncated toward zero at d's 67th bit)
 //             (C66 = log2 e rounded to 66 bits; since ln(1 + u) = u - u s + (2 atanh s - 2 s), the
 //             three terms are the leading product, the second-order term and the odd
@@ -33,19 +34,17 @@
 // with P (session 24) 3,150 of 3,197 pinned FYL2XP1 values for |x| in 2^-7..2^-3 (was 3,081), the
 // rest with d's fraction at its 67th bit within ~0.04 of an integer (the second-order term's own
 // error). Session 27 pinned 2,000 FYL2XP1 values whose model value lay within 0.05 of a 67-bit step
-// (where that error decides): with s log2 e rounded to 67 bits before the product with u, 1,826
-// match (u s log2 e exact: 1,760; every other rounding of s, u s, s log2 e, u log2 e, the divisor
-// 2 + x or the product tried: at most 1,812); random ones 2,379 of 2,400 (2,375); FYL2X's 1,600
-// pinned values near 1 (u = x) 1,574 either way. The misses left still sit next to a step: some
-// further error of the term, not modelled (s C66 truncated after adding a quarter of its 67th
-// bit's unit matches 1,845, a threshold no single rounding gives). The table path
+// (where that error decides; intel-log.py pinnear): 1,760 matched with u s log2 e exact, 1,826 with
+// s log2 e rounded to 67 bits, 1,980 with the quotient taken over 1 + w (the 1 + x truncated to 66
+// bits that gives u) and the factor x / (1 + w) C66 truncated to 67 bits; random pinned values
+// 2,375 -> 2,394 of 2,400, FYL2X near 1 (u = x, w = 1 + x) 1,574 -> 1,595 of 1,600. The table path
 // (scripts/x87-trans/intel-log-table.py) reproduces 3,926 of 4,000 and 3,953 of 4,000 held-out
 // pinned V for random x in [1/2, 7/8) and (9/8, 2), against 94% for TZ67 of the exact log2; the
 // host's error within an entry varies by about +-1.5 units of 2^-72, in steps where h changes
 // binade, and K is the best single offset per piece, not a model of that error.
 // Here log2 c and 2 atanh s log2 e come from the odd series in the 128-bit format of f128.ts
 // (error ~2^-120).
-import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, qnear64, qroundTo, qhorner, TZ67 } from "./f128";
+import { qS, qE, qH, qL, qload, qfromU128, qmul, qadd, qdiv, qoddSum, qtrunc, qnear64, qhorner, TZ67 } from "./f128";
 import { T_CONST } from "./f80-tables";
 import { logReduce } from "./f80-log";
 import { LOG_OFFSET_INTEL } from "./f80-log-intel-table";
@@ -86,6 +85,7 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   // u = TZ66(1 + x) - 1, exact
   qadd(0, 0, SIG_ONE, 0, xS, xE, xH, xL);
   qtrunc(66);
+  const wS = qS, wE = qE, wH = qH, wL = qL;
   qadd(qS, qE, qH, qL, 1, 0, SIG_ONE, 0);
   const uS = qS, uE = qE, uH = qH, uL = qL;
   // h = TZ67(x C66)
@@ -96,9 +96,13 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qadd(0, 1, SIG_ONE, 0, xS, xE, xH, xL);
   qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
   const sS = qS, sE = qE, sH = qH, sL = qL;
-  // d = h - u RN67(s C66) (session 27: the factor s log2 e rounded to 67 bits, the product exact)
-  qmul(sS, sE, sH, sL, 0, 0, C66_HIGH, C66_LOW);
-  qroundTo(67, false);
+  // d = h - u TZ67(x / (1 + w) C66) (session 27: the quotient over 1 + w, w = TZ66(1 + x), and the
+  // factor truncated to 67 bits; the product with u exact)
+  qadd(0, 0, SIG_ONE, 0, wS, wE, wH, wL);
+  qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
+  qmul(qS, qE, qH, qL, 0, 0, C66_HIGH, C66_LOW);
+  const inexact = (qL & ~TZ67) != 0; // the factor keeps a sticky bit (see the end)
+  qL &= TZ67;
   qmul(uS, uE, uH, uL, qS, qE, qH, qL);
   qadd(hS, hE, hH, hL, qS ^ 1, qE, qH, qL);
   const dS = qS, dE = qE, dH = qH, dL = qL;
@@ -113,6 +117,10 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qmul(qS, qE, qH, qL, bS, bE, bH, bL);
   qtrunc(qE - dE + 67); // toward zero at d's 67th bit
   qadd(dS, dE, dH, dL, qS, qE, qH, qL);
+  // The truncated factor acts as a little more than its 67 bits: a positive sum that lands exactly
+  // on the 67-bit grid (x = 1/8: u = 1/8, s = 1/17) truncates to the step below, as the host's
+  // FYL2X(9/8) and FYL2XP1(1/8) do (pinned; a negative one stays; with u = 0 there is no product)
+  if (inexact && uH != 0 && qS == 0 && (qL & ~TZ67) == 0 && qH != 0) qadd(0, qE, qH, qL, 1, qE - 66, SIG_ONE, 0);
   qL &= TZ67;
 }
 
