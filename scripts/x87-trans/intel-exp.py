@@ -12,6 +12,8 @@ Usage:
       v2       the flavour's model: intel, but Y + RN64(TZ67(RNA64(Y) Y) Q) below 1/4 (session 25;
                session 21 had RN64(TZ67(RNA64(Y) w)), session 18 Y + RN64(e^Y - 1 - Y)), and
                table_path() at 1/4 <= |x| < 1 (session 23)
+  python3 scripts/x87-trans/intel-exp.py ties N SEED
+    the second term's rounding near its ties (session 27, README method 8)
   python3 scripts/x87-trans/intel-exp.py ts
     prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) and RN64(2^c) for the 64
     midpoints c; computed, nothing fitted)
@@ -178,7 +180,37 @@ def to_ts():
                 out.append(f128_line(rnd(T, 64, 0), 'RN64(2^c)'))
     print('\n'.join(out))
 
+def ties(n, seed, width=F(1, 10)):
+    """Session 27 (README method 8): n operands 1/16 <= |x| < 1/4 whose second-term product
+    p = TZ67(RNA64(Y) Y) Q lies within `width` of a rounding tie of its 64-bit grid and whose two
+    neighbours S0 = RN64(p), S1 give different RN/RD/RU results; the host's results say which one it
+    took. Prints how often it took the other one, by the signed distance from the tie."""
+    random.seed(seed)
+    L66 = rnd(LN2, 66, 0)
+    sel = []
+    while len(sel) < n:
+        se = (random.randint(0, 1) << 15) | (0x3fff + random.choice((-4, -3)))
+        sig = J | random.getrandbits(63)
+        x = dec('%04x%016x' % (se, sig))
+        Y = rnd(x * L66, 67, 3)
+        p = rnd(rna64(Y) * Y, 67, 3) * (em1(Y) - Y) / (Y * Y)
+        u = F(2) ** (expo(abs(p)) - 63); k = abs(p) / u; fl = k.numerator // k.denominator
+        if abs(k - fl - F(1, 2)) > width: continue
+        S0 = rnd(p, 64, 0); S1 = (fl + 1) * u if abs(S0) == fl * u else fl * u
+        S1 = S1 if p > 0 else -S1
+        r0 = [rnd(Y + S0, 64, rc) for rc in (0, 1, 2)]; r1 = [rnd(Y + S1, 64, rc) for rc in (0, 1, 2)]
+        if r0 != r1: sel.append(((se, sig), float(k - fl - F(1, 2)), r0, r1))
+    got = host([op for op, *_ in sel], (0, 1, 2))
+    bins = {}
+    for (op, t, r0, r1), h in zip(sel, got):
+        b = bins.setdefault(round(t * 50) / 50, [0, 0, 0])
+        b[0] += h == r1; b[1] += h == r0 or h == r1; b[2] += 1
+    for t in sorted(bins):
+        print('p - tie %+.2f of its unit: the other neighbour %d of %d' % (t, bins[t][0], bins[t][1]))
+
 def main():
+    if sys.argv[1:2] == ['ties']:
+        return ties(int(sys.argv[2]), int(sys.argv[3]))
     model = sys.argv[1]
     if model == 'ts': return to_ts()
     lo, hi, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
