@@ -129,11 +129,12 @@ def rna64(Y):
     return -y64 if Y < 0 else y64
 
 def middle(x, L66, session21=False):
-    """|x| < 1/4: Y + RN64(TZ67(RNA64(Y) Y) Q), Y = TZ67(x L66), Q = (e^Y - 1 - Y) / Y^2 (session 25,
-    the square truncated); session21: Y + RN64(TZ67(RNA64(Y) w)), w = (e^Y - 1 - Y) / Y."""
+    """|x| < 1/4: Y + RN64(RN69(TZ67(RNA64(Y) Y) Q)), Y = TZ67(x L66), Q = (e^Y - 1 - Y) / Y^2 (session
+    25, the square truncated; session 27, the product held to 69 bits); session21: Y + RN64(TZ67(RNA64(Y) w)),
+    w = (e^Y - 1 - Y) / Y."""
     Y = rnd(x * L66, 67, 3); e = em1(Y) - Y
     if session21: return Y + rnd(rnd(rna64(Y) * e / Y, 67, 3), 64, 0)
-    return Y + rnd(rnd(rna64(Y) * Y, 67, 3) * e / (Y * Y), 64, 0)
+    return Y + rnd(rnd(rnd(rna64(Y) * Y, 67, 3) * e / (Y * Y), 69, 0), 64, 0)  # RN69 first: session 27
 
 def v2(x, L66):
     if abs(x) < F(1, 2**68): return x * L66

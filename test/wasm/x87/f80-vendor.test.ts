@@ -473,6 +473,26 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 27 (F2XM1 below 1/4: the second term's product held to 69 bits before RN64)", () => {
+    // host results (this Xeon, measure.ts OPS=29 50000 7 and 20000 2) that the product rounded once got wrong
+    check(VENDOR_INTEL, [
+      [F2XM1, 0x47f, "3ff8:8c5bfbb31daecfa4", Z, "3ff7:c3287e6c0a014b50", "", 0x20],
+      [F2XM1, 0xe7f, "bffc:c37bb0248872582e", Z, "bffb:fdd53e60628183c2", "", 0x20],
+      [F2XM1, 0x37f, "3ff9:8c90ad2fa18289b6", Z, "3ff8:c407311d27d591d1", "", 0x20],
+      [F2XM1, 0xc7f, "3ff7:f76f7ef7c8b9076d", Z, "3ff7:abf578691d27caac", "", 0x20],
+      [F2XM1, 0x37f, "bffc:8f5402340785aa69", Z, "bffb:bd5c5780e4655144", "", 0x20],
+      [F2XM1, 0x87f, "bffc:b0aa0f5d5b2919f9", Z, "bffb:e6d4eede7dbd92ed", "", 0x20],
+      [F2XM1, 0x77f, "bffc:996d1841d5d903d0", Z, "bffb:ca0596e31b27465f", "", 0x20],
+      [F2XM1, 0x87f, "3ffc:9fad37c000000000", Z, "3ffb:e9c3b90eabd323a9", "", 0x20],
+      [F2XM1, 0x27f, "bffc:db40b9b038f3fc1c", Z, "bffc:8d3c1d8c76d93c06", "", 0x20],
+      [F2XM1, 0x67f, "bffb:ad894d00776b76bf", Z, "bffa:e9a4d77aaeafa592", "", 0x20],
+      [F2XM1, 0xa7f, "bffa:d8b26a65fe9d67ee", Z, "bffa:937b72334eaae239", "", 0x20],
+      [F2XM1, 0x77f, "3ffa:b152b4d6955c888b", Z, "3ff9:f98c22b25d843717", "", 0x20],
+      [F2XM1, 0x37f, "bffc:fffffffffffffe00", Z, "bffc:a2ec0cd4a58a5304", "", 0x20],
+      [F2XM1, 0x7f, "3ffa:d871161d4d408eec", Z, "3ffa:98ceaff7c1851a84", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
