@@ -132,9 +132,16 @@ def middle(x, L66, session21=False):
     """|x| < 1/4: Y + RN64(RN69(TZ67(RNA64(Y) Y) Q)), Y = TZ67(x L66), Q = (e^Y - 1 - Y) / Y^2 (session
     25, the square truncated; session 27, the product held to 69 bits); session21: Y + RN64(TZ67(RNA64(Y) w)),
     w = (e^Y - 1 - Y) / Y."""
-    Y = rnd(x * L66, 67, 3); e = em1(Y) - Y
-    if session21: return Y + rnd(rnd(rna64(Y) * e / Y, 67, 3), 64, 0)
-    return Y + rnd(rnd(rnd(rna64(Y) * Y, 67, 3) * e / (Y * Y), 69, 0), 64, 0)  # RN69 first: session 27
+    if session21:
+        Y = rnd(x * L66, 67, 3)
+        return Y + rnd(rnd(rna64(Y) * (em1(Y) - Y) / Y, 67, 3), 64, 0)
+    Y, p = middle_product(x, L66)
+    return Y + rnd(rnd(p, 69, 0), 64, 0)  # RN69 first: session 27
+
+def middle_product(x, L66):
+    """(Y, p) of the path below 1/4: Y = TZ67(x L66), p = TZ67(RNA64(Y) Y) Q unrounded."""
+    Y = rnd(x * L66, 67, 3)
+    return Y, rnd(rna64(Y) * Y, 67, 3) * (em1(Y) - Y) / (Y * Y)
 
 def v2(x, L66):
     if abs(x) < F(1, 2**68): return x * L66
@@ -193,8 +200,7 @@ def ties(n, seed, width=F(1, 10)):
         se = (random.randint(0, 1) << 15) | (0x3fff + random.choice((-4, -3)))
         sig = J | random.getrandbits(63)
         x = dec('%04x%016x' % (se, sig))
-        Y = rnd(x * L66, 67, 3)
-        p = rnd(rna64(Y) * Y, 67, 3) * (em1(Y) - Y) / (Y * Y)
+        Y, p = middle_product(x, L66)
         u = F(2) ** (expo(abs(p)) - 63); k = abs(p) / u; fl = k.numerator // k.denominator
         if abs(k - fl - F(1, 2)) > width: continue
         S0 = rnd(p, 64, 0); S1 = (fl + 1) * u if abs(S0) == fl * u else fl * u

@@ -21,7 +21,7 @@ results for y = 1 and a few y = 1 + k 2^-63.
                             table: P of degree 5, the minimax of atanh(s)/s = 1 + z P(z), z = s^2,
                             on 0 <= z <= 1/225 (|s| <= 1/15, the s of |x| <= 1/8)
 
-The model: w = TZ66(1 + d), u = w - 1, s = d / (2 + d), h = TZ67(d C66), q = h - u TZ67(d/(1 + w) C66),
+The model: w = TZ66(1 + d), u = w - 1, s = d / (1 + w), h = TZ67(d C66), q = h - u TZ67(s C66),
 B = 2 s z P(z) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
 Session 24 found P: windows of consecutive operands (README method 5) showed B off the exact
 series (2 atanh s - 2 s) log2 e by a smooth amount, about 2 s log2 e 2^-72 with seven sign changes
@@ -59,32 +59,25 @@ def to80(X):
     e = exponent(a)
     return neg << 79 | (0x3fff + e) << 64 | int(a * Fr(2) ** (63 - e))
 
-def pin_cmd(op, n, seed, lo, hi, out):
-    random.seed(seed)
-    xs = []
-    for _ in range(n):
-        d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
-        d = -d if random.random() < 0.5 else d
-        xs.append(to80(1 + d if op == 30 else d))
-    pin_write(xs, op, out)
-
-def pin_near_cmd(op, n, seed, lo, hi, out, width=0.05):
-    """pin_cmd, but keeps only operands whose near-1 model value lies within `width` of a 67-bit
-    step above it (in magnitude), where a small error of the host's decides the result (README
-    method 7); operands outside |d| < 1/8 are skipped."""
+def pin_cmd(op, n, seed, lo, hi, out, near=None):
+    """pins n random operands (see the usage); with near (pinnear), only those whose near-1 model
+    value lies within `near` of a 67-bit step above it (in magnitude), where a small error of the
+    host's decides the result (README method 7); operands outside |d| < 1/8 are then skipped."""
     random.seed(seed)
     xs = []
     while len(xs) < n:
         d = Fr(random.getrandbits(63) | 1 << 63, 1 << 63) * Fr(2) ** random.randint(lo, hi)
         d = -d if random.random() < 0.5 else d
         x = to80(1 + d if op == 30 else d)
-        d = val(x) - 1 if op == 30 else val(x)
-        if not 0 < abs(d) < Fr(1, 8):
-            continue
-        V, q, B = model(mpf(d))
-        un = ulp67(q)
-        if float((abs(q + tz_at(B, un)) / un) % 1) < width:
-            xs.append(x)
+        if near is not None:
+            d = val(x) - 1 if op == 30 else val(x)
+            if not 0 < abs(d) < Fr(1, 8):
+                continue
+            V, q, B = model(mpf(d))
+            un = ulp67(q)
+            if float((abs(q + tz_at(B, un)) / un) % 1) >= near:
+                continue
+        xs.append(x)
     pin_write(xs, op, out)
 
 def pin_write(xs, op, out):
@@ -117,13 +110,6 @@ def tz(v, bits):
     sc = mpmath.mpf(2) ** (bits - 1) / (ulp67(v) * 2 ** 66)
     return mpmath.sign(v) * mpmath.floor(abs(v) * sc) / sc
 
-def rn(v, bits):
-    """v rounded to nearest (ties to even) at `bits` significant bits."""
-    if v == 0:
-        return v
-    sc = mpmath.mpf(2) ** (bits - 1) / (ulp67(v) * 2 ** 66)
-    return mpmath.sign(v) * mpmath.nint(abs(v) * sc) / sc
-
 def tz_at(v, unit):
     t = v / unit
     return mpmath.sign(t) * mpmath.floor(abs(t)) * unit
@@ -153,9 +139,9 @@ def host_B(s):
 def model(d):
     """(V, q, B) of the near-1 model for d = x - 1 (FYL2X) or x (FYL2XP1)."""
     u = tz(1 + d, 66) - 1
-    s = d / (2 + d)
+    s = d / (1 + tz(1 + d, 66))  # session 27: over the truncated 1 + d (was d / (2 + d))
     h = tz(d * C66, 67)
-    f = d / (2 + u) * C66  # session 27: x / (1 + w) C66, truncated to 67 bits (u s log2 e exact before)
+    f = s * C66  # session 27: s log2 e truncated to 67 bits (u s log2 e exact before)
     w67 = tz(f, 67)
     q = h - u * w67
     B = host_B(s)
@@ -198,7 +184,7 @@ def misses(op, files):
 if __name__ == '__main__':
     a = sys.argv[1:]
     if len(a) == 7 and a[0] in ('pin', 'pinnear'):
-        (pin_cmd if a[0] == 'pin' else pin_near_cmd)(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6])
+        pin_cmd(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6], None if a[0] == 'pin' else 0.05)
     elif a == ['poly']:
         poly_ts()
     elif len(a) >= 3 and a[0] in ('score', 'misses'):

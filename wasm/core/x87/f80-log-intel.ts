@@ -9,8 +9,8 @@
 //             V = TZ67(e + log2 c + h + (2 atanh s - 2 s) log2 e + K 2^-77), K a measured offset
 //             per entry, sign of h and binade of h (f80-log-intel-table.ts)
 //   near 1:   7/8 <= 1 + x <= 9/8, for FYL2X's x - 1 and FYL2XP1's x (|x| <= 1/8; session 19):
-//             w = TZ66(1 + x), u = w - 1 (u = x for every FYL2X operand), s = x / (2 + x),
-//             h = TZ67(x C66), d = h - u TZ67(x / (1 + w) C66) (session 27), B = 2 s z P(z) log2 e
+//             w = TZ66(1 + x), u = w - 1 (u = x for every FYL2X operand), s = x / (1 + w),
+//             h = TZ67(x C66), d = h - u TZ67(s C66) (session 27), B = 2 s z P(z) log2 e
 //             (z = s^2),
 //             log2(1 + x) = TZ67(d + B truncated toward zero at d's 67th bit)
 //             (C66 = log2 e rounded to 66 bits; since ln(1 + u) = u - u s + (2 atanh s - 2 s), the
@@ -37,7 +37,8 @@
 // (where that error decides; intel-log.py pinnear): 1,760 matched with u s log2 e exact, 1,826 with
 // s log2 e rounded to 67 bits, 1,980 with the quotient taken over 1 + w (the 1 + x truncated to 66
 // bits that gives u) and the factor x / (1 + w) C66 truncated to 67 bits; random pinned values
-// 2,375 -> 2,394 of 2,400, FYL2X near 1 (u = x, w = 1 + x) 1,574 -> 1,595 of 1,600. The table path
+// 2,375 -> 2,394 of 2,400, FYL2X near 1 (u = x, w = 1 + x) 1,574 -> 1,595 of 1,600. B takes the same
+// s (one division; x / (2 + x) there fits as well: 1,980 and 2,394 against 1,981 and 2,393). The table path
 // (scripts/x87-trans/intel-log-table.py) reproduces 3,926 of 4,000 and 3,953 of 4,000 held-out
 // pinned V for random x in [1/2, 7/8) and (9/8, 2), against 94% for TZ67 of the exact log2; the
 // host's error within an entry varies by about +-1.5 units of 2^-72, in steps where h changes
@@ -92,15 +93,12 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qmul(xS, xE, xH, xL, 0, 0, C66_HIGH, C66_LOW);
   qL &= TZ67;
   const hS = qS, hE = qE, hH = qH, hL = qL;
-  // s = x / (2 + x)
-  qadd(0, 1, SIG_ONE, 0, xS, xE, xH, xL);
-  qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
-  const sS = qS, sE = qE, sH = qH, sL = qL;
-  // d = h - u TZ67(x / (1 + w) C66) (session 27: the quotient over 1 + w, w = TZ66(1 + x), and the
-  // factor truncated to 67 bits; the product with u exact)
+  // s = x / (1 + w) (= x / (2 + x) but for w's truncation)
   qadd(0, 0, SIG_ONE, 0, wS, wE, wH, wL);
   qdiv(xS, xE, xH, xL, qS, qE, qH, qL);
-  qmul(qS, qE, qH, qL, 0, 0, C66_HIGH, C66_LOW);
+  const sS = qS, sE = qE, sH = qH, sL = qL;
+  // d = h - u TZ67(s C66) (session 27: the factor truncated to 67 bits; the product with u exact)
+  qmul(sS, sE, sH, sL, 0, 0, C66_HIGH, C66_LOW);
   const inexact = (qL & ~TZ67) != 0; // the factor keeps a sticky bit (see the end)
   qL &= TZ67;
   qmul(uS, uE, uH, uL, qS, qE, qH, qL);
