@@ -15,8 +15,8 @@ Usage:
   python3 scripts/x87-trans/intel-exp.py ties N SEED
     the second term's rounding near its ties (session 27, README method 8)
   python3 scripts/x87-trans/intel-exp.py ts
-    prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) and RN64(2^c) for the 64
-    midpoints c; computed, nothing fitted)
+    prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) for the 64 midpoints c;
+    computed, nothing fitted)
 
 Findings (Xeon, family 6 model 167):
 - Session 17: product with L66 reproduces all of [2^-80, 2^-70); intel all of [2^-72, 2^-66) and
@@ -150,10 +150,11 @@ def v2(x, L66):
 
 def table_path(x, L66):
     """Session 23: the path for 1/4 <= |x| < 1. |c| = the midpoint of |x|'s sixteenth of its binade,
-    h = x - c, Y = RN64(h L66), V = RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1))."""
-    c = midpoint(x); T = pow2(c)
+    h = x - c, Y = RN64(h L66), V = A + TZ67(RN64(1 + A) RN64(e^Y - 1)), A = RN67(2^c - 1) (session 28:
+    the multiplier is 1 + A rounded, not 2^c rounded; they differ at c = 61/128, +-63/64)."""
+    c = midpoint(x); A = rnd(pow2(c) - 1, 67, 0)
     P = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0)
-    return rnd(T - 1, 67, 0) + rnd(rnd(T, 64, 0) * P, 67, 3)
+    return A + rnd(rnd(1 + A, 64, 0) * P, 67, 3)
 
 def midpoint(x):
     """c = sign(x) (m + 1/2) 2^(e-4), m = floor(|x| 2^(4-e)), e the exponent of x."""
@@ -177,15 +178,14 @@ def f128_line(v, note):
     return '  0x%016X, 0x%016X, 0x%X, // %s' % (m >> 64, m & M64, (v < 0) << 32 | (ex & 0xFFFFFFFF), note)
 
 def to_ts():
-    """Entries 2 k and 2 k + 1, k = ((e + 2) 2 + sign) 16 + m - 16: RN67(2^c - 1) and RN64(2^c) for
-    c = sign (m + 1/2) 2^(e-4), e = -2, -1, m = 16..31."""
+    """Entry k = ((e + 2) 2 + sign) 16 + m - 16: RN67(2^c - 1) for c = sign (m + 1/2) 2^(e-4),
+    e = -2, -1, m = 16..31 (the multiplier RN64(1 + A) is formed from it: session 28)."""
     out = []
     for e in (-2, -1):
         for sign in (0, 1):
             for m in range(16, 32):
                 c = (m + F(1, 2)) * F(2) ** (e - 4) * (-1 if sign else 1); T = pow2(c)
                 out.append(f128_line(rnd(T - 1, 67, 0), 'RN67(2^c - 1), c = %s%d/%d' % ('-' if sign else '', 2 * m + 1, 2 ** (5 - e))))
-                out.append(f128_line(rnd(T, 64, 0), 'RN64(2^c)'))
     print('\n'.join(out))
 
 def ties(n, seed, width=F(1, 10)):

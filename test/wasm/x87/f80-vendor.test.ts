@@ -493,6 +493,27 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 28 (F2XM1's table path: the multiplier RN64(1 + A), A = RN67(2^c - 1), not RN64(2^c); they differ at c = 61/128, +-63/64)", () => {
+    // host results (this Xeon: measure.ts 50000 7 and 20000 2; results exact in every RC, read at
+    // random operands) in the three segments that session 23's multiplier RN64(2^c) got wrong
+    check(VENDOR_INTEL, [
+      [F2XM1, 0x37f, "bffe:fffffffffff4376b", Z, "bffd:fffffffffff7d511", "", 0x220],
+      [F2XM1, 0xf7f, "bffe:f99902d2751abc93", Z, "bffd:fb8609176f9dbbbe", "", 0x20],
+      [F2XM1, 0x47f, "bffe:ffffffffc0000000", Z, "bffd:ffffffffd3a37a03", "", 0x220],
+      [F2XM1, 0x37f, "bffe:fa235edab45face5", Z, "bffd:fbe78b6c348ead19", "", 0x220],
+      [F2XM1, 0x27f, "3ffe:fffffffffff81d26", Z, "3ffe:fffffffffff51147", "", 0x220],
+      [F2XM1, 0xe7f, "bffe:ffffffffff000000", Z, "bffd:ffffffffff4e8de8", "", 0x20],
+      [F2XM1, 0xc7f, "bffe:ffffffff80000000", Z, "bffd:ffffffffa746f404", "", 0x20],
+      [F2XM1, 0x27f, "3ffe:ffffffffff800000", Z, "3ffe:ffffffffff4e8de8", "", 0x220],
+      [F2XM1, 0x7f, "bffe:f80bfc1a8ad2aeb8", Z, "bffd:fa6d6fe26b0c6c48", "", 0x220],
+      [F2XM1, 0xa7f, "bffe:ffffffff80000000", Z, "bffd:ffffffffa746f404", "", 0x20],
+      [F2XM1, 0x27f, "bffe:f8512876e412b979", Z, "bffd:fa9e68fc16bb9284", "", 0x220],
+      [F2XM1, 0x77f, "3ffe:f80f2f8a6ab168a0", Z, "3ffe:f51bffeec13b2570", "", 0x20],
+      [F2XM1, 0xb7f, "3ffe:f909d3e4acf722d7", Z, "3ffe:f670860f6d75ca40", "", 0x20],
+      [F2XM1, 0x77f, "3ffd:f77c48e81f2270cd", Z, "3ffd:cbc7624fcfbe7a2c", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
