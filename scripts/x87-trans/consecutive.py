@@ -19,7 +19,8 @@ Models: sin, cos (exact), sin_small and cos_small (FSIN/FCOS below 1/4), cos_sma
 without the truncations), sin_pair and cos_pair (FSINCOS/FPTAN below 1/4), tan (TZ67(sin_pair) /
 TZ67(cos_pair)), tan_exactcos (TZ67(sin) / TZ67(cos)),
 f2xm1 (|x| < 1/4, session 25), f2xm1_s21 (session 21's Y + RN64(TZ67(RNA64(Y) w))),
-f2xm1_table (1/4 <= |x| < 1, session 23's RN67(2^c - 1) + TZ67(RN64(2^c) RN64(e^Y - 1))).
+f2xm1_table (1/4 <= |x| < 1, session 23's A + TZ67(M RN64(e^Y - 1)), A = RN67(2^c - 1), M = RN64(1 + A)
+since session 28).
 
 Found with it (session 25; docs/RESULTS.md): over 30,000 consecutive operands at x = 0.24 FSINCOS's
 cosine spreads -3.5..+4.2 units of 2^-72 around the exact cosine and -1..+1 at 0.13 (z 2^-66: Q ~ -1/2

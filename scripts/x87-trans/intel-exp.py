@@ -14,6 +14,10 @@ Usage:
                table_path() at 1/4 <= |x| < 1 (session 23)
   python3 scripts/x87-trans/intel-exp.py ties N SEED
     the second term's rounding near its ties (session 27, README method 8)
+  python3 scripts/x87-trans/intel-exp.py segments N SEED
+    the table path's results that are exact (RD == RU) among N random operands 1/4 <= |x| < 1, by
+    segment: how many the model reproduces, and how many leave the host's P off its 64-bit grid
+    (session 28, README method 9)
   python3 scripts/x87-trans/intel-exp.py ts
     prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) for the 64 midpoints c;
     computed, nothing fitted)
@@ -56,6 +60,14 @@ Findings (Xeon, family 6 model 167):
   x = -m 2^(e-4) exactly the segment of |x| fits, the one of floor(x) does not). Nothing is
   fitted any more. Held-out operands (96,000, all RC): 0.77% miss, against 1.36% for the fitted
   table; the misses still grow toward the segment ends (a rounding there not found).
+- Session 28, 1/4 <= |x| < 1: exact results at random operands by segment (`segments`, README method
+  9): in c = 61/128, +-63/64 the model matched 3 of 209 and P lay off its grid in 184; the
+  multiplier is RN64(1 + A), A = RN67(2^c - 1) (1 + A on a rounding tie there: RN64(2^c) differs).
+  Then every exact result has P on its grid; P = RN64(e^Y - 1) in 3,298 of 4,548 (72.5%), the host's
+  P one unit below in 17%, above in 10%: as if its value before rounding carried an error spread
+  evenly over about -0.58..+0.5 units (the other neighbour in 51% at a tie, 6% / 4% on the grid
+  point). Not found: the half-angle form (e^(Y/2) - 1)(e^(Y/2) + 1) at 64 / 67 bits (2,637 / 3,310),
+  the tanh form N / D (2,583-3,288), RN64(Y RN64(w)) (2,894), Y rounded at 62-65 bits.
 """
 import atexit, os, random, shutil, subprocess, sys, tempfile
 from fractions import Fraction as F
@@ -215,9 +227,33 @@ def ties(n, seed, width=F(1, 10)):
     for t in sorted(bins):
         print('p - tie %+.2f of its unit: the other neighbour %d of %d' % (t, bins[t][0], bins[t][1]))
 
+def segments(n, seed):
+    """Session 28 (README method 9): exact results at random table-path operands, by segment. For each,
+    V = A + TZ67(M P) with the model's A and multiplier M: the host's P is the 64-bit value near
+    RN64(e^Y - 1) that gives V, or none (off its grid: A or M is wrong in that segment)."""
+    random.seed(seed)
+    L66 = rnd(LN2, 66, 0)
+    exact = []
+    for i in range(0, n, 50000):
+        ops = randops(min(50000, n - i), -2, -1)
+        for op, (rd, ru) in zip(ops, host(ops, (1, 2))):
+            if rd == ru: exact.append((dec('%04x%016x' % op), rd))
+    seg = {}
+    for x, V in exact:
+        c = midpoint(x); A = rnd(pow2(c) - 1, 67, 0); M = rnd(1 + A, 64, 0)
+        P0 = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0) if x != c else F(0)
+        u = F(2) ** (expo(abs(P0)) - 63) if P0 else F(0)
+        ks = [k for k in (0, -1, 1, -2, 2) if A + rnd(M * (P0 + k * u), 67, 3) == V]
+        s = seg.setdefault(c, [0, 0, 0]); s[0] += 1; s[1] += ks[:1] == [0]; s[2] += not ks
+    print('%d exact results of %d operands' % (len(exact), n))
+    for c in sorted(seg):
+        print('c = %+.8f: %3d exact, model %3d, P off its grid %3d' % (float(c), *seg[c]))
+
 def main():
     if sys.argv[1:2] == ['ties']:
         return ties(int(sys.argv[2]), int(sys.argv[3]))
+    if sys.argv[1:2] == ['segments']:
+        return segments(int(sys.argv[2]), int(sys.argv[3]))
     model = sys.argv[1]
     if model == 'ts': return to_ts()
     lo, hi, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
