@@ -20,6 +20,8 @@ results for y = 1 and a few y = 1 + k 2^-63.
   poly                      the host's atanh polynomial (session 24) as wasm/core/x87/f80-log-intel.ts's
                             table: P of degree 5, the minimax of atanh(s)/s = 1 + z P(z), z = s^2,
                             on 0 <= z <= 1/225 (|s| <= 1/15, the s of |x| <= 1/8)
+  tablepoly                 the table path's (session 28): c3 s^3 + c5 s^5 + c7 s^7, the minimax
+                            of atanh(s) - s (absolute error) on 0 <= s <= 1/129
 
 The model: w = TZ66(1 + d), u = w - 1, s = d / (1 + w), h = TZ67(d C66), q = h - u TZ67(s C66),
 B = 2 s z P(z) log2 e, V = TZ67(q + B truncated toward zero at q's 67th bit).
@@ -40,7 +42,7 @@ import os, random, sys, collections
 from fractions import Fraction as Fr
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from readback import val, pin, candidates  # noqa: E402
-from remez import minimax  # noqa: E402
+from remez import minimax, minimax_basis  # noqa: E402
 import importlib.util  # noqa: E402
 _spec = importlib.util.spec_from_file_location('intel_exp', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'intel-exp.py'))
 X = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(X)
@@ -150,6 +152,18 @@ def model(d):
         W -= ulp67(W)  # the truncated factor acts as a little more than its 67 bits (x = 1/8)
     return tz(W, 67), q, B
 
+def atanh_table_poly():
+    """Session 28: the table path's tail polynomial, c3 s^3 + c5 s^5 + c7 s^7 minimising
+    max |c3 s^3 + c5 s^5 + c7 s^7 - (atanh(s) - s)| on 0 <= s <= 1/129 (the largest |s| of the
+    table path: m = 1/2, c = 65/128): absolute error, alternating at four points, the last at 1/129."""
+    fs = lambda s: mpmath.atanh(s) - s if s > 0 else mpmath.mpf(0)
+    return minimax_basis(fs, [lambda s: s ** 3, lambda s: s ** 5, lambda s: s ** 7], mpmath.mpf(0), mpmath.mpf(1) / 129)
+
+def table_poly_ts():
+    """c3, c5, c7 as an f128 table, the coefficient of s^(2k + 3) at entry k."""
+    for k, c in enumerate(atanh_table_poly()):
+        print(X.f128_line(Fr(int(mpmath.floor(c * mpmath.mpf(2) ** 300)), 2 ** 300), 's^%d: 1/%d %+.3e' % (2 * k + 3, 2 * k + 3, float(c - mpmath.mpf(1) / (2 * k + 3)))))
+
 def poly_ts():
     """P as an f128 table (high, low, sign << 32 | exponent), coefficient of z^k at entry k."""
     for k, c in enumerate(atanh_poly()):
@@ -187,6 +201,8 @@ if __name__ == '__main__':
         pin_cmd(int(a[1]), int(a[2]), int(a[3]), int(a[4]), int(a[5]), a[6], None if a[0] == 'pin' else 0.05)
     elif a == ['poly']:
         poly_ts()
+    elif a == ['tablepoly']:
+        table_poly_ts()
     elif len(a) >= 3 and a[0] in ('score', 'misses'):
         (score if a[0] == 'score' else misses)(int(a[1]), a[2:])
     else:

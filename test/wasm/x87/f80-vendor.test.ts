@@ -514,6 +514,32 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 28 (the logarithm's table path: t = RN64(2 log2 e (s + c3 s^3 + c5 s^5 + c7 s^7)), the minimax of atanh(s) - s on |s| <= 1/129; no offsets)", () => {
+    // host results (this Xeon, measure.ts 50000 7 and 20000 2) that TZ67(2 s C66) + tail + K got wrong
+    check(VENDOR_INTEL, [
+      [FYL2X, 0x7f, "4001:b4c9a2877157862f", "3ff9:aa0bfa4635fc2bc1", "3ffa:d466c0c556612d44", "", 0x20],
+      [FYL2X, 0xe7f, "3fff:ffffeb63e8e8bb74", "3fff:8000000000000000", "3ffe:ffffe24434c6e093", "", 0x20],
+      [FYL2X, 0x37f, "3ffe:80000000002bc087", "3fff:8000000000000000", "bffe:ffffffffff81c21c", "", 0x220],
+      [FYL2X, 0x37f, "3ffe:8000000000000f5b", "3fff:8000000000000000", "bffe:ffffffffffffd3b1", "", 0x20],
+      [FYL2X, 0x27f, "4000:a65e400000000000", "3fee:8157f979ac3794a5", "3fee:b24419f0af0738ef", "", 0x220],
+      [FYL2X, 0xe7f, "3ffe:800045736c1f874f", "3fff:8000000000000000", "bffe:ffff379ba4b83f16", "", 0x20],
+      [FYL2X, 0x77f, "3fff:aba95a69e6d23c29", "3ffa:95449acb26a57bcf", "3ff8:fcd0620b3863dcb7", "", 0x20],
+      [FYL2X, 0x7f, "4001:835c694270e3b391", "3fff:8000000000000000", "4000:8264a59959b353e0", "", 0x220],
+      [FYL2X, 0x37f, "3fff:ce9e62e6ad8141aa", "3ff1:d8f48aeb73556d20", "3ff1:95e0e8037a3a9c1d", "", 0x20],
+      [FYL2X, 0x87f, "4001:b5f017d382cd4e41", "3fff:8000000000000000", "4000:a077a2d65234d0a1", "", 0x20],
+      [FYL2XP1, 0x77f, "3ffc:b6a24fb3306791b7", "3fff:8000000000000000", "3ffc:f2747ab871b1c659", "", 0x20],
+      [FYL2XP1, 0x27f, "3ffc:adb2f81afada5178", "c005:bdd98558adbc3bfe", "c003:aba9741777f0045c", "", 0x20],
+      [FYL2XP1, 0x37f, "bffc:83fa5ec5f82cf767", "3fff:8000000000000000", "bffc:cbd792a02c97281a", "", 0x220],
+      [FYL2XP1, 0x27f, "3ffc:80002505705c268c", "3fff:8000000000000000", "3ffc:ae010149b15d89ab", "", 0x220],
+      [FYL2XP1, 0xb7f, "3ffc:80412e20b629e01b", "3fff:8000000000000000", "3ffc:ae5465aa14c94f70", "", 0x220],
+      [FYL2XP1, 0xf7f, "3ffc:84aee757bf2a0fbb", "3fff:8000000000000000", "3ffc:b3ff2bf3d3f7ee00", "", 0x20],
+      [FYL2XP1, 0xf7f, "3ffc:c056f01cf1744e5c", "3fff:8000000000000000", "3ffc:fe4a50fb85adb02d", "", 0x20],
+      [FYL2XP1, 0x87f, "3ffc:860a902ad49df1fa", "3fff:8000000000000000", "3ffc:b5baf16dbf01fa6c", "", 0x20],
+      [FYL2XP1, 0xf7f, "bffc:ffb8eb6502ab5e00", "3ff8:fc3195054abe494e", "bff7:d1139e6cf617d679", "", 0x20],
+      [FYL2XP1, 0x37f, "3ffc:e2802c954d0e8071", "c00f:d4b9019cc55d9511", "c00d:f54dab4700845484", "", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
