@@ -18,6 +18,9 @@ Usage:
     the table path's results that are exact (RD == RU) among N random operands 1/4 <= |x| < 1, by
     segment: how many the model reproduces, and how many leave the host's P off its 64-bit grid
     (session 28, README method 9)
+  python3 scripts/x87-trans/intel-exp.py qpoly
+    prints the table of Q's degree-10 polynomial below 1/4 (session 28: Y + Y^2 Q(Y) the minimax of
+    e^Y - 1, relative error, on |Y| <= ln 2 / 4)
   python3 scripts/x87-trans/intel-exp.py ts
     prints the TypeScript table of f80-exp-intel-table.ts (RN67(2^c - 1) for the 64 midpoints c;
     computed, nothing fitted)
@@ -227,6 +230,25 @@ def ties(n, seed, width=F(1, 10)):
     for t in sorted(bins):
         print('p - tie %+.2f of its unit: the other neighbour %d of %d' % (t, bins[t][0], bins[t][1]))
 
+def q_poly():
+    """Session 28: the host's Q for |x| < 1/4, c_0 + c_1 Y + ... + c_10 Y^10 with Y + Y^2 Q(Y) the
+    minimax of e^Y - 1 (relative error) on |Y| <= ln 2 / 4 (remez.py's minimax_weighted)."""
+    import mpmath as m
+    sys.path.insert(0, HERE)
+    from remez import minimax_weighted
+    m.mp.prec = 200
+    f = lambda y: (m.expm1(y) - y) / (y * y) if y != 0 else m.mpf(1) / 2
+    w = lambda y: y * y / abs(m.expm1(y)) if y != 0 else m.mpf(10) ** -30
+    D = m.log(2) / 4
+    return minimax_weighted(f, 10, -D, D, w)
+
+def q_poly_ts():
+    """Q's coefficients as an f128 table, c_k at entry k."""
+    import mpmath as m
+    for k, c in enumerate(q_poly()):
+        v = F(int(m.floor(c * m.mpf(2) ** 300)), 2 ** 300)
+        print(f128_line(v, 'Y^%d: 1/%d! %+.3e' % (k, k + 2, float(c - m.mpf(1) / m.factorial(k + 2)))))
+
 def segments(n, seed):
     """Session 28 (README method 9): exact results at random table-path operands, by segment. For each,
     V = A + TZ67(M P) with the model's A and multiplier M: the host's P is the 64-bit value near
@@ -256,6 +278,7 @@ def main():
         return segments(int(sys.argv[2]), int(sys.argv[3]))
     model = sys.argv[1]
     if model == 'ts': return to_ts()
+    if model == 'qpoly': return q_poly_ts()
     lo, hi, n = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     random.seed(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     ops = randops(n, lo, hi); rcs = [random.randint(0, 3) for _ in ops]

@@ -65,3 +65,36 @@ def minimax_basis(f, basis, lo, hi, iters=40, gridn=2000):
             break
         pts = new
     return co
+
+
+def minimax_weighted(f, deg, lo, hi, w, iters=30, gridn=4000):
+    """c_0 .. c_deg minimising max |w(x) (c_0 + c_1 x + ... + c_deg x^deg - f(x))| on [lo, hi]
+    (mpmath functions; the weighted error alternates at deg + 2 points, the ends among them):
+    the Remez exchange with the local extrema of the sampled error, for F2XM1's Q (intel-exp.py)."""
+    import mpmath
+    n = deg + 1
+    pts = [(lo + hi) / 2 - (hi - lo) / 2 * mpmath.cos(mpmath.pi * i / n) for i in range(n + 1)]
+    grid = [lo + (hi - lo) * mpmath.mpf(i) / gridn for i in range(gridn + 1)]
+    co = None
+    for _ in range(iters):
+        M = mpmath.matrix([[x ** k for k in range(n)] + [(-1) ** i / w(x)] for i, x in enumerate(pts)])
+        c = mpmath.lu_solve(M, mpmath.matrix([f(x) for x in pts]))
+        co = [c[k] for k in range(n)]
+        ev = [(mpmath.polyval(co[::-1], x) - f(x)) * w(x) for x in grid]
+        ext = []
+        for i, v in enumerate(ev):
+            if 0 < i < len(ev) - 1 and (abs(v) < abs(ev[i - 1]) or abs(v) < abs(ev[i + 1])):
+                continue
+            if ext and (ev[ext[-1]] >= 0) == (v >= 0):
+                if abs(v) > abs(ev[ext[-1]]): ext[-1] = i
+            else:
+                ext.append(i)
+        while len(ext) > n + 1:
+            ext.pop(0 if abs(ev[ext[0]]) < abs(ev[ext[-1]]) else -1)
+        if len(ext) < n + 1:
+            raise ValueError('too few alternations')
+        new = [grid[i] for i in ext]
+        if max(abs(a - b) for a, b in zip(new, pts)) < (hi - lo) * mpmath.mpf(2) ** -40:
+            break
+        pts = new
+    return co
