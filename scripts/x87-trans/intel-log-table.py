@@ -5,9 +5,10 @@ FYL2X(x, y) = RC(y V) for a 67-bit V, pinned exactly by readback.py's pin (RD an
 few y = 1 + k 2^-63). Read back from pinned V:
   x = 2^e m, m in [1/2, 1); c = the midpoint of m's 1/64 (index j = m's fraction bits 2..6);
   s = RNE64((m - c) / RNE64(m + c))   (m - c exact; the sum loses m's last bits, ties to even)
-  t = RN64(2 log2 e (s + c3 s^3 + c5 s^5 + c7 s^7))
-                                      (c3, c5, c7: the minimax of atanh(s) - s, absolute error, on
-                                      0 <= s <= 1/129: intel-log.py tablepoly; session 28)
+  t = RN64(TZ67(2 s C66) + 2 log2 e (c3 s^3 + c5 s^5 + c7 s^7))
+                                      (C66 = log2 e rounded to 66 bits; c3, c5, c7: the minimax of
+                                      atanh(s) - s, absolute error, on 0 <= s <= 2^-7: intel-log.py
+                                      tablepoly; session 28)
   V = TZ67(e + log2 c + t)            (log2 c exact: at 68-70 bits it fits worse)
 Session 22 had h = TZ67(2 s C66) plus the exact tail and K, an offset per entry j, sign and binade
 of h (256 values fitted to 43,740 pinned values), which stood in for the polynomial's error
@@ -50,6 +51,8 @@ def rnd(v, bits, mode):
     return mpmath.sign(v) * f / sc
 
 
+C2 = 2 * rnd(L2E, 66, 'rne')
+
 def enc(x):
     """a positive Fraction as an 80-bit value, truncated to 64 bits."""
     e = 0
@@ -74,7 +77,7 @@ def terms(w):
     j = int(mpmath.floor((m - 0.5) * 64))
     c = mpmath.mpf(0.5) + (mpmath.mpf(j) + mpmath.mpf(0.5)) / 64
     s = rnd((m - c) / rnd(m + c, 64, 'rne'), 64, 'rne')
-    t = rnd(2 * (s + tail_poly(s)) * L2E, 64, 'rne')
+    t = rnd(rnd(s * C2, 67, 'tz') + 2 * tail_poly(s) * L2E, 64, 'rne')
     return e, j, e + mpmath.log(c, 2), t
 
 def table_path(w):
