@@ -105,8 +105,9 @@ if __name__ == '__main__':
         random.seed(int(a[2])); J, M64 = 1 << 63, (1 << 64) - 1; xs = []
         for i in range(int(a[1])):
             sh = 8 + random.randrange(56)
-            xs.append((0x3ffe << 64 | J + (random.getrandbits(64) >> sh)) if i % 2 == 0
-                      else (0x3fff << 64 | M64 - (random.getrandbits(64) >> sh)))
+            d = (random.getrandbits(64) >> sh) or 1  # never x = 1/2 itself: V = -1 exactly, which pin
+            xs.append((0x3ffe << 64 | J + d) if i % 2 == 0  # cannot split (it spent hours on one)
+                      else (0x3fff << 64 | M64 - d))
         write(xs, 30, a[3])
     elif len(a) >= 3 and a[0] == 'score':
         score(int(a[1]), a[2:])
