@@ -167,9 +167,14 @@ def table_path(x, L66):
     """Session 23: the path for 1/4 <= |x| < 1. |c| = the midpoint of |x|'s sixteenth of its binade,
     h = x - c, Y = RN64(h L66), V = A + TZ67(RN64(1 + A) RN64(e^Y - 1)), A = RN67(2^c - 1) (session 28:
     the multiplier is 1 + A rounded, not 2^c rounded; they differ at c = 61/128, +-63/64)."""
+    A, M, P = table_parts(x, L66)
+    return A + rnd(M * P, 67, 3)
+
+def table_parts(x, L66):
+    """(A, M, P) of table_path: A = RN67(2^c - 1), M = RN64(1 + A), P = RN64(e^Y - 1)."""
     c = midpoint(x); A = rnd(pow2(c) - 1, 67, 0)
-    P = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0)
-    return A + rnd(rnd(1 + A, 64, 0) * P, 67, 3)
+    P = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0) if x != c else F(0)
+    return A, rnd(1 + A, 64, 0), P
 
 def midpoint(x):
     """c = sign(x) (m + 1/2) 2^(e-4), m = floor(|x| 2^(4-e)), e the exponent of x."""
@@ -262,11 +267,10 @@ def segments(n, seed):
             if rd == ru: exact.append((dec('%04x%016x' % op), rd))
     seg = {}
     for x, V in exact:
-        c = midpoint(x); A = rnd(pow2(c) - 1, 67, 0); M = rnd(1 + A, 64, 0)
-        P0 = rnd(em1(rnd((x - c) * L66, 64, 0)), 64, 0) if x != c else F(0)
+        A, M, P0 = table_parts(x, L66)
         u = F(2) ** (expo(abs(P0)) - 63) if P0 else F(0)
         ks = [k for k in (0, -1, 1, -2, 2) if A + rnd(M * (P0 + k * u), 67, 3) == V]
-        s = seg.setdefault(c, [0, 0, 0]); s[0] += 1; s[1] += ks[:1] == [0]; s[2] += not ks
+        s = seg.setdefault(midpoint(x), [0, 0, 0]); s[0] += 1; s[1] += ks[:1] == [0]; s[2] += not ks
     print('%d exact results of %d operands' % (len(exact), n))
     for c in sorted(seg):
         print('c = %+.8f: %3d exact, model %3d, P off its grid %3d' % (float(c), *seg[c]))

@@ -309,13 +309,14 @@ export function qroundTo(bits: i32, tiesOdd: bool): void {
 }
 
 /**
- * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z > 0, by Horner in this
- * format's own precision (the Intel flavour's polynomials, f80-log-intel.ts and f80-trig-intel.ts).
+ * q = c0 + z (c1 + ... + z c_deg), c_i = tab[first + i] (qload entries), z of sign zS (default
+ * positive), by Horner in this format's own precision (the Intel flavour's polynomials,
+ * f80-log-intel.ts, f80-trig-intel.ts and f80-exp-intel.ts).
  */
-export function qhorner(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64): void {
+export function qhorner(tab: usize, first: u32, deg: i32, zE: i32, zH: u64, zL: u64, zS: u32 = 0): void {
   qload(tab, first + <u32>deg);
   for (let i = deg - 1; i >= 0; i--) {
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+    qmul(qS, qE, qH, qL, zS, zE, zH, zL);
     const pS = qS, pE = qE, pH = qH, pL = qL;
     qload(tab, first + <u32>i);
     qadd(qS, qE, qH, qL, pS, pE, pH, pL);

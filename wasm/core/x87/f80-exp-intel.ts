@@ -38,7 +38,7 @@
 // the old offsets' fit 99.20%, against 98.64% for those offsets.
 // The series below are Taylor series in the 128-bit format of f128.ts (|y| < 0.7, 34 terms:
 // remainder below 2^-124); the caller rounds once.
-import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdivN, qonePlus, qnear64, qroundTo, qload, TZ67 } from "./f128";
+import { qS, qE, qH, qL, qfromU128, qmul, qadd, qdivN, qonePlus, qnear64, qroundTo, qload, qhorner, TZ67 } from "./f128";
 import { T_EXP2_INTEL } from "./f80-exp-intel-table";
 
 const L66_HI: u64 = 0xB17217F7D1CF79AB;
@@ -88,13 +88,7 @@ export function exp2m1Intel(tiny: bool): void {
   qL &= TZ67; // the square, truncated to 67 bits (session 25)
   const sS = qS, sE = qE, sH = qH, sL = qL;
   // Q(Y): the host's degree-10 polynomial (session 28; exact (e^Y - 1 - Y) / Y^2 before)
-  qload(Q_EXP_INTEL, 10);
-  for (let i: i32 = 9; i >= 0; i--) {
-    qmul(qS, qE, qH, qL, yS, yE, yH, yL);
-    const pS = qS, pE = qE, pH = qH, pL = qL;
-    qload(Q_EXP_INTEL, <u32>i);
-    qadd(qS, qE, qH, qL, pS, pE, pH, pL);
-  }
+  qhorner(Q_EXP_INTEL, 0, 10, yE, yH, yL, yS);
   qmul(qS, qE, qH, qL, sS, sE, sH, sL);
   qroundTo(69, false); // the product held to 69 bits, then rounded to 64 (session 27)
   qnear64();

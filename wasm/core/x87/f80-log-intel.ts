@@ -94,6 +94,19 @@ function log2Atanh(): void {
   qmul(qS, qE, qH, qL, lS, lE, lH, lL);
 }
 
+/** q = 2 s z P(z) log2 e, z = s^2, P(z) = tab[0] + tab[1] z + ... + tab[deg] z^deg: the odd series'
+ * tail 2 (atanh(s) - s) log2 e as the host's polynomial gives it (near 1 and in the table path). */
+function atanhTail(tab: usize, deg: i32, sS: u32, sE: i32, sH: u64, sL: u64): void {
+  qmul(sS, sE, sH, sL, sS, sE, sH, sL);
+  const zE = qE, zH = qH, zL = qL;
+  qhorner(tab, 0, deg, zE, zH, zL);
+  qmul(qS, qE, qH, qL, 0, zE, zH, zL);
+  qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
+  const bS = qS, bE = qE, bH = qH, bL = qL;
+  qload(T_CONST, K_LOG2E);
+  qmul(qS, qE, qH, qL, bS, bE, bH, bL);
+}
+
 /** q = Intel's 67-bit log2(1 + x) near 1 (see the header), for x = (xS, xE, xH, xL), |x| <= 1/8. */
 function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   // u = TZ66(1 + x) - 1, exact
@@ -118,14 +131,7 @@ function log2Near1(xS: u32, xE: i32, xH: u64, xL: u64): void {
   qadd(hS, hE, hH, hL, qS ^ 1, qE, qH, qL);
   const dS = qS, dE = qE, dH = qH, dL = qL;
   // B = 2 s z P(z) log2 e, z = s^2: the host's polynomial for atanh(s)/s - 1 (session 24)
-  qmul(sS, sE, sH, sL, sS, sE, sH, sL);
-  const zE = qE, zH = qH, zL = qL;
-  qhorner(ATANH_P_INTEL, 0, 5, zE, zH, zL);
-  qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-  qmul(qS, qE, qH, qL, sS, sE + 1, sH, sL);
-  const bS = qS, bE = qE, bH = qH, bL = qL;
-  qload(T_CONST, K_LOG2E);
-  qmul(qS, qE, qH, qL, bS, bE, bH, bL);
+  atanhTail(ATANH_P_INTEL, 5, sS, sE, sH, sL);
   qtrunc(qE - dE + 67); // toward zero at d's 67th bit
   qadd(dS, dE, dH, dL, qS, qE, qH, qL);
   // The truncated factor acts as a little more than its 67 bits: a positive sum that lands exactly
@@ -167,14 +173,7 @@ export function log2Intel(wE: i32, wH: u64, wL: u64): void {
   // (session 28; sessions 22-27 had the exact tail, no rounding of the sum, and 256 measured offsets)
   if (qH != 0) {
     const sS = qS, sE = qE, sH = qH;
-    qmul(sS, sE, sH, 0, sS, sE, sH, 0);
-    const zE = qE, zH = qH, zL = qL;
-    qhorner(ATANH_T_INTEL, 0, 2, zE, zH, zL);
-    qmul(qS, qE, qH, qL, 0, zE, zH, zL);
-    qmul(qS, qE, qH, qL, sS, sE + 1, sH, 0);
-    const aS = qS, aE = qE, aH = qH, aL = qL;
-    qload(T_CONST, K_LOG2E);
-    qmul(qS, qE, qH, qL, aS, aE, aH, aL);
+    atanhTail(ATANH_T_INTEL, 2, sS, sE, sH, 0);
     const bS = qS, bE = qE, bH = qH, bL = qL;
     qmul(sS, sE + 1, sH, 0, 0, 0, C66_HIGH, C66_LOW);
     qL &= TZ67;
