@@ -586,6 +586,38 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 29 (the sine and cosine tables: sin h and 1 - cos h the host's polynomials on |h| <= 65/1024, 1 - cos h = RN64(TZ67(z) RN64(Q(z))), its product truncated)", () => {
+    // host results (this Xeon, measure.ts 50000 7) in the table path (|r| >= 1/4) that the session-21
+    // form (exact sin h rounded, the fitted cosine error e(z), C (1 - cos' h) unrounded) got wrong
+    check(VENDOR_INTEL, [
+      [FPTAN, 0xc7f, "3ffe:800000001483f8a3", Z, "3fff:8000000000000000", "3ffe:8bda7adfb4ddb950", 0x20],
+      [FPTAN, 0x37f, "4017:dfea793d0d6f36d6", Z, "3fff:8000000000000000", "bfff:865d0e107aca21b9", 0x220],
+      [FPTAN, 0xe7f, "c03d:c3b8c588e96686a0", Z, "3fff:8000000000000000", "bffd:a6af1955231a8a74", 0x20],
+      [FPTAN, 0x7f, "bffe:d6787cb80a587947", Z, "3fff:8000000000000000", "bfff:8e29dd4ac8ddc322", 0x20],
+      [FPTAN, 0x87f, "4001:bafcb189bef60572", Z, "3fff:8000000000000000", "bffd:f0f05b4c8e021887", 0x20],
+      [FSIN, 0x77f, "c001:e203add2e4999301", Z, "bffe:b3ff1d13711fb95f", "", 0x20],
+      [FSIN, 0x47f, "4001:e8718e22767862fe", Z, "3ffe:d4b427dc2d8d6e83", "", 0x20],
+      [FSIN, 0xc7f, "c000:98881a3410f4a0e6", Z, "bffe:b00ba6dd3c10a1cb", "", 0x20],
+      [FSIN, 0x7f, "4035:d8839e3eda6ebbe9", Z, "3ffd:bb8c91b2df12b538", "", 0x20],
+      [FSIN, 0x77f, "4000:e0917b4ca7e660d6", Z, "bffd:b7d9ee2c456cc192", "", 0x20],
+      [FCOS, 0xf7f, "c02f:c8a9e3f13d3f9950", Z, "3ffd:f6a1653fdd839b56", "", 0x20],
+      [FCOS, 0x47f, "4023:be780914bbd18c00", Z, "bffe:e25285d840748eaf", "", 0x20],
+      [FCOS, 0xc7f, "c000:f850ae94d9215b0d", Z, "bffe:bd55ed45d52e8a1a", "", 0x20],
+      [FCOS, 0x37f, "bfff:eb69f8a3b3ef8ff5", Z, "bffd:87c3b8ae4bc062c0", "", 0x220],
+      [FCOS, 0xb7f, "c000:f1634cc64f758903", Z, "bffe:ced74b73bb3561f9", "", 0x20],
+      [FCOS, 0xa7f, "bffe:9c6b6c56adf7565b", Z, "3ffe:d1ae59abc53ab1dd", "", 0x220],
+      [FCOS, 0x77f, "3ffe:800bd1becf5e527d", Z, "3ffe:e0a39556f27f5810", "", 0x20],
+      [FCOS, 0x47f, "3ffe:807dab590fa426b2", Z, "3ffe:e06ce55f81089ca5", "", 0x20],
+      [FSINCOS, 0x27f, "c007:821fba5e7ae5acce", Z, "bffe:e021221ba0323d8d", "bffd:f7670aaf0ab4d61c", 0x20],
+      [FSINCOS, 0xb7f, "3ffe:f90a34e9559d80c4", Z, "3ffe:901f4eefe3f5b0dd", "3ffe:d393ac64fcfcec53", 0x20],
+      [FSINCOS, 0x67f, "4001:ae8b5b99d3cd5a2e", Z, "3ffe:ad04c0b065245ce4", "bffe:bcae5fccb01b0364", 0x20],
+      [FSINCOS, 0xa7f, "3ffd:f88b4a8854fdbc70", Z, "3ffe:e26cadaf6e027c36", "3ffd:eee59c6d96944ac6", 0x20],
+      [FSINCOS, 0xf7f, "c001:e7a25d43a0674a0b", Z, "3ffe:93c997830b4c3875", "bffe:d1087d880d2d42ca", 0x20],
+      [FSINCOS, 0x37f, "4000:a0f4b13f9b80b685", Z, "bffe:cf5ba31bd4e2e398", "3ffe:9620fd958b77069a", 0x20],
+      [FSINCOS, 0x47f, "4001:81cfc10888f230b5", Z, "bffe:9c1a4d8fcf8f8e16", "bffe:cae61950b84155aa", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],
