@@ -618,6 +618,20 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: session 29 (FSINCOS's and FPTAN's sine of |r| < 1/4: u, a 67-bit value, rounded to 64 bits with ties away from zero)", () => {
+    // host results (this Xeon, measure.ts 50000 7) that u = RN64(...) with ties to even got wrong
+    check(VENDOR_INTEL, [
+      [FPTAN, 0x7f, "bffc:f36cbc038794ae78", Z, "3fff:8000000000000000", "bffc:f81dbd93245888c4", 0x20],
+      [FPTAN, 0x27f, "bfff:e119c00fac7d0571", Z, "3fff:8000000000000000", "4001:a8625f4dd636f88b", 0x220],
+      [FPTAN, 0x27f, "bfff:b58829e5a7cb2003", Z, "3fff:8000000000000000", "c001:d01920856e5a19d2", 0x20],
+      [FPTAN, 0x37f, "bffc:ef068d4965e5aab0", Z, "3fff:8000000000000000", "bffc:f376ac2f94c6b9e4", 0x20],
+      [FSINCOS, 0x27f, "3ffc:d309847f5b737190", Z, "3ffe:fa9525c728498665", "3ffc:d18be3062782139e", 0x220],
+      [FSINCOS, 0x47f, "4001:fdaf4a5d37e4d55f", Z, "bffb:96bb587f771af0fb", "3ffe:ff4e422253c29a7f", 0x220],
+      [FSINCOS, 0x47f, "c014:b6f950824ea9d299", Z, "bffc:f57a7a45f5b9a55c", "3ffe:f88906411a7de059", 0x220],
+      [FSINCOS, 0x77f, "bffc:f781c0a16badc8f7", Z, "3ffe:f88ef02dfe755077", "bffc:f51a99f84edf5b4e", 0x20],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

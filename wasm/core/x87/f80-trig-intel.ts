@@ -4,7 +4,7 @@
 // sine and cosine (sessions 18-29, scripts/x87-trans/intel-trig.py): for |r| < 1/4 the
 // host's polynomials, rounded once by the caller: the sine (session 25, sinSmallIntel) the minimax
 // r + s1 r^3 + ... + s6 r^13 on r^2 <= 0.06288, |r| + TZ67(|r| u) with u = RN64(TZ67(TZ67(z) RN64(O_s))
-// + w E_s') in FSIN and FCOS (its odd half rounded, as the cosine's) and u = RN64(TZ67(TZ67(z)
+// + w E_s') in FSIN and FCOS (its odd half rounded, as the cosine's) and u = RNA64(TZ67(TZ67(z)
 // RN64(O_s + z E_s'))) in FSINCOS and FPTAN (whole); the cosine (session 24, cosSmallIntel) the
 // polynomial p(z) = 1 + p1 z + ... + p6 z^6, z = r^2,
 // evaluated as 1 + TZ67(TZ67(TZ67(z) RN64(O(z^2))) + (E(z^2) - 1)), E = 1 + p2 z^2 + p4 z^4 + p6 z^6,
@@ -135,11 +135,13 @@ function smallPolyIntel(tab: usize, rE: i32, rH: u64, rL: u64, pair: bool): void
 
 /**
  * q = Intel's sin r for 0 < |r| < 1/4 (session 25): |r| + TZ67(|r| u) with r's sign, u the
- * polynomial part rounded to nearest at 64 bits (u = z Q_s ~ -z/6).
+ * polynomial part rounded to nearest at 64 bits (u = z Q_s ~ -z/6); in FSINCOS's and FPTAN's form
+ * u is a 67-bit value, and a tie of that rounding goes away from zero (session 29, as F2XM1's
+ * RNA64(Y)).
  */
 function sinSmallIntel(rS: u32, rE: i32, rH: u64, rL: u64, pair: bool): void {
   smallPolyIntel(T_SIN_SMALL_INTEL, rE, rH, rL, pair);
-  qnear64();
+  qnear64(pair); // the pair form's 67-bit u: a tie goes away from zero (session 29)
   qmul(qS, qE, qH, qL, 0, rE, rH, rL);
   qL &= TZ67;
   qadd(0, rE, rH, rL, qS, qE, qH, qL);
