@@ -59,7 +59,6 @@ X = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(X)
 from mpmath import mp
 mp.prec = 300
 
-U67 = F(1, 2**67)
 P2 = F(0xC90FDAA22168C234 * 4 + 3, 2**65)  # the CPU's pi/2, 66 bits
 
 def sinf(v): return X.fr(mp.sin(X.mpv(v)))
@@ -80,14 +79,6 @@ def enc(x):
 def randx(lo, hi):
     x = F(X.J | random.getrandbits(63)) * F(2) ** (random.randint(lo, hi) - 63)
     return -x if random.randint(0, 1) else x
-
-def interval(h, E):
-    """(lo, hi) offsets in units of 2^-67 from E that the RN, RD, RU results h leave for the host's value."""
-    lo, hi = h[1], h[2]
-    if lo != hi:
-        if h[0] == lo: hi = (lo + hi) / 2
-        else: lo = (lo + hi) / 2
-    return float((lo - E) / U67), float((hi - E) / U67)
 
 def sig64(v):
     """The 64-bit significand of a nonzero value on the 64-bit grid, as an integer."""

@@ -646,6 +646,27 @@ describe("x87 vendor flavours", () => {
     ]);
   });
 
+  it("Intel: the sine and cosine tables at |r| = c exactly (h = 0: the table values S, C rounded once, through the general path)", () => {
+    // host results (this Xeon, compare.ts) at the seven segment midpoints, either sign, every RC
+    check(VENDOR_INTEL, [
+      [FPTAN, 0x37f, "3ffd:9000000000000000", Z, "3fff:8000000000000000", "3ffd:93ebc5a05bb823e7", 0x20],
+      [FSINCOS, 0x37f, "3ffd:9000000000000000", Z, "3ffe:f5f10a7bb77d3dfa", "3ffd:8e1beb2635c3b28c", 0x20],
+      [FSIN, 0xf7f, "bffd:9000000000000000", Z, "bffd:8e1beb2635c3b28c", "", 0x20],
+      [FCOS, 0x37f, "3ffd:b000000000000000", Z, "3ffe:f105fa4d66b607a6", "", 0x20],
+      [FPTAN, 0xb7f, "3ffd:d000000000000000", Z, "3fff:8000000000000000", "3ffd:dc408f26804e1769", 0x220],
+      [FSINCOS, 0xb7f, "3ffd:d000000000000000", Z, "3ffe:eb29f839f201fd14", "3ffd:ca535f4faa36252d", 0x220],
+      [FSIN, 0x77f, "bffd:d000000000000000", Z, "bffd:ca535f4faa36252d", "", 0x220],
+      [FCOS, 0xb7f, "3ffd:f000000000000000", Z, "3ffe:e462dfc670d421ac", "", 0x220],
+      [FPTAN, 0x37f, "3ffe:9000000000000000", Z, "3fff:8000000000000000", "3ffe:a1645d074a9bcee8", 0x220],
+      [FSINCOS, 0x37f, "3ffe:9000000000000000", Z, "3ffe:d88e820b1526311e", "3ffe:88868625b4e1dbb2", 0x220],
+      [FSIN, 0xf7f, "bffe:9000000000000000", Z, "bffe:88868625b4e1dbb2", "", 0x20],
+      [FCOS, 0x37f, "3ffe:b000000000000000", Z, "3ffe:c5d882d2ee48030c", "", 0x20],
+      [FPTAN, 0xb7f, "3ffe:d000000000000000", Z, "3fff:8000000000000000", "3fff:8722155260f4fee1", 0x220],
+      [FSINCOS, 0xb7f, "3ffe:d000000000000000", Z, "3ffe:b00c2937ab1efa8e", "3ffe:b9dbb406f52bbede", 0x220],
+      [FSIN, 0x77f, "bffe:d000000000000000", Z, "bffe:b9dbb406f52bbede", "", 0x220],
+    ]);
+  });
+
   it("AMD: F2XM1(1) just below 1, tiny arguments through the kernels, FPREM1 by inf and FSCALE by 0 underflow", () => {
     check(VENDOR_AMD, [
       [F2XM1, 0x37f, "3fff:8000000000000000", Z, "3fff:8000000000000000", "", 0x220],

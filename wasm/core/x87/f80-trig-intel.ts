@@ -192,12 +192,7 @@ export function sinCosIntel(sine: bool, rS: u32, rE: i32, rH: u64, rL: u64, sing
   const bS = qS, bE = qE, bH = qH, bL = qL; // C (sine) or S (cosine): sin h's factor
   if (rH >= midH) qfromU128(0, rH - midH, rL, rE - 127); // h = |r| - c
   else qfromU128(1, midH - rH - (rL != 0 ? 1 : 0), 0 - rL, rE - 127);
-  const hS = qS, hE = qE, hH = qH, hL = qL;
-  if (hH == 0 && hL == 0) { // |r| = c: the table value itself
-    qS = aS; qE = aE; qH = aH; qL = aL;
-    if (sine) qS = rS;
-    return;
-  }
+  const hS = qS, hE = qE, hH = qH, hL = qL; // h (0 at |r| = c: every term below is 0, the table value itself)
   qmul(hS, hE, hH, hL, hS, hE, hH, hL);
   const zE = qE, zH = qH, zL = qL; // z = h^2
   // sin h = RN64(h + h z (s1 + s2 z + s3 z^2 + s4 z^3))
